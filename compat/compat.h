@@ -1,0 +1,118 @@
+/* compat.h -- schema formats behind one small interface: parse + validate, canonical text,
+ * fingerprint, and compatibility checks at Confluent's seven levels.
+ *
+ * Pure functions: no I/O, no globals, no HTTP. References arrive already resolved by the caller
+ * (the registry or the CLI) as an ordered list of dependency texts. The server and the CLI never
+ * switch on the format; they call these functions with an sr_schema_type. */
+#ifndef SR_COMPAT_H
+#define SR_COMPAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "common/strlist.h"
+
+typedef enum sr_schema_type {
+    SR_TYPE_AVRO = 0,
+    SR_TYPE_PROTOBUF = 1,
+    SR_TYPE_JSON = 2,
+} sr_schema_type;
+
+/* "AVRO", "PROTOBUF", "JSON" (case-sensitive, as Confluent). 0, or -1 with 42201
+ * "Invalid schema type <name>". A format whose module is not built in also gives 42201. */
+int sr_schema_type_parse(sr_schema_type *out, const char *name, sr_err *err);
+const char *sr_schema_type_name(sr_schema_type t);
+/* 1 when the format's module is built in (GET /schemas/types lists those), else 0. */
+int sr_schema_type_available(sr_schema_type t);
+
+/* One resolved reference. The list handed to sr_schema_parse is in dependency order: every
+ * schema appears after the schemas it references (depth-first, first binding of a name wins). */
+typedef struct sr_dep {
+    const char *name;     /* reference name: Avro full type name, .proto import path, JSON URI */
+    const char *subject;  /* where it is registered */
+    int version;          /* concrete version */
+    sr_schema_type type;  /* the referenced schema's own type */
+    const char *text;     /* its stored (canonical) text */
+} sr_dep;
+
+/* Parse flags. */
+enum {
+    SR_PARSE_NEW = 1u << 0,       /* validate as a new registration: Avro defaults, strict names */
+    SR_PARSE_NORMALIZE = 1u << 1, /* canonical text is the normalized form (api §6) */
+};
+
+typedef struct sr_schema sr_schema;
+
+/* Parse and validate `text` as type `t` with its dependencies `deps` (borrowed for the call only).
+ * On success the caller owns *out (free with sr_schema_free). Errors: 42201 with
+ * "Invalid schema of type <T>, details: ..." style messages that name the problem and, where the
+ * input has one, its position. */
+int sr_schema_parse(sr_schema **out, sr_schema_type t, const char *text, const sr_dep *deps,
+                    size_t ndeps, unsigned flags, sr_err *err);
+void sr_schema_free(sr_schema *s); /* NULL is a no-op */
+
+sr_schema_type sr_schema_get_type(const sr_schema *s);
+
+/* Canonical text (normalized when parsed with SR_PARSE_NORMALIZE). Borrowed, valid until
+ * sr_schema_free. Deterministic and idempotent: parsing it again yields the same text. */
+const char *sr_schema_canonical(const sr_schema *s);
+
+/* The schema rendered in an alternative `format` (Avro "resolved", Protobuf "serialized",
+ * "ignore_extensions"). Returns 0 with *out owned by the caller (free()), 1 when the format does not
+ * apply to this type (caller serves the canonical text), -1 with err set. */
+int sr_schema_render(char **out, const sr_schema *s, const char *format, sr_err *err);
+
+/* The primitive every level is built from (compatibility-rules.md §1.1): can `reader` read data
+ * written with `writer`? Appends one message per incompatibility, each in Confluent's wording with
+ * exactly two "%s" placeholders left in, in order (reader word, writer word), to be filled by the
+ * level logic. Returns 0 (compatible iff nothing was appended) or -1 on internal error. Both schemas
+ * must be of the same type. */
+int sr_schema_read_compat(sr_strlist *msgs, const sr_schema *reader, const sr_schema *writer,
+                          sr_err *err);
+
+/* ---- fingerprint (api §5.1, refdata/schema-md5-golden-data.json) ---- */
+
+typedef struct sr_ref {
+    const char *name;
+    const char *subject;
+    int version;
+} sr_ref;
+
+/* MD5 identity of a schema: canonical text, then each reference's name, subject and 4-byte
+ * big-endian version, then (when not NULL) metadata and rule set as JSON texts, laid out as the
+ * golden data describes. `metadata_json`/`ruleset_json` may be NULL. Returns 0, or -1 (42201) when
+ * they are not valid JSON objects. */
+int sr_fingerprint(uint8_t out[16], const char *canonical, const sr_ref *refs, size_t nrefs,
+                   const char *metadata_json, const char *ruleset_json, sr_err *err);
+
+/* ---- levels (compatibility-rules.md §1) ---- */
+
+typedef enum sr_compat_level {
+    SR_COMPAT_NONE,
+    SR_COMPAT_BACKWARD,
+    SR_COMPAT_BACKWARD_TRANSITIVE,
+    SR_COMPAT_FORWARD,
+    SR_COMPAT_FORWARD_TRANSITIVE,
+    SR_COMPAT_FULL,
+    SR_COMPAT_FULL_TRANSITIVE,
+} sr_compat_level;
+
+/* Case-insensitive level name. 0, or -1 with 42203 and Confluent's message. */
+int sr_compat_level_parse(sr_compat_level *out, const char *name, sr_err *err);
+const char *sr_compat_level_name(sr_compat_level level); /* upper case: "BACKWARD" */
+
+typedef struct sr_candidate {
+    const sr_schema *schema; /* borrowed */
+    int version;             /* its version number in the subject */
+} sr_candidate;
+
+/* Check `schema` against `cands` (the subject's non-deleted versions, ascending by version) at
+ * `level`. Non-transitive levels use only the last candidate; transitive ones go newest first and
+ * stop at the first failure. On incompatibility fills `msgs` with Confluent's list (§1.3): the diff
+ * messages with placeholders filled, `{oldSchemaVersion: n}`, `{oldSchema: '...'}`, and the closing
+ * `{validateFields: 'false', compatibility: '<LEVEL>'}` line. Returns 1 compatible, 0 not, -1 err. */
+int sr_compat_check(sr_strlist *msgs, sr_compat_level level, const sr_schema *schema,
+                    const sr_candidate *cands, size_t ncands, sr_err *err);
+
+#endif

@@ -1,0 +1,146 @@
+/* store.h -- durable registry state behind a backend-neutral API.
+ *
+ * Holds schemas (by global id), subject versions, references, and per-scope config and mode.
+ * SQLite is the embedded backend (WAL, synchronous=FULL); nothing here exposes SQLite types, and
+ * the SQL stays portable so that a PostgreSQL backend can implement the same contract.
+ *
+ * The store knows no registry rules (ID reuse, version numbering, soft/hard delete preconditions,
+ * modes): those live in server/registry.c, which reads and writes through a transaction:
+ *
+ *     sr_tx *tx = NULL;
+ *     if (sr_store_write_begin(&tx, st, err) < 0) goto out;
+ *     ... sr_store_* calls on tx ...
+ *     rc = sr_store_commit(tx, err);   // durable once this returns 0; tx is gone either way
+ *
+ * Thread safety: the sr_store handle is shared by all threads. A transaction belongs to the thread
+ * that began it. Any number of read transactions run in parallel (each sees one snapshot); write
+ * transactions are serialized (one writer at a time, others wait).
+ *
+ * Return convention: 0 success; 1 "not found" where a function says so; -1 with err set to
+ * 50001 ("Error in the backend data store: ...") on a backend failure. Strings handed out are
+ * owned by the caller (free()) unless stated otherwise. */
+#ifndef SR_STORE_H
+#define SR_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+
+typedef struct sr_store sr_store;
+typedef struct sr_tx sr_tx;
+
+/* Open (creating and migrating if needed) the store at `path`, a file name. The caller owns
+ * *out and releases it with sr_store_close(), which waits for nothing: end every transaction first. */
+int sr_store_open(sr_store **out, const char *path, sr_err *err);
+void sr_store_close(sr_store *st); /* NULL is a no-op */
+
+/* Begin a read transaction (a consistent snapshot) or the write transaction (exclusive).
+ * *out is valid until sr_store_commit or sr_store_rollback ends it. */
+int sr_store_read_begin(sr_tx **out, sr_store *st, sr_err *err);
+int sr_store_write_begin(sr_tx **out, sr_store *st, sr_err *err);
+/* End a transaction. For a write, 0 means durably on disk (survives kill -9). The tx is freed
+ * whatever the outcome. */
+int sr_store_commit(sr_tx *tx, sr_err *err);
+void sr_store_rollback(sr_tx *tx); /* NULL is a no-op */
+
+/* ---- schemas (immutable once written, identified by id) ---- */
+
+typedef struct sr_store_ref {
+    char *name;    /* owned */
+    char *subject; /* owned */
+    int version;
+} sr_store_ref;
+
+typedef struct sr_store_schema {
+    int id;
+    char *type;         /* "AVRO", "PROTOBUF", "JSON"; owned */
+    char *text;         /* canonical text; owned */
+    uint8_t hash[16];   /* identity fingerprint (compat's sr_fingerprint) */
+    sr_store_ref *refs; /* owned array, in registration order */
+    size_t nrefs;
+    char *metadata;     /* JSON text or NULL; owned */
+} sr_store_schema;
+
+void sr_store_schema_free(sr_store_schema *s); /* frees the struct and its fields; NULL ok */
+
+/* 0 with *out (caller frees with sr_store_schema_free), or 1 when no schema has that id. */
+int sr_store_schema_get(sr_store_schema **out, sr_tx *tx, int id, sr_err *err);
+/* The id of the schema with this fingerprint: 0 with *id_out, or 1 when none. */
+int sr_store_schema_find(int *id_out, sr_tx *tx, const uint8_t hash[16], sr_err *err);
+/* Insert a schema. `s->id` > 0 stores it under that id (IMPORT); 0 takes the next id, which is
+ * one more than the highest id ever handed out (ids are never reused, even after the schema
+ * is removed). *id_out receives the id. The fingerprint is unique: inserting a second schema
+ * with the same hash fails (50001). */
+int sr_store_schema_insert(int *id_out, sr_tx *tx, const sr_store_schema *s, sr_err *err);
+/* Highest id ever handed out (0 when none). */
+int sr_store_max_id(int *out, sr_tx *tx, sr_err *err);
+
+/* ---- subject versions ---- */
+
+typedef struct sr_store_version {
+    char *subject;  /* owned */
+    int version;
+    int id;         /* schema id */
+    int deleted;    /* soft-deleted */
+    long long ts;   /* registration time, ms since the epoch */
+} sr_store_version;
+
+void sr_store_versions_free(sr_store_version *v, size_t n); /* NULL ok */
+
+/* Every version of `subject` (soft-deleted included), ascending by version. n may be 0. */
+int sr_store_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
+                      sr_err *err);
+/* Every version of every subject whose name starts with `prefix` ("" = all), soft-deleted
+ * included, sorted by subject (byte order) then version. */
+int sr_store_all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
+                          sr_err *err);
+/* Every subject version holding schema `id`, soft-deleted included, sorted by subject, version. */
+int sr_store_versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, int id, sr_err *err);
+
+/* Create or overwrite (IMPORT may overwrite) version `version` of `subject` to hold `id`, not
+ * deleted, stamped now. */
+int sr_store_version_put(sr_tx *tx, const char *subject, int version, int id, sr_err *err);
+/* Mark a version soft-deleted. 1 when it does not exist. */
+int sr_store_version_soft_delete(sr_tx *tx, const char *subject, int version, sr_err *err);
+/* Remove a version for good. When no version holds its schema any more, the schema (and its
+ * references) are removed too; its id is not handed out again. 1 when it does not exist. */
+int sr_store_version_remove(sr_tx *tx, const char *subject, int version, sr_err *err);
+
+/* Subject names with at least one version, sorted (byte order), with whether all their versions
+ * are soft-deleted. */
+typedef struct sr_store_subject {
+    char *name;      /* owned */
+    int all_deleted; /* every version soft-deleted */
+} sr_store_subject;
+
+void sr_store_subjects_free(sr_store_subject *s, size_t n);
+int sr_store_subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *prefix,
+                      sr_err *err);
+
+/* ---- references ---- */
+
+/* Versions whose schema references (subject, version): the referrers, sorted by id then subject,
+ * version; each carries the referrer's subject, version, schema id and deleted flag. */
+int sr_store_referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
+                       int version, sr_err *err);
+
+/* ---- settings: config and mode, per scope ----
+ * A scope is a subject name, or NULL for the global (top-level) scope. Values are opaque text to
+ * the store: config is a JSON object text, mode a mode name. */
+
+typedef enum sr_setting_kind { SR_SETTING_CONFIG, SR_SETTING_MODE } sr_setting_kind;
+
+/* 0 with *value_out (caller frees), or 1 when the scope has no value of its own. */
+int sr_store_setting_get(char **value_out, sr_tx *tx, sr_setting_kind kind, const char *scope,
+                         sr_err *err);
+int sr_store_setting_put(sr_tx *tx, sr_setting_kind kind, const char *scope, const char *value,
+                         sr_err *err);
+/* 1 when there was nothing to delete. */
+int sr_store_setting_delete(sr_tx *tx, sr_setting_kind kind, const char *scope, sr_err *err);
+/* Subject scopes that have a value of `kind`, sorted (used when entering IMPORT mode and for
+ * listing). */
+int sr_store_setting_scopes(char ***out, size_t *n, sr_tx *tx, sr_setting_kind kind,
+                            sr_err *err);
+
+#endif
