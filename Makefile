@@ -103,7 +103,8 @@ test: test-deps all
 unit: all
 	@tests/run.sh $(BUILD) unit
 
-bench: test-deps all
+bench: all
+	@scripts/deps.sh bench
 	@tests/bench/run.sh $(BUILD)
 
 clean:

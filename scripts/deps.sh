@@ -3,6 +3,7 @@
 #
 #   scripts/deps.sh build   what `make` needs to compile sluiced and sluice
 #   scripts/deps.sh test    plus what `make test` needs (test clients, oracles, sanitizers)
+#   scripts/deps.sh bench   plus what `make bench` needs (load generators)
 #
 # As root it installs what is missing with apt-get; otherwise it prints the exact command to run
 # and exits 1. Installed packages are detected with dpkg, so a second run costs milliseconds.
@@ -19,8 +20,13 @@ test_pkgs=(
   python3-protobuf nodejs npm git curl sqlite3 libclang-rt-14-dev
 )
 
+bench_pkgs=(wrk hyperfine)
+
 want=("${build_pkgs[@]}")
-[ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")
+case "${1:-build}" in
+  test) want+=("${test_pkgs[@]}") ;;
+  bench) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+esac
 
 missing=()
 for p in "${want[@]}"; do

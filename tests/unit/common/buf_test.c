@@ -1,0 +1,119 @@
+/* buf_test.c -- growable strings and string lists. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/strlist.h"
+
+static void test_buf__starts_empty_and_null_terminated(void **state)
+{
+    sr_buf b = SR_BUF_INIT;
+    (void)state;
+    assert_int_equal(b.len, 0);
+    assert_string_equal(b.ptr, "");
+    sr_buf_dispose(&b);
+}
+
+static void test_buf__appends_grow_past_the_first_allocation(void **state)
+{
+    sr_buf b = SR_BUF_INIT;
+    (void)state;
+    for (int i = 0; i < 1000; i++)
+        sr_buf_printf(&b, "%03d,", i % 1000);
+    assert_int_equal(b.len, 4000);
+    assert_memory_equal(b.ptr, "000,001,", 8);
+    assert_string_equal(b.ptr + 3996, "999,");
+    sr_buf_dispose(&b);
+}
+
+static void test_buf__detach_hands_over_the_string_and_resets(void **state)
+{
+    sr_buf b = SR_BUF_INIT;
+    char *s;
+    (void)state;
+    sr_buf_puts(&b, "abc");
+    sr_buf_putc(&b, 'd');
+    s = sr_buf_detach(&b);
+    assert_string_equal(s, "abcd");
+    assert_int_equal(b.len, 0);
+    assert_string_equal(b.ptr, "");
+    free(s);
+    s = sr_buf_detach(&b); /* detaching an empty buffer still gives an owned string */
+    assert_string_equal(s, "");
+    free(s);
+}
+
+static void test_buf__clear_keeps_capacity(void **state)
+{
+    sr_buf b = SR_BUF_INIT;
+    size_t cap;
+    (void)state;
+    sr_buf_puts(&b, "hello");
+    cap = b.cap;
+    sr_buf_clear(&b);
+    assert_int_equal(b.len, 0);
+    assert_string_equal(b.ptr, "");
+    assert_int_equal(b.cap, cap);
+    sr_buf_dispose(&b);
+}
+
+static void test_buf__embedded_nul_bytes_are_kept_by_length(void **state)
+{
+    sr_buf b = SR_BUF_INIT;
+    (void)state;
+    sr_buf_put(&b, "a\0b", 3);
+    assert_int_equal(b.len, 3);
+    assert_memory_equal(b.ptr, "a\0b", 4);
+    sr_buf_dispose(&b);
+}
+
+static void test_strlist__add_copies_and_take_owns(void **state)
+{
+    sr_strlist l = SR_STRLIST_INIT;
+    char local[] = "copied";
+    (void)state;
+    sr_strlist_add(&l, local);
+    local[0] = 'X';
+    sr_strlist_take(&l, sr_xstrdup("owned"));
+    sr_strlist_addf(&l, "%s-%d", "n", 7);
+    assert_int_equal(l.n, 3);
+    assert_string_equal(l.v[0], "copied");
+    assert_string_equal(l.v[1], "owned");
+    assert_string_equal(l.v[2], "n-7");
+    sr_strlist_dispose(&l);
+    assert_int_equal(l.n, 0);
+}
+
+static void test_err__set_returns_minus_one_and_maps_the_status(void **state)
+{
+    sr_err err;
+    (void)state;
+    sr_err_clear(&err);
+    assert_int_equal(err.code, 0);
+    assert_int_equal(sr_err_set(&err, 40401, "Subject '%s' not found.", "x"), -1);
+    assert_string_equal(err.msg, "Subject 'x' not found.");
+    assert_int_equal(sr_err_http_status(&err), 404);
+    sr_err_set(&err, 405, "HTTP 405 Method Not Allowed");
+    assert_int_equal(sr_err_http_status(&err), 405);
+    assert_int_equal(sr_err_set(NULL, 1, "ignored"), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_buf__starts_empty_and_null_terminated),
+        cmocka_unit_test(test_buf__appends_grow_past_the_first_allocation),
+        cmocka_unit_test(test_buf__detach_hands_over_the_string_and_resets),
+        cmocka_unit_test(test_buf__clear_keeps_capacity),
+        cmocka_unit_test(test_buf__embedded_nul_bytes_are_kept_by_length),
+        cmocka_unit_test(test_strlist__add_copies_and_take_owns),
+        cmocka_unit_test(test_err__set_returns_minus_one_and_maps_the_status),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
