@@ -1,0 +1,99 @@
+/* registry.h -- the registry's use-cases: register, lookup, check, read, delete, config, mode.
+ *
+ * This is the one place that owns Confluent's rules (confluent-api.md §4-§5): one global id per
+ * distinct schema, version numbering across soft and hard deletes, modes, references, and which
+ * versions a compatibility check runs against. Handlers translate HTTP to these calls and render
+ * the json_t they return; nothing here knows about HTTP.
+ *
+ * Every function returns 0 with *out owned by the caller (json_decref / free), or -1 with `err`
+ * holding Confluent's error code and message. Writes run in one store transaction that commits
+ * before the function returns, so an answered write is durable. Thread-safe. */
+#ifndef SR_SERVER_REGISTRY_H
+#define SR_SERVER_REGISTRY_H
+
+#include <jansson.h>
+
+#include "compat/compat.h"
+#include "common/err.h"
+
+typedef struct sr_registry sr_registry;
+
+int sr_registry_open(sr_registry **out, const char *db_path, sr_compat_level default_level,
+                     sr_err *err);
+void sr_registry_close(sr_registry *r); /* NULL is a no-op */
+
+/* A schema as a client sends it (register, lookup, compatibility). Borrowed for the call. */
+typedef struct sr_schema_req {
+    const char *schema;  /* text; NULL or "" = empty */
+    sr_schema_type type; /* AVRO when the client sent no schemaType */
+    const sr_ref *refs;  /* version -1 = latest */
+    size_t nrefs;
+    int id;              /* explicit id (IMPORT), 0 = none */
+    int version;         /* explicit version, 0 or -1 = none */
+    const char *metadata; /* JSON object text or NULL */
+    int normalize;       /* ?normalize=true */
+} sr_schema_req;
+
+/* POST /subjects/{s}/versions. *out = {id, version, schemaType, schema, references?}. */
+int sr_registry_register(json_t **out, sr_registry *r, const char *subject,
+                         const sr_schema_req *req, int force, sr_err *err);
+/* POST /subjects/{s}. *out = the Schema object of the matching version. */
+int sr_registry_lookup(json_t **out, sr_registry *r, const char *subject, const sr_schema_req *req,
+                       int deleted, sr_err *err);
+/* POST /compatibility/subjects/{s}/versions[/{v}]; `version` NULL = every version.
+ * *out = {is_compatible, messages?}. */
+int sr_registry_check(json_t **out, sr_registry *r, const char *subject, const char *version,
+                      const sr_schema_req *req, int verbose, sr_err *err);
+
+/* Reads. `deleted`/`deleted_only` are the query flags of the same names. */
+typedef struct sr_page {
+    int offset; /* >= 0 */
+    int limit;  /* <= 0 = no limit */
+} sr_page;
+
+int sr_registry_schema_by_id(json_t **out, sr_registry *r, int id, const char *subject,
+                             const char *format, int fetch_max_id, sr_err *err);
+/* The raw text of schema `id` (rendered per `format`); caller frees. */
+int sr_registry_schema_text(char **out, sr_registry *r, int id, const char *format, sr_err *err);
+int sr_registry_id_subjects(json_t **out, sr_registry *r, int id, int deleted, sr_page page,
+                            sr_err *err);
+int sr_registry_id_versions(json_t **out, sr_registry *r, int id, int deleted, sr_page page,
+                            sr_err *err);
+int sr_registry_schemas(json_t **out, sr_registry *r, const char *prefix, int deleted,
+                        int latest_only, sr_page page, sr_err *err);
+int sr_registry_subjects(json_t **out, sr_registry *r, const char *prefix, int deleted,
+                         int deleted_only, sr_page page, sr_err *err);
+int sr_registry_versions(json_t **out, sr_registry *r, const char *subject, int deleted,
+                         int deleted_only, int as_negative, sr_page page, sr_err *err);
+int sr_registry_version_get(json_t **out, sr_registry *r, const char *subject,
+                            const char *version, int deleted, const char *format, sr_err *err);
+/* The raw text of a subject version (GET .../versions/{v}/schema); caller frees. */
+int sr_registry_version_text(char **out, sr_registry *r, const char *subject,
+                             const char *version, int deleted, const char *format, sr_err *err);
+int sr_registry_referenced_by(json_t **out, sr_registry *r, const char *subject,
+                              const char *version, int deleted, sr_page page, sr_err *err);
+
+/* Deletes. *out = [versions] for a subject, the version number for one version. */
+int sr_registry_delete_subject(json_t **out, sr_registry *r, const char *subject, int permanent,
+                               sr_err *err);
+int sr_registry_delete_version(json_t **out, sr_registry *r, const char *subject,
+                               const char *version, int permanent, sr_err *err);
+
+/* Config and mode; `subject` NULL = the global scope. */
+int sr_registry_config_get(json_t **out, sr_registry *r, const char *subject,
+                           int default_to_global, sr_err *err);
+int sr_registry_config_put(json_t **out, sr_registry *r, const char *subject, json_t *body,
+                           sr_err *err);
+int sr_registry_config_delete(json_t **out, sr_registry *r, const char *subject, sr_err *err);
+int sr_registry_mode_get(json_t **out, sr_registry *r, const char *subject, int default_to_global,
+                         sr_err *err);
+int sr_registry_mode_put(json_t **out, sr_registry *r, const char *subject, json_t *body,
+                         int force, sr_err *err);
+int sr_registry_mode_delete(json_t **out, sr_registry *r, const char *subject, sr_err *err);
+
+/* Subject name rules for writes (confluent-api.md §1.3): 0, or -1 with 42208. */
+int sr_registry_check_subject(const char *subject, sr_err *err);
+/* "latest"/"-1" -> -1, else 1..2^31-1; -1 with 42202 otherwise. */
+int sr_registry_parse_version(int *out, const char *text, sr_err *err);
+
+#endif
