@@ -1,7 +1,142 @@
-/* main.c -- placeholder until the HTTP front lands. */
+/* main.c -- sluiced: parse settings, open the registry, serve until SIGTERM or SIGINT. */
+#include "server/config.h"
+#include "server/http.h"
+#include "server/registry.h"
+#include "server/server.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <netdb.h>
+#include <signal.h>
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char usage[] =
+    "usage: sluiced [--config FILE] [--listeners http://HOST:PORT] [--db PATH]\n"
+    "\n"
+    "Serve the Confluent Schema Registry REST API, storing in SQLite.\n"
+    "\n"
+    "  --config FILE      properties file (listeners, schema.compatibility.level,\n"
+    "                     sluice.db.path, sluice.request.max.bytes, sluice.threads,\n"
+    "                     sluice.cache.entries); the flags below override it\n"
+    "  --listeners URL    where to listen (default http://0.0.0.0:8081)\n"
+    "  --db PATH          the SQLite database file (default var/sluice.db)\n"
+    "  --help             this text\n"
+    "\n"
+    "Runs until SIGTERM or SIGINT, then finishes requests in flight and exits 0.\n";
+
+/* Apply argv over the config file. Returns 0, 1 (--help printed) or -1 (usage error). */
+static int parse_args(sr_config *c, int argc, char **argv)
 {
-    fputs("sluiced: not built yet\n", stderr);
-    return 1;
+    const char *overrides[2] = {NULL, NULL}; /* listeners, db: applied after the file */
+    sr_err err = {0};
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return 1;
+        }
+        if (i + 1 >= argc || (strcmp(a, "--config") && strcmp(a, "--listeners") &&
+                              strcmp(a, "--db"))) {
+            fprintf(stderr, "sluiced: unknown or incomplete option '%s'\n\n%s", a, usage);
+            return -1;
+        }
+        if (strcmp(a, "--config") == 0 && sr_config_load(c, argv[i + 1], &err) < 0) {
+            fprintf(stderr, "sluiced: %s\n", err.msg);
+            return -1;
+        }
+        if (strcmp(a, "--listeners") == 0)
+            overrides[0] = argv[i + 1];
+        if (strcmp(a, "--db") == 0)
+            overrides[1] = argv[i + 1];
+        i++;
+    }
+    if (overrides[0])
+        sr_config_set(c, "listeners", overrides[0], NULL);
+    if (overrides[1])
+        sr_config_set(c, "sluice.db.path", overrides[1], NULL);
+    return 0;
+}
+
+/* mkdir -p of the database file's directory, so `make run` works on a fresh clone. */
+static void make_parent_dirs(const char *path)
+{
+    char *dir = sr_xstrdup(path);
+
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        mkdir(dir, 0755);
+        *p = '/';
+    }
+    free(dir);
+}
+
+int main(int argc, char **argv)
+{
+    struct addrinfo hints = {0}, *ai = NULL;
+    sr_registry *reg = NULL;
+    sr_http *http = NULL;
+    sr_config cfg;
+    sr_app app = {0};
+    sr_err err = {0};
+    char *host = NULL, port_s[16];
+    sigset_t sigs;
+    int port, sig, rc = 1, a;
+
+    sr_config_defaults(&cfg);
+    a = parse_args(&cfg, argc, argv);
+    if (a != 0) {
+        sr_config_dispose(&cfg);
+        return a > 0 ? 0 : 2;
+    }
+    if (sr_config_parse_listener(&host, &port, cfg.listeners, &err) < 0) {
+        fprintf(stderr, "sluiced: %s\n", err.msg);
+        goto out;
+    }
+    snprintf(port_s, sizeof(port_s), "%d", port);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    if ((a = getaddrinfo(host, port_s, &hints, &ai)) != 0) {
+        fprintf(stderr, "sluiced: cannot resolve '%s': %s\n", host, gai_strerror(a));
+        goto out;
+    }
+    /* Signals are taken by sigwait below, so block them before any thread starts. */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    make_parent_dirs(cfg.db_path);
+    if (sr_registry_open(&reg, cfg.db_path, cfg.level, &err) < 0) {
+        fprintf(stderr, "sluiced: %s: %s\n", cfg.db_path, err.msg);
+        goto out;
+    }
+    app.reg = reg;
+    app.cache = sr_cache_new(cfg.cache_entries);
+    if (sr_http_start(&http, &app, ai->ai_addr, ai->ai_family == AF_INET6, cfg.threads,
+                      cfg.max_body, &err) < 0) {
+        fprintf(stderr, "sluiced: %s: %s\n", cfg.listeners, err.msg);
+        goto out;
+    }
+    fprintf(stderr, "sluiced: listening on %s (store %s, compatibility %s)\n", cfg.listeners,
+            cfg.db_path, sr_compat_level_name(cfg.level));
+    while (sigwait(&sigs, &sig) != 0)
+        ;
+    fprintf(stderr, "sluiced: %s, shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    rc = 0;
+out:
+    sr_http_stop(http);
+    sr_cache_free(app.cache);
+    sr_registry_close(reg);
+    if (ai)
+        freeaddrinfo(ai);
+    free(host);
+    sr_config_dispose(&cfg);
+    return rc;
 }

@@ -1,0 +1,32 @@
+/* config.h -- sluiced's settings: a Confluent-style properties file, then command-line overrides. */
+#ifndef SR_SERVER_CONFIG_H
+#define SR_SERVER_CONFIG_H
+
+#include <stddef.h>
+
+#include "common/err.h"
+#include "compat/compat.h"
+
+typedef struct sr_config {
+    char *listeners;               /* "http://HOST:PORT" (first of a comma list); owned */
+    char *db_path;                 /* sluice.db.path; owned */
+    sr_compat_level level;         /* schema.compatibility.level */
+    size_t max_body;               /* sluice.request.max.bytes */
+    unsigned threads;              /* sluice.threads */
+    size_t cache_entries;          /* sluice.cache.entries */
+} sr_config;
+
+/* Defaults: listeners http://0.0.0.0:8081, db ./var/sluice.db, BACKWARD, 16 MiB, 8 threads. */
+void sr_config_defaults(sr_config *c);
+void sr_config_dispose(sr_config *c);
+
+/* Read `path` (key=value or key: value lines, '#'/'!' comments, as Java properties). Unknown
+ * keys are ignored, as Confluent ignores them. 0, or -1 with err naming the file and line. */
+int sr_config_load(sr_config *c, const char *path, sr_err *err);
+/* Apply one setting by its properties key. 0, or -1 when the value is invalid. */
+int sr_config_set(sr_config *c, const char *key, const char *value, sr_err *err);
+
+/* Split "http://HOST:PORT" into host (caller frees) and port. IPv6 hosts in brackets. */
+int sr_config_parse_listener(char **host_out, int *port_out, const char *url, sr_err *err);
+
+#endif

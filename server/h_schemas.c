@@ -1,0 +1,138 @@
+/* h_schemas.c -- root, metadata, schema types and schemas by id (confluent-api.md §3.1-§3.2). */
+#include "server/http.h"
+#include "server/server.h"
+#include "server/version.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void sr_h_root(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    (void)app;
+    (void)req;
+    sr_reply_json(resp, 200, json_object());
+}
+
+void sr_h_metadata_id(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    (void)app;
+    (void)req;
+    sr_reply_json(resp, 200, json_pack("{s:s, s:{s:[], s:{s:s, s:s}}}", "id", "", "scope",
+                                       "path", "clusters", "kafka-cluster", "",
+                                       "schema-registry-cluster", "sluice"));
+}
+
+void sr_h_metadata_version(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    (void)app;
+    (void)req;
+    sr_reply_json(resp, 200, json_pack("{s:s, s:s}", "version", SLUICE_VERSION, "commitId",
+                                       SLUICE_COMMIT));
+}
+
+void sr_h_metadata_deployment(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    (void)app;
+    (void)req;
+    sr_reply_json(resp, 200, json_pack("{s:[]}", "attributes"));
+}
+
+void sr_h_contexts(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    (void)app;
+    (void)req;
+    sr_reply_json(resp, 200, json_pack("[s]", "."));
+}
+
+void sr_h_schema_types(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    /* Confluent's order (a Java HashMap's); only the formats built in. */
+    static const sr_schema_type order[] = {SR_TYPE_JSON, SR_TYPE_PROTOBUF, SR_TYPE_AVRO};
+    json_t *a = json_array();
+    (void)app;
+    (void)req;
+
+    for (size_t i = 0; i < 3; i++)
+        if (sr_schema_type_available(order[i]))
+            json_array_append_new(a, json_string(sr_schema_type_name(order[i])));
+    sr_reply_json(resp, 200, a);
+}
+
+void sr_h_schemas(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    json_t *out = NULL;
+    sr_err err = {0};
+    sr_page page;
+    const char *prefix = sr_query(req, "subjectPrefix");
+    int rc;
+
+    if (sr_query_page(&page, req, resp) < 0)
+        return;
+    rc = sr_registry_schemas(&out, app->reg, prefix ? prefix : "", sr_query_bool(req, "deleted"),
+                             sr_query_bool(req, "latestOnly"), page, &err);
+    sr_reply_result(resp, rc, out, &err);
+}
+
+void sr_h_schema_by_id(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    int id = atoi(req->params[0]);
+    const char *format = sr_query(req, "format");
+    int fetch_max = sr_query_bool(req, "fetchMaxId");
+    int plain = (!format || !*format) && !fetch_max; /* the cacheable form */
+    json_t *out = NULL;
+    sr_err err = {0};
+    char *cached;
+
+    if (plain && (cached = sr_cache_get(app->cache, id))) {
+        resp->status = 200;
+        resp->body = cached;
+        return;
+    }
+    if (sr_registry_schema_by_id(&out, app->reg, id, sr_query(req, "subject"), format, fetch_max,
+                                 &err) < 0) {
+        sr_reply_err(resp, &err);
+        return;
+    }
+    sr_reply_json(resp, 200, out);
+    if (plain)
+        sr_cache_put(app->cache, id, resp->body);
+}
+
+void sr_h_schema_text_by_id(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    char *text = NULL;
+    sr_err err = {0};
+
+    if (sr_registry_schema_text(&text, app->reg, atoi(req->params[0]), sr_query(req, "format"),
+                                &err) < 0) {
+        sr_reply_err(resp, &err);
+        return;
+    }
+    resp->status = 200;
+    resp->body = text; /* the bare text, not JSON-quoted, as Confluent */
+    resp->raw = 1;
+}
+
+static void id_holders(sr_app *app, const sr_req *req, sr_resp *resp, int versions)
+{
+    json_t *out = NULL;
+    sr_err err = {0};
+    sr_page page;
+    int rc, id = atoi(req->params[0]), deleted = sr_query_bool(req, "deleted");
+
+    if (sr_query_page(&page, req, resp) < 0)
+        return;
+    rc = versions ? sr_registry_id_versions(&out, app->reg, id, deleted, page, &err)
+                  : sr_registry_id_subjects(&out, app->reg, id, deleted, page, &err);
+    sr_reply_result(resp, rc, out, &err);
+}
+
+void sr_h_id_subjects(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    id_holders(app, req, resp, 0);
+}
+
+void sr_h_id_versions(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    id_holders(app, req, resp, 1);
+}

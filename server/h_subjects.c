@@ -1,0 +1,160 @@
+/* h_subjects.c -- subjects, versions, register, lookup, deletes, referencedby, compatibility
+ * (confluent-api.md §3.3-§3.5). Each handler parses, calls the registry once, renders. */
+#include "server/http.h"
+#include "server/schema_body.h"
+#include "server/server.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void sr_h_subjects(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    const char *prefix = sr_query(req, "subjectPrefix");
+    json_t *out = NULL;
+    sr_err err = {0};
+    sr_page page;
+    int rc;
+
+    if (sr_query_page(&page, req, resp) < 0)
+        return;
+    /* ":*:" is Confluent's "every context"; sluice has one, so it means no filter. */
+    if (prefix && strcmp(prefix, ":*:") == 0)
+        prefix = "";
+    rc = sr_registry_subjects(&out, app->reg, prefix ? prefix : "", sr_query_bool(req, "deleted"),
+                              sr_query_bool(req, "deletedOnly"), page, &err);
+    sr_reply_result(resp, rc, out, &err);
+}
+
+void sr_h_versions(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    json_t *out = NULL;
+    sr_err err = {0};
+    sr_page page;
+    int rc;
+
+    if (sr_query_page(&page, req, resp) < 0)
+        return;
+    rc = sr_registry_versions(&out, app->reg, req->params[0], sr_query_bool(req, "deleted"),
+                              sr_query_bool(req, "deletedOnly"),
+                              sr_query_bool(req, "deletedAsNegative"), page, &err);
+    sr_reply_result(resp, rc, out, &err);
+}
+
+void sr_h_version_get(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    json_t *out = NULL;
+    sr_err err = {0};
+    int rc = sr_registry_version_get(&out, app->reg, req->params[0], req->params[1],
+                                     sr_query_bool(req, "deleted"), sr_query(req, "format"), &err);
+    sr_reply_result(resp, rc, out, &err);
+}
+
+void sr_h_version_text(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    char *text = NULL;
+    sr_err err = {0};
+
+    if (sr_registry_version_text(&text, app->reg, req->params[0], req->params[1],
+                                 sr_query_bool(req, "deleted"), sr_query(req, "format"),
+                                 &err) < 0) {
+        sr_reply_err(resp, &err);
+        return;
+    }
+    resp->status = 200;
+    resp->body = text;
+    resp->raw = 1;
+}
+
+void sr_h_referenced_by(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    json_t *out = NULL;
+    sr_err err = {0};
+    sr_page page;
+    int rc;
+
+    if (sr_query_page(&page, req, resp) < 0)
+        return;
+    rc = sr_registry_referenced_by(&out, app->reg, req->params[0], req->params[1],
+                                   sr_query_bool(req, "deleted"), page, &err);
+    sr_reply_result(resp, rc, out, &err);
+}
+
+void sr_h_register(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    sr_schema_body body;
+    json_t *out = NULL;
+    sr_err err = {0};
+    int rc;
+
+    if (sr_schema_body_parse(&body, req, resp) < 0)
+        return;
+    rc = sr_registry_register(&out, app->reg, req->params[0], &body.req,
+                              sr_query_bool(req, "force"), &err);
+    sr_reply_result(resp, rc, out, &err);
+    sr_schema_body_dispose(&body);
+}
+
+void sr_h_lookup(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    sr_schema_body body;
+    json_t *out = NULL;
+    sr_err err = {0};
+    int rc;
+
+    if (sr_schema_body_parse(&body, req, resp) < 0)
+        return;
+    rc = sr_registry_lookup(&out, app->reg, req->params[0], &body.req,
+                            sr_query_bool(req, "deleted"), &err);
+    sr_reply_result(resp, rc, out, &err);
+    sr_schema_body_dispose(&body);
+}
+
+static void compat(sr_app *app, const sr_req *req, sr_resp *resp, const char *version)
+{
+    sr_schema_body body;
+    json_t *out = NULL;
+    sr_err err = {0};
+    int rc;
+
+    if (sr_schema_body_parse(&body, req, resp) < 0)
+        return;
+    rc = sr_registry_check(&out, app->reg, req->params[0], version, &body.req,
+                           sr_query_bool(req, "verbose"), &err);
+    sr_reply_result(resp, rc, out, &err);
+    sr_schema_body_dispose(&body);
+}
+
+void sr_h_compat_all(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    compat(app, req, resp, NULL);
+}
+
+void sr_h_compat_version(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    compat(app, req, resp, req->params[1]);
+}
+
+void sr_h_delete_subject(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    int permanent = sr_query_bool(req, "permanent");
+    json_t *out = NULL;
+    sr_err err = {0};
+    int rc = sr_registry_delete_subject(&out, app->reg, req->params[0], permanent, &err);
+
+    if (rc == 0 && permanent)
+        sr_cache_clear(app->cache); /* a schema may have lost its last holder */
+    sr_reply_result(resp, rc, out, &err);
+}
+
+void sr_h_delete_version(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    int permanent = sr_query_bool(req, "permanent");
+    json_t *out = NULL;
+    sr_err err = {0};
+    int rc = sr_registry_delete_version(&out, app->reg, req->params[0], req->params[1], permanent,
+                                        &err);
+
+    if (rc == 0 && permanent)
+        sr_cache_clear(app->cache);
+    sr_reply_result(resp, rc, out, &err);
+}

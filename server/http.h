@@ -1,0 +1,119 @@
+/* http.h -- what handlers see of an HTTP exchange, and the pieces of the front that are pure
+ * (routing, percent-decoding, content negotiation) so they can be unit-tested. */
+#ifndef SR_SERVER_HTTP_H
+#define SR_SERVER_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "server/registry.h"
+
+typedef enum sr_method { SR_GET, SR_POST, SR_PUT, SR_DELETE, SR_OTHER } sr_method;
+
+#define SR_MAX_PARAMS 4
+
+/* One request, as handlers see it. Strings are borrowed for the request's life. */
+typedef struct sr_req {
+    sr_method method;
+    const char *path;                 /* raw path, not decoded */
+    char *params[SR_MAX_PARAMS];      /* decoded {subject}, {version}, {id}... in pattern order */
+    int nparams;
+    const char *body;                 /* NUL-terminated; "" when none */
+    size_t body_len;
+    int has_body;                     /* a body (even an empty one) was sent */
+    void *conn;                       /* the libmicrohttpd connection, for query lookups */
+    void *exchange;                   /* the front's per-request state */
+} sr_req;
+
+/* What a handler answers. */
+typedef struct sr_resp {
+    int status;
+    char *body;            /* owned (free()) */
+    int raw;               /* body is not JSON (GET .../schema returns the bare text) */
+} sr_resp;
+
+typedef struct sr_app {
+    sr_registry *reg;
+    struct sr_cache *cache;
+} sr_app;
+
+typedef void (*sr_handler)(sr_app *app, const sr_req *req, sr_resp *resp);
+
+typedef struct sr_route {
+    sr_method method;
+    const char *pattern; /* "/subjects/{subject}/versions"; {id} params must be integers */
+    sr_handler handler;
+} sr_route;
+
+extern const sr_route sr_routes[];
+extern const size_t sr_nroutes;
+
+/* Match `path` against the route table. Returns the route, or NULL with *status_out = 404 (no
+ * pattern matches) or 405 (a pattern matches but not the method). Params are decoded into
+ * req->params (caller frees with sr_req_free_params). */
+const sr_route *sr_route_match(sr_req *req, sr_method method, const char *path, int *status_out);
+void sr_req_free_params(sr_req *req);
+
+/* Decode %XX escapes (and '+' as space when `plus_is_space`) of `s[0..len)`. Caller frees.
+ * NULL when an escape is malformed. */
+char *sr_percent_decode(const char *s, size_t len, int plus_is_space);
+
+/* The response media type for an Accept header (never fails: clients get JSON whatever they
+ * ask, rather than a 406). */
+const char *sr_negotiate(const char *accept);
+/* 1 when a request body of this Content-Type is accepted (NULL = absent = accepted). */
+int sr_content_type_ok(const char *content_type);
+
+/* ---- helpers for handlers ---- */
+
+/* A decoded query parameter, or NULL. Borrowed until the request ends. */
+const char *sr_query(const sr_req *req, const char *name);
+int sr_query_bool(const sr_req *req, const char *name); /* "true" in any case; else 0 */
+/* An integer query parameter; `def` when absent. -1 (and 404, as Confluent) when not an int. */
+int sr_query_int(int *out, const sr_req *req, const char *name, int def, sr_resp *resp);
+
+/* offset (>= 0, else 422) and limit query parameters. 0, or -1 with the reply written. */
+int sr_query_page(sr_page *out, const sr_req *req, sr_resp *resp);
+
+/* The common tail of a handler: 200 with `out` (stolen) when rc is 0, else the error. */
+void sr_reply_result(sr_resp *resp, int rc, json_t *out, const sr_err *err);
+void sr_reply_json(sr_resp *resp, int status, json_t *body); /* steals body */
+void sr_reply_err(sr_resp *resp, const sr_err *err);
+void sr_reply_error(sr_resp *resp, int status, int code, const char *msg);
+/* The body as a JSON object: 0, or -1 with the error reply written (400 syntax or shape,
+ * 422 when absent). */
+int sr_body_object(json_t **out, const sr_req *req, sr_resp *resp);
+
+/* Handlers (h_*.c). */
+void sr_h_root(sr_app *, const sr_req *, sr_resp *);
+void sr_h_metadata_id(sr_app *, const sr_req *, sr_resp *);
+void sr_h_metadata_version(sr_app *, const sr_req *, sr_resp *);
+void sr_h_metadata_deployment(sr_app *, const sr_req *, sr_resp *);
+void sr_h_contexts(sr_app *, const sr_req *, sr_resp *);
+void sr_h_schema_types(sr_app *, const sr_req *, sr_resp *);
+void sr_h_schemas(sr_app *, const sr_req *, sr_resp *);
+void sr_h_schema_by_id(sr_app *, const sr_req *, sr_resp *);
+void sr_h_schema_text_by_id(sr_app *, const sr_req *, sr_resp *);
+void sr_h_id_subjects(sr_app *, const sr_req *, sr_resp *);
+void sr_h_id_versions(sr_app *, const sr_req *, sr_resp *);
+void sr_h_subjects(sr_app *, const sr_req *, sr_resp *);
+void sr_h_lookup(sr_app *, const sr_req *, sr_resp *);
+void sr_h_delete_subject(sr_app *, const sr_req *, sr_resp *);
+void sr_h_versions(sr_app *, const sr_req *, sr_resp *);
+void sr_h_register(sr_app *, const sr_req *, sr_resp *);
+void sr_h_version_get(sr_app *, const sr_req *, sr_resp *);
+void sr_h_version_text(sr_app *, const sr_req *, sr_resp *);
+void sr_h_delete_version(sr_app *, const sr_req *, sr_resp *);
+void sr_h_referenced_by(sr_app *, const sr_req *, sr_resp *);
+void sr_h_compat_all(sr_app *, const sr_req *, sr_resp *);
+void sr_h_compat_version(sr_app *, const sr_req *, sr_resp *);
+void sr_h_config_get(sr_app *, const sr_req *, sr_resp *);
+void sr_h_config_put(sr_app *, const sr_req *, sr_resp *);
+void sr_h_config_delete(sr_app *, const sr_req *, sr_resp *);
+void sr_h_mode_get(sr_app *, const sr_req *, sr_resp *);
+void sr_h_mode_put(sr_app *, const sr_req *, sr_resp *);
+void sr_h_mode_delete(sr_app *, const sr_req *, sr_resp *);
+
+#endif

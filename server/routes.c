@@ -1,0 +1,184 @@
+/* routes.c -- the API, one line per endpoint (confluent-api.md §3), and the router. */
+#include "server/http.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const sr_route sr_routes[] = {
+    /* method     pattern                                                 handler */
+    {SR_GET,    "/",                                                      sr_h_root},
+    {SR_POST,   "/",                                                      sr_h_root},
+    {SR_GET,    "/v1/metadata/id",                                        sr_h_metadata_id},
+    {SR_GET,    "/v1/metadata/version",                                   sr_h_metadata_version},
+    {SR_GET,    "/v1/metadata/deployment",                                sr_h_metadata_deployment},
+    {SR_GET,    "/contexts",                                              sr_h_contexts},
+    {SR_GET,    "/schemas",                                               sr_h_schemas},
+    {SR_GET,    "/schemas/types",                                         sr_h_schema_types},
+    {SR_GET,    "/schemas/ids/{id}",                                      sr_h_schema_by_id},
+    {SR_GET,    "/schemas/ids/{id}/schema",                               sr_h_schema_text_by_id},
+    {SR_GET,    "/schemas/ids/{id}/subjects",                             sr_h_id_subjects},
+    {SR_GET,    "/schemas/ids/{id}/versions",                             sr_h_id_versions},
+    {SR_GET,    "/subjects",                                              sr_h_subjects},
+    {SR_POST,   "/subjects/{subject}",                                    sr_h_lookup},
+    {SR_DELETE, "/subjects/{subject}",                                    sr_h_delete_subject},
+    {SR_GET,    "/subjects/{subject}/versions",                           sr_h_versions},
+    {SR_POST,   "/subjects/{subject}/versions",                           sr_h_register},
+    {SR_GET,    "/subjects/{subject}/versions/{version}",                 sr_h_version_get},
+    {SR_DELETE, "/subjects/{subject}/versions/{version}",                 sr_h_delete_version},
+    {SR_GET,    "/subjects/{subject}/versions/{version}/schema",          sr_h_version_text},
+    {SR_GET,    "/subjects/{subject}/versions/{version}/referencedby",    sr_h_referenced_by},
+    {SR_POST,   "/compatibility/subjects/{subject}/versions",             sr_h_compat_all},
+    {SR_POST,   "/compatibility/subjects/{subject}/versions/{version}",   sr_h_compat_version},
+    {SR_GET,    "/config",                                                sr_h_config_get},
+    {SR_PUT,    "/config",                                                sr_h_config_put},
+    {SR_DELETE, "/config",                                                sr_h_config_delete},
+    {SR_GET,    "/config/{subject}",                                      sr_h_config_get},
+    {SR_PUT,    "/config/{subject}",                                      sr_h_config_put},
+    {SR_DELETE, "/config/{subject}",                                      sr_h_config_delete},
+    {SR_GET,    "/mode",                                                  sr_h_mode_get},
+    {SR_PUT,    "/mode",                                                  sr_h_mode_put},
+    {SR_DELETE, "/mode",                                                  sr_h_mode_delete},
+    {SR_GET,    "/mode/{subject}",                                        sr_h_mode_get},
+    {SR_PUT,    "/mode/{subject}",                                        sr_h_mode_put},
+    {SR_DELETE, "/mode/{subject}",                                        sr_h_mode_delete},
+};
+
+const size_t sr_nroutes = sizeof(sr_routes) / sizeof(sr_routes[0]);
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+char *sr_percent_decode(const char *s, size_t len, int plus_is_space)
+{
+    char *out = sr_xmalloc(len + 1), *o = out;
+
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '%') {
+            int hi = i + 2 < len ? hexval(s[i + 1]) : -1;
+            int lo = i + 2 < len ? hexval(s[i + 2]) : -1;
+            if (hi < 0 || lo < 0) {
+                free(out);
+                return NULL;
+            }
+            *o++ = (char)(hi * 16 + lo);
+            i += 2;
+        } else if (s[i] == '+' && plus_is_space) {
+            *o++ = ' ';
+        } else {
+            *o++ = s[i];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+void sr_req_free_params(sr_req *req)
+{
+    for (int i = 0; i < req->nparams; i++)
+        free(req->params[i]);
+    req->nparams = 0;
+}
+
+/* Is `seg` a decimal int that fits Java's int (Confluent's id path params)? */
+static int is_int(const char *seg)
+{
+    char *end;
+    long long v;
+
+    if (!*seg)
+        return 0;
+    v = strtoll(seg, &end, 10);
+    return *end == '\0' && v >= -2147483648LL && v <= 2147483647LL;
+}
+
+/* Match one pattern; on success the decoded params are in req. */
+static int match(sr_req *req, const char *pattern, const char *path)
+{
+    const char *p = pattern, *s = path;
+
+    sr_req_free_params(req);
+    while (*p && *s) {
+        const char *pe, *se;
+        if (*p != '/' || *s != '/')
+            break;
+        p++;
+        s++;
+        pe = strchr(p, '/');
+        se = strchr(s, '/');
+        pe = pe ? pe : p + strlen(p);
+        se = se ? se : s + strlen(s);
+        if (*p == '{') {
+            char *v;
+            if (se == s || req->nparams == SR_MAX_PARAMS)
+                goto fail;
+            v = sr_percent_decode(s, (size_t)(se - s), 0);
+            if (!v)
+                goto fail;
+            req->params[req->nparams++] = v;
+            if (strncmp(p, "{id}", 4) == 0 && !is_int(v))
+                goto fail;
+        } else if ((size_t)(pe - p) != (size_t)(se - s) || strncmp(p, s, (size_t)(pe - p)) != 0) {
+            goto fail;
+        }
+        p = pe;
+        s = se;
+    }
+    if (*p == '\0' && (*s == '\0' || (s[0] == '/' && s[1] == '\0' && p != pattern + 1)))
+        return 1;
+fail:
+    sr_req_free_params(req);
+    return 0;
+}
+
+const sr_route *sr_route_match(sr_req *req, sr_method method, const char *path, int *status_out)
+{
+    int path_matched = 0;
+
+    for (size_t i = 0; i < sr_nroutes; i++) {
+        if (!match(req, sr_routes[i].pattern, path))
+            continue;
+        if (sr_routes[i].method == method)
+            return &sr_routes[i];
+        path_matched = 1;
+        sr_req_free_params(req);
+    }
+    *status_out = path_matched ? 405 : 404;
+    return NULL;
+}
+
+const char *sr_negotiate(const char *accept)
+{
+    if (!accept || strstr(accept, "application/vnd.schemaregistry.v1+json") ||
+        strstr(accept, "*"))
+        return "application/vnd.schemaregistry.v1+json";
+    if (strstr(accept, "application/vnd.schemaregistry+json"))
+        return "application/vnd.schemaregistry+json";
+    if (strstr(accept, "application/json"))
+        return "application/json";
+    return "application/vnd.schemaregistry.v1+json";
+}
+
+int sr_content_type_ok(const char *ct)
+{
+    static const char *const ok[] = {"application/vnd.schemaregistry.v1+json",
+                                     "application/vnd.schemaregistry+json", "application/json",
+                                     "application/octet-stream"};
+    size_t len;
+
+    if (!ct || !*ct)
+        return 1;
+    len = strcspn(ct, "; \t");
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        if (strlen(ok[i]) == len && strncasecmp(ct, ok[i], len) == 0)
+            return 1;
+    return 0;
+}
