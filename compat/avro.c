@@ -1,0 +1,533 @@
+/* avro.c -- parsing and validating Avro schemas (the Avro 1.11 specification, as Confluent's
+ * parser applies it; compatibility-rules.md §2.5) into the model of avro.h. */
+#include "compat/avro.h"
+#include "compat/compat.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 256 /* nesting of type definitions; deeper is refused, not recursed into */
+
+static const char *const kind_names[] = {
+    "null", "boolean", "int", "long", "float", "double", "bytes", "string",
+    "record", "enum", "array", "map", "union", "fixed",
+};
+
+const char *sr_avro_kind_name(av_kind k)
+{
+    return kind_names[k];
+}
+
+typedef struct parser {
+    av_schema *s;
+    unsigned flags;
+    int external; /* parsing a referenced schema */
+    sr_err *err;
+} parser;
+
+static int fail(parser *p, const char *fmt, const char *a, const char *b)
+{
+    char detail[600];
+
+    snprintf(detail, sizeof(detail), fmt, a ? a : "", b ? b : "");
+    return sr_err_set(p->err, 42201, "Invalid schema of type AVRO, details: %s", detail);
+}
+
+static av_type *new_node(parser *p, av_kind kind)
+{
+    av_type *t = sr_xcalloc(1, sizeof(*t));
+    av_schema *s = p->s;
+
+    t->kind = kind;
+    t->props = json_object();
+    s->nodes = sr_xrealloc(s->nodes, (s->nnodes + 1) * sizeof(*s->nodes));
+    s->nodes[s->nnodes++] = t;
+    return t;
+}
+
+static int primitive_kind(const char *name)
+{
+    for (int k = AV_NULL; k <= AV_STRING; k++)
+        if (strcmp(name, kind_names[k]) == 0)
+            return k;
+    return -1;
+}
+
+/* One part of a name: [A-Za-z_][A-Za-z0-9_]* */
+static int valid_part(const char *s, size_t len)
+{
+    if (len == 0 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if (!(isalnum((unsigned char)s[i]) || s[i] == '_'))
+            return 0;
+    return 1;
+}
+
+static int valid_fullname(const char *s)
+{
+    const char *dot;
+
+    while ((dot = strchr(s, '.'))) {
+        if (!valid_part(s, (size_t)(dot - s)))
+            return 0;
+        s = dot + 1;
+    }
+    return valid_part(s, strlen(s));
+}
+
+static av_type *find_named(const av_schema *s, const char *fullname)
+{
+    for (size_t i = 0; i < s->nnamed; i++)
+        if (strcmp(s->named[i]->fullname, fullname) == 0)
+            return s->named[i];
+    return NULL;
+}
+
+/* Resolve a name used as a type: qualified by the enclosing namespace first, then as written. */
+static av_type *lookup_name(const av_schema *s, const char *name, const char *ns)
+{
+    av_type *t = NULL;
+
+    if (!strchr(name, '.') && ns && *ns) {
+        char *full = NULL;
+        if (asprintf(&full, "%s.%s", ns, name) < 0)
+            return NULL;
+        t = find_named(s, full);
+        free(full);
+    }
+    return t ? t : find_named(s, name);
+}
+
+static int parse_type(parser *p, av_type **out, json_t *j, const char *ns, int depth);
+
+/* Copy every attribute of `j` not in `known` (NULL-terminated) into `props`. */
+static void take_props(json_t *props, json_t *j, const char *const *known)
+{
+    const char *k;
+    json_t *v;
+
+    json_object_foreach(j, k, v) {
+        int skip = 0;
+        for (const char *const *n = known; *n; n++)
+            skip |= strcmp(k, *n) == 0;
+        if (!skip)
+            json_object_set(props, k, v);
+    }
+}
+
+static char *opt_string(json_t *j, const char *key)
+{
+    json_t *v = json_object_get(j, key);
+    return json_is_string(v) ? sr_xstrdup(json_string_value(v)) : NULL;
+}
+
+/* Names of a named type definition: name, namespace (inherited), full name; aliases qualified. */
+static int define_name(parser *p, av_type *t, json_t *j, const char *ns)
+{
+    json_t *name = json_object_get(j, "name"), *nsj = json_object_get(j, "namespace");
+    json_t *aliases = json_object_get(j, "aliases");
+    const char *n, *dot;
+    size_t i;
+    json_t *a;
+
+    if (!json_is_string(name))
+        return fail(p, "No name in schema: %s", kind_names[t->kind], NULL);
+    n = json_string_value(name);
+    if (nsj && !json_is_null(nsj) && !json_is_string(nsj))
+        return fail(p, "namespace of \"%s\" must be a string", n, NULL);
+    dot = strrchr(n, '.');
+    if (dot) {
+        t->ns = sr_xstrndup(n, (size_t)(dot - n));
+        t->name = sr_xstrdup(dot + 1);
+    } else {
+        const char *space = json_is_string(nsj) ? json_string_value(nsj) : ns;
+        t->ns = space && *space ? sr_xstrdup(space) : NULL;
+        t->name = sr_xstrdup(n);
+    }
+    if (t->ns && asprintf(&t->fullname, "%s.%s", t->ns, t->name) < 0)
+        return fail(p, "out of memory", NULL, NULL);
+    if (!t->ns)
+        t->fullname = sr_xstrdup(t->name);
+    if (!valid_fullname(t->fullname))
+        return fail(p, "Illegal name: %s", t->fullname, NULL);
+    if (primitive_kind(t->fullname) >= 0)
+        return fail(p, "Can't redefine: %s", t->fullname, NULL);
+    if (find_named(p->s, t->fullname))
+        return fail(p, "Can't redefine: %s", t->fullname, NULL);
+    if (aliases && !json_is_null(aliases)) {
+        if (!json_is_array(aliases))
+            return fail(p, "aliases of \"%s\" must be an array of names", t->fullname, NULL);
+        t->aliases = json_array();
+        json_array_foreach(aliases, i, a) {
+            const char *an = json_string_value(a);
+            char *full = NULL;
+            if (!an || !valid_fullname(an))
+                return fail(p, "Illegal alias of \"%s\"", t->fullname, NULL);
+            if (!strchr(an, '.') && t->ns) {
+                if (asprintf(&full, "%s.%s", t->ns, an) < 0)
+                    return fail(p, "out of memory", NULL, NULL);
+                json_array_append_new(t->aliases, json_string(full));
+                free(full);
+            } else {
+                json_array_append_new(t->aliases, json_string(an));
+            }
+        }
+    }
+    t->doc = opt_string(j, "doc");
+    t->external = p->external;
+    p->s->named = sr_xrealloc(p->s->named, (p->s->nnamed + 1) * sizeof(*p->s->named));
+    p->s->named[p->s->nnamed++] = t;
+    return 0;
+}
+
+/* Does JSON value `v` fit type `t`? (Avro's default validation.) */
+static int default_fits(const av_type *t, json_t *v, int depth)
+{
+    size_t i;
+    json_t *e;
+    const char *k;
+
+    if (depth > MAX_DEPTH)
+        return 0;
+    switch (t->kind) {
+    case AV_NULL:
+        return json_is_null(v);
+    case AV_BOOLEAN:
+        return json_is_boolean(v);
+    case AV_INT:
+        return json_is_integer(v) && json_integer_value(v) >= -2147483648LL &&
+               json_integer_value(v) <= 2147483647LL;
+    case AV_LONG:
+        return json_is_integer(v);
+    case AV_FLOAT:
+    case AV_DOUBLE:
+        return json_is_number(v) ||
+               (json_is_string(v) && (strcmp(json_string_value(v), "NaN") == 0 ||
+                                      strcmp(json_string_value(v), "Infinity") == 0 ||
+                                      strcmp(json_string_value(v), "-Infinity") == 0));
+    case AV_BYTES:
+    case AV_STRING:
+    case AV_FIXED:
+        return json_is_string(v);
+    case AV_ENUM:
+        if (!json_is_string(v))
+            return 0;
+        for (i = 0; i < t->nsymbols; i++)
+            if (strcmp(t->symbols[i], json_string_value(v)) == 0)
+                return 1;
+        return 0;
+    case AV_ARRAY:
+        if (!json_is_array(v))
+            return 0;
+        json_array_foreach(v, i, e) if (!default_fits(t->items, e, depth + 1)) return 0;
+        return 1;
+    case AV_MAP:
+        if (!json_is_object(v))
+            return 0;
+        json_object_foreach(v, k, e) if (!default_fits(t->items, e, depth + 1)) return 0;
+        return 1;
+    case AV_UNION: /* a union's default belongs to its first branch */
+        return t->nbranches > 0 && default_fits(t->branches[0], v, depth + 1);
+    case AV_RECORD:
+        if (!json_is_object(v))
+            return 0;
+        for (i = 0; i < t->nfields; i++) {
+            json_t *fv = json_object_get(v, t->fields[i].name);
+            if (fv ? !default_fits(t->fields[i].type, fv, depth + 1) : !t->fields[i].def)
+                return 0;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static int parse_fields(parser *p, av_type *t, json_t *fields, int depth)
+{
+    static const char *const known[] = {"name", "type", "doc", "default", "order", "aliases", NULL};
+    size_t i;
+    json_t *f;
+
+    if (!json_is_array(fields))
+        return fail(p, "Record \"%s\" has no fields array", t->fullname, NULL);
+    t->fields = sr_xcalloc(json_array_size(fields) + 1, sizeof(*t->fields));
+    json_array_foreach(fields, i, f) {
+        av_field *fd = &t->fields[i];
+        json_t *order, *aliases;
+        const char *name;
+        if (!json_is_object(f) || !json_is_string(json_object_get(f, "name")))
+            return fail(p, "Record \"%s\" has a field without a name", t->fullname, NULL);
+        name = json_string_value(json_object_get(f, "name"));
+        if (!valid_part(name, strlen(name)))
+            return fail(p, "Illegal field name \"%s\" in record \"%s\"", name, t->fullname);
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(t->fields[k].name, name) == 0)
+                return fail(p, "Duplicate field %s in record %s", name, t->fullname);
+        fd->name = sr_xstrdup(name);
+        fd->props = json_object();
+        t->nfields = i + 1;
+        if (!json_object_get(f, "type"))
+            return fail(p, "No type for field \"%s\" in record \"%s\"", name, t->fullname);
+        if (parse_type(p, &fd->type, json_object_get(f, "type"), t->ns, depth + 1) < 0)
+            return -1;
+        fd->doc = opt_string(f, "doc");
+        if ((order = json_object_get(f, "order"))) {
+            const char *o = json_string_value(order);
+            if (!o || (strcmp(o, "ascending") && strcmp(o, "descending") && strcmp(o, "ignore")))
+                return fail(p, "Illegal order for field \"%s\" in record \"%s\"", name,
+                            t->fullname);
+            if (strcmp(o, "ascending") != 0)
+                fd->order = sr_xstrdup(o);
+        }
+        if ((aliases = json_object_get(f, "aliases")) && !json_is_null(aliases)) {
+            size_t ai;
+            json_t *a;
+            if (!json_is_array(aliases))
+                return fail(p, "aliases of field \"%s\" must be an array", name, NULL);
+            json_array_foreach(aliases, ai, a) if (!json_is_string(a)) return fail(
+                p, "aliases of field \"%s\" must be strings", name, NULL);
+            fd->aliases = json_incref(aliases);
+        }
+        if (json_object_get(f, "default"))
+            fd->def = json_incref(json_object_get(f, "default"));
+        if (fd->def && (p->flags & SR_PARSE_NEW) && !default_fits(fd->type, fd->def, 0)) {
+            char *dv = json_dumps(fd->def, JSON_ENCODE_ANY | JSON_COMPACT);
+            char what[400];
+            snprintf(what, sizeof(what), "Invalid default for field %s: %.200s not a %s", name,
+                     dv ? dv : "?", kind_names[fd->type->kind]);
+            free(dv);
+            return fail(p, "%s", what, NULL);
+        }
+        take_props(fd->props, f, known);
+    }
+    return 0;
+}
+
+static int parse_enum(parser *p, av_type *t, json_t *j)
+{
+    json_t *symbols = json_object_get(j, "symbols"), *def = json_object_get(j, "default"), *sym;
+    size_t i;
+
+    if (!json_is_array(symbols))
+        return fail(p, "Enum \"%s\" has no symbols array", t->fullname, NULL);
+    t->symbols = sr_xcalloc(json_array_size(symbols) + 1, sizeof(char *));
+    json_array_foreach(symbols, i, sym) {
+        const char *s = json_string_value(sym);
+        if (!s || !valid_part(s, strlen(s)))
+            return fail(p, "Illegal enum symbol in \"%s\"", t->fullname, NULL);
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(t->symbols[k], s) == 0)
+                return fail(p, "Duplicate enum symbol: %s (in %s)", s, t->fullname);
+        t->symbols[i] = sr_xstrdup(s);
+        t->nsymbols = i + 1;
+    }
+    if (def && !json_is_null(def)) {
+        const char *d = json_string_value(def);
+        int found = 0;
+        for (i = 0; d && i < t->nsymbols; i++)
+            found |= strcmp(t->symbols[i], d) == 0;
+        if (!found)
+            return fail(p, "The Enum Default: %s is not in the enum symbol set (%s)",
+                        d ? d : "(not a string)", t->fullname);
+        t->enum_default = sr_xstrdup(d);
+    }
+    return 0;
+}
+
+static int parse_object(parser *p, av_type **out, json_t *j, const char *ns, int depth)
+{
+    static const char *const rec_known[] = {"type", "name", "namespace", "doc", "fields",
+                                            "aliases", NULL};
+    static const char *const enum_known[] = {"type", "name", "namespace", "doc", "symbols",
+                                             "default", "aliases", NULL};
+    static const char *const fixed_known[] = {"type", "name", "namespace", "doc", "size",
+                                              "aliases", NULL};
+    static const char *const array_known[] = {"type", "items", NULL};
+    static const char *const map_known[] = {"type", "values", NULL};
+    static const char *const prim_known[] = {"type", NULL};
+    json_t *type = json_object_get(j, "type");
+    const char *tn;
+    av_type *t;
+    int k;
+
+    if (!type)
+        return fail(p, "No type: %s", "a schema object needs a \"type\"", NULL);
+    if (!json_is_string(type)) /* {"type": {...}} or {"type": [...]}: the inner schema */
+        return parse_type(p, out, type, ns, depth + 1);
+    tn = json_string_value(type);
+    if ((k = primitive_kind(tn)) >= 0) {
+        t = new_node(p, (av_kind)k);
+        take_props(t->props, j, prim_known);
+    } else if (strcmp(tn, "record") == 0 || strcmp(tn, "error") == 0) {
+        t = new_node(p, AV_RECORD);
+        if (define_name(p, t, j, ns) < 0 || parse_fields(p, t, json_object_get(j, "fields"),
+                                                          depth) < 0)
+            return -1;
+        take_props(t->props, j, rec_known);
+    } else if (strcmp(tn, "enum") == 0) {
+        t = new_node(p, AV_ENUM);
+        if (define_name(p, t, j, ns) < 0 || parse_enum(p, t, j) < 0)
+            return -1;
+        take_props(t->props, j, enum_known);
+    } else if (strcmp(tn, "fixed") == 0) {
+        json_t *size = json_object_get(j, "size");
+        t = new_node(p, AV_FIXED);
+        if (define_name(p, t, j, ns) < 0)
+            return -1;
+        if (!json_is_integer(size) || json_integer_value(size) < 0 ||
+            json_integer_value(size) > 2147483647LL)
+            return fail(p, "Invalid size for fixed \"%s\"", t->fullname, NULL);
+        t->size = json_integer_value(size);
+        take_props(t->props, j, fixed_known);
+    } else if (strcmp(tn, "array") == 0 || strcmp(tn, "map") == 0) {
+        int is_array = tn[0] == 'a';
+        json_t *inner = json_object_get(j, is_array ? "items" : "values");
+        t = new_node(p, is_array ? AV_ARRAY : AV_MAP);
+        if (!inner)
+            return fail(p, is_array ? "Array has no items type" : "Map has no values type", NULL,
+                        NULL);
+        if (parse_type(p, &t->items, inner, ns, depth + 1) < 0)
+            return -1;
+        take_props(t->props, j, is_array ? array_known : map_known);
+    } else {
+        av_type *named = lookup_name(p->s, tn, ns);
+        if (!named)
+            return fail(p, "\"%s\" is not a defined name", tn, NULL);
+        *out = named;
+        return 0;
+    }
+    *out = t;
+    return 0;
+}
+
+/* Two union branches that Avro forbids together: same unnamed kind, or same full name. */
+static int same_branch(const av_type *a, const av_type *b)
+{
+    if (a->kind != b->kind)
+        return 0;
+    if (a->kind == AV_RECORD || a->kind == AV_ENUM || a->kind == AV_FIXED)
+        return strcmp(a->fullname, b->fullname) == 0;
+    return 1;
+}
+
+static int parse_union(parser *p, av_type **out, json_t *j, const char *ns, int depth)
+{
+    av_type *t = new_node(p, AV_UNION);
+    size_t i;
+    json_t *b;
+
+    t->branches = sr_xcalloc(json_array_size(j) + 1, sizeof(*t->branches));
+    json_array_foreach(j, i, b) {
+        av_type *bt = NULL;
+        if (parse_type(p, &bt, b, ns, depth + 1) < 0)
+            return -1;
+        if (bt->kind == AV_UNION)
+            return fail(p, "Nested union: %s", "a union may not directly contain a union", NULL);
+        for (size_t k = 0; k < i; k++)
+            if (same_branch(t->branches[k], bt))
+                return fail(p, "Duplicate in union: %s",
+                            bt->fullname ? bt->fullname : kind_names[bt->kind], NULL);
+        t->branches[i] = bt;
+        t->nbranches = i + 1;
+    }
+    *out = t;
+    return 0;
+}
+
+static int parse_type(parser *p, av_type **out, json_t *j, const char *ns, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return fail(p, "Schema nests deeper than %s levels", "256", NULL);
+    if (json_is_string(j)) {
+        const char *n = json_string_value(j);
+        int k = primitive_kind(n);
+        if (k >= 0) {
+            *out = new_node(p, (av_kind)k);
+            return 0;
+        }
+        if (!(*out = lookup_name(p->s, n, ns)))
+            return fail(p, "\"%s\" is not a defined name", n, NULL);
+        return 0;
+    }
+    if (json_is_object(j))
+        return parse_object(p, out, j, ns, depth);
+    if (json_is_array(j))
+        return parse_union(p, out, j, ns, depth);
+    return fail(p, "Not a schema: %s", "expected a name, an object or an array", NULL);
+}
+
+static int parse_text(parser *p, av_type **out, const char *text)
+{
+    json_error_t jerr;
+    json_t *j = json_loads(text, JSON_DECODE_ANY, &jerr);
+    char where[300];
+    int rc;
+
+    if (!j) {
+        snprintf(where, sizeof(where), "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+        return fail(p, "Invalid JSON at %s", where, NULL);
+    }
+    rc = parse_type(p, out, j, NULL, 0);
+    json_decref(j);
+    return rc;
+}
+
+int sr_avro_parse(av_schema **out, const char *text, const char *const *dep_texts, size_t ndeps,
+                  unsigned flags, sr_err *err)
+{
+    parser p = {sr_xcalloc(1, sizeof(av_schema)), flags, 1, err};
+    av_type *ignored;
+
+    /* Referenced schemas go into the same name table first, in dependency order. */
+    for (size_t i = 0; i < ndeps; i++) {
+        if (parse_text(&p, &ignored, dep_texts[i]) < 0)
+            goto fail;
+    }
+    p.external = 0;
+    if (!text || !*text) {
+        fail(&p, "Empty schema%s", "", NULL);
+        goto fail;
+    }
+    if (parse_text(&p, &p.s->root, text) < 0)
+        goto fail;
+    *out = p.s;
+    return 0;
+fail:
+    sr_avro_free(p.s);
+    return -1;
+}
+
+void sr_avro_free(av_schema *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nnodes; i++) {
+        av_type *t = s->nodes[i];
+        for (size_t f = 0; f < t->nfields; f++) {
+            free(t->fields[f].name);
+            json_decref(t->fields[f].def);
+            json_decref(t->fields[f].aliases);
+            free(t->fields[f].doc);
+            free(t->fields[f].order);
+            json_decref(t->fields[f].props);
+        }
+        free(t->fields);
+        for (size_t k = 0; k < t->nsymbols; k++)
+            free(t->symbols[k]);
+        free(t->symbols);
+        free(t->enum_default);
+        free(t->branches);
+        free(t->name);
+        free(t->ns);
+        free(t->fullname);
+        free(t->doc);
+        json_decref(t->aliases);
+        json_decref(t->props);
+        free(t);
+    }
+    free(s->nodes);
+    free(s->named);
+    free(s);
+}

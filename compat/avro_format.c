@@ -1,0 +1,54 @@
+/* avro_format.c -- the Avro module behind compat.h: sr_avro_ops. */
+#include "compat/avro.h"
+#include "compat/format.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int avro_parse(void **out, char **canonical_out, const char *text, const sr_dep *deps,
+                      size_t ndeps, unsigned flags, sr_err *err)
+{
+    const char **texts = sr_xcalloc(ndeps + 1, sizeof(*texts));
+    av_schema *s = NULL;
+    size_t n = 0;
+    int rc;
+
+    for (size_t i = 0; i < ndeps; i++) /* only Avro references define Avro types */
+        if (deps[i].type == SR_TYPE_AVRO)
+            texts[n++] = deps[i].text;
+    rc = sr_avro_parse(&s, text, texts, n, flags, err);
+    free(texts);
+    if (rc < 0)
+        return -1;
+    *canonical_out = sr_avro_print(s, flags & SR_PARSE_NORMALIZE ? AV_PRINT_NORMALIZED
+                                                                 : AV_PRINT_CANONICAL);
+    *out = s;
+    return 0;
+}
+
+static void avro_free(void *model)
+{
+    sr_avro_free(model);
+}
+
+static int avro_render(char **out, const void *model, const char *format, sr_err *err)
+{
+    (void)err;
+    if (strcmp(format, "resolved") != 0)
+        return 1;
+    *out = sr_avro_print(model, AV_PRINT_RESOLVED);
+    return 0;
+}
+
+static int avro_read_compat(sr_strlist *msgs, const void *reader, const void *writer, sr_err *err)
+{
+    return sr_avro_read_compat(msgs, reader, writer, err);
+}
+
+const sr_format_ops sr_avro_ops = {
+    .name = "AVRO",
+    .parse = avro_parse,
+    .free = avro_free,
+    .render = avro_render,
+    .read_compat = avro_read_compat,
+};

@@ -1,0 +1,248 @@
+/* avro_print.c -- Avro schemas back to text: the canonical form that is stored and returned,
+ * the normalized form (normalize=true, confluent-api.md §6), and the resolved form
+ * (format=resolved: referenced types inlined).
+ *
+ * The canonical form follows Avro's own printer, which is what Confluent stores: compact JSON,
+ * a named type written out at its first use and by name afterwards, a namespace written only
+ * where it differs from the enclosing one. Output is built as a jansson tree (which keeps key
+ * order) and dumped compactly. */
+#include "compat/avro.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct printer {
+    int style;
+    const av_type **done; /* named types already written out */
+    size_t ndone;
+} printer;
+
+static int is_done(const printer *pr, const av_type *t)
+{
+    for (size_t i = 0; i < pr->ndone; i++)
+        if (pr->done[i] == t)
+            return 1;
+    return 0;
+}
+
+static void mark_done(printer *pr, const av_type *t)
+{
+    pr->done = sr_xrealloc(pr->done, (pr->ndone + 1) * sizeof(*pr->done));
+    pr->done[pr->ndone++] = t;
+}
+
+static int is_named(const av_type *t)
+{
+    return t->kind == AV_RECORD || t->kind == AV_ENUM || t->kind == AV_FIXED;
+}
+
+/* A name as seen from namespace `space`: simple when it lives there (Avro's getQualified). */
+static json_t *qualified(const char *fullname, const char *ns, const char *space)
+{
+    if (!ns || (space && strcmp(ns, space) == 0)) {
+        const char *dot = strrchr(fullname, '.');
+        return json_string(dot ? dot + 1 : fullname);
+    }
+    return json_string(fullname);
+}
+
+static void set_props(json_t *o, json_t *props, int sorted)
+{
+    const char *k;
+    json_t *v;
+
+    if (!sorted) {
+        json_object_foreach(props, k, v)
+            json_object_set(o, k, v);
+        return;
+    }
+    /* Sorted by key: dump the props sorted, then load them back in that order. */
+    {
+        char *s = json_dumps(props, JSON_COMPACT | JSON_SORT_KEYS);
+        json_t *copy = s ? json_loads(s, 0, NULL) : NULL;
+        json_object_foreach(copy, k, v)
+            json_object_set(o, k, v);
+        json_decref(copy);
+        free(s);
+    }
+}
+
+static int strcmp_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static json_t *sorted_copy(json_t *arr)
+{
+    json_t *out = json_array();
+    size_t n = json_array_size(arr);
+    const char **v = sr_xcalloc(n + 1, sizeof(*v));
+
+    for (size_t i = 0; i < n; i++)
+        v[i] = json_string_value(json_array_get(arr, i));
+    qsort(v, n, sizeof(*v), strcmp_ptr);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(out, json_string(v[i]));
+    free(v);
+    return out;
+}
+
+static json_t *to_json(printer *pr, const av_type *t, const char *space);
+
+static json_t *aliases_json(const printer *pr, const av_type *t)
+{
+    json_t *out;
+    size_t i;
+    json_t *a;
+
+    if (pr->style == AV_PRINT_NORMALIZED)
+        return sorted_copy(t->aliases);
+    out = json_array();
+    json_array_foreach(t->aliases, i, a) {
+        const char *full = json_string_value(a), *dot = strrchr(full, '.');
+        char *ns = dot ? sr_xstrndup(full, (size_t)(dot - full)) : NULL;
+        json_array_append_new(out, qualified(full, ns, t->ns));
+        free(ns);
+    }
+    return out;
+}
+
+static json_t *fields_json(printer *pr, const av_type *t)
+{
+    int norm = pr->style == AV_PRINT_NORMALIZED;
+    json_t *arr = json_array();
+
+    for (size_t i = 0; i < t->nfields; i++) {
+        const av_field *f = &t->fields[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(f->name));
+        json_object_set_new(o, "type", to_json(pr, f->type, t->ns));
+        if (norm) {
+            json_object_set_new(o, "order", json_string(f->order ? f->order : "ascending"));
+            if (f->doc)
+                json_object_set_new(o, "doc", json_string(f->doc));
+            if (json_array_size(f->aliases))
+                json_object_set_new(o, "aliases", sorted_copy(f->aliases));
+            if (f->def)
+                json_object_set(o, "default", f->def);
+        } else {
+            if (f->doc)
+                json_object_set_new(o, "doc", json_string(f->doc));
+            if (f->def)
+                json_object_set(o, "default", f->def);
+            if (f->order)
+                json_object_set_new(o, "order", json_string(f->order));
+            if (json_array_size(f->aliases))
+                json_object_set(o, "aliases", f->aliases);
+        }
+        set_props(o, f->props, norm);
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+/* Named types: {"type","name","namespace",...} canonically; {"name":<full>,"type",...}
+ * normalized. */
+static json_t *named_json(printer *pr, const av_type *t, const char *space)
+{
+    static const char *const kinds[] = {[AV_RECORD] = "record", [AV_ENUM] = "enum",
+                                        [AV_FIXED] = "fixed"};
+    int norm = pr->style == AV_PRINT_NORMALIZED;
+    json_t *o = json_object(), *syms;
+
+    if (norm) {
+        json_object_set_new(o, "name", json_string(t->fullname));
+        json_object_set_new(o, "type", json_string(kinds[t->kind]));
+    } else {
+        json_object_set_new(o, "type", json_string(kinds[t->kind]));
+        json_object_set_new(o, "name", json_string(t->name));
+        if (t->ns && (!space || strcmp(t->ns, space) != 0))
+            json_object_set_new(o, "namespace", json_string(t->ns));
+        else if (!t->ns && space)
+            json_object_set_new(o, "namespace", json_string(""));
+        if (t->doc)
+            json_object_set_new(o, "doc", json_string(t->doc));
+    }
+    switch (t->kind) {
+    case AV_RECORD:
+        json_object_set_new(o, "fields", fields_json(pr, t));
+        break;
+    case AV_ENUM:
+        syms = json_array();
+        for (size_t i = 0; i < t->nsymbols; i++)
+            json_array_append_new(syms, json_string(t->symbols[i]));
+        json_object_set_new(o, "symbols", syms);
+        if (!norm && t->enum_default)
+            json_object_set_new(o, "default", json_string(t->enum_default));
+        break;
+    default:
+        json_object_set_new(o, "size", json_integer(t->size));
+        break;
+    }
+    if (norm) {
+        if (t->doc)
+            json_object_set_new(o, "doc", json_string(t->doc));
+        if (json_array_size(t->aliases))
+            json_object_set_new(o, "aliases", aliases_json(pr, t));
+        if (t->enum_default)
+            json_object_set_new(o, "default", json_string(t->enum_default));
+        set_props(o, t->props, 1);
+    } else {
+        set_props(o, t->props, 0);
+        if (json_array_size(t->aliases))
+            json_object_set_new(o, "aliases", aliases_json(pr, t));
+    }
+    return o;
+}
+
+static json_t *to_json(printer *pr, const av_type *t, const char *space)
+{
+    int norm = pr->style == AV_PRINT_NORMALIZED;
+    json_t *o;
+
+    if (is_named(t)) {
+        /* Written out once; later uses, and types of referenced schemas, go by name. */
+        if (is_done(pr, t) || (t->external && pr->style != AV_PRINT_RESOLVED))
+            return norm ? json_string(t->fullname) : qualified(t->fullname, t->ns, space);
+        mark_done(pr, t);
+        return named_json(pr, t, space);
+    }
+    switch (t->kind) {
+    case AV_UNION:
+        o = json_array();
+        for (size_t i = 0; i < t->nbranches; i++)
+            json_array_append_new(o, to_json(pr, t->branches[i], space));
+        return o;
+    case AV_ARRAY:
+    case AV_MAP:
+        o = json_object();
+        json_object_set_new(o, "type", json_string(sr_avro_kind_name(t->kind)));
+        json_object_set_new(o, t->kind == AV_ARRAY ? "items" : "values",
+                            to_json(pr, t->items, space));
+        set_props(o, t->props, norm);
+        return o;
+    default:
+        if (json_object_size(t->props) == 0)
+            return json_string(sr_avro_kind_name(t->kind));
+        o = json_object();
+        json_object_set_new(o, "type", json_string(sr_avro_kind_name(t->kind)));
+        if (norm) { /* logicalType first, then its attributes, then the rest sorted */
+            json_t *lt = json_object_get(t->props, "logicalType");
+            if (lt)
+                json_object_set(o, "logicalType", lt);
+        }
+        set_props(o, t->props, norm);
+        return o;
+    }
+}
+
+char *sr_avro_print(const av_schema *s, int style)
+{
+    printer pr = {style, NULL, 0};
+    json_t *j = to_json(&pr, s->root, NULL);
+    char *out = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+
+    json_decref(j);
+    free(pr.done);
+    return out ? out : sr_xstrdup("null");
+}
