@@ -1,0 +1,201 @@
+"""Start the real sluiced on a free 127.0.0.1 port with a temporary store, and talk HTTP to it.
+
+Used by every tests/api/test_*.py file. The binary comes from $SLUICED (tests/run.sh sets it to the
+sanitized build). stop() fails the test run when the server exits non-zero or printed a sanitizer
+report, so a leak or an undefined behaviour in the server fails the suite that caused it.
+"""
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.parse
+
+ROOT = os.environ.get("SLUICE_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SLUICED = os.environ.get("SLUICED") or os.path.join(ROOT, "build", "sluiced")
+V1 = "application/vnd.schemaregistry.v1+json"
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def q(subject):
+    """Percent-encode a subject as one path segment (a '/' becomes %2F), as clients do."""
+    return urllib.parse.quote(subject, safe="")
+
+
+class Response:
+    def __init__(self, status, body, headers):
+        self.status = status
+        self.text = body.decode("utf-8", "replace")
+        self.headers = headers
+        try:
+            self.json = json.loads(self.text) if self.text else None
+        except ValueError:
+            self.json = None
+
+    def __repr__(self):
+        return "<%d %s>" % (self.status, self.text[:300])
+
+
+class Sluiced:
+    def __init__(self, db_dir=None, extra_args=()):
+        self.tmp = None
+        if db_dir is None:
+            self.tmp = tempfile.TemporaryDirectory(prefix="sluice-api-")
+            db_dir = self.tmp.name
+        self.db = os.path.join(db_dir, "registry.db")
+        self.extra_args = list(extra_args)
+        self.proc = None
+        self.conn = None
+        self.logs = []
+
+    def start(self):
+        self.port = free_port()
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            [SLUICED, "--listeners", "http://127.0.0.1:%d" % self.port, "--db", self.db] + self.extra_args,
+            stdout=subprocess.DEVNULL, stderr=self.log)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("sluiced exited during start-up:\n" + self.read_log())
+            try:
+                r = self.get("/")
+                if r.status == 200 and r.json == {}:
+                    return self
+            except OSError:
+                self.conn = None
+            time.sleep(0.05)
+        raise AssertionError("sluiced did not answer GET / within 60 s")
+
+    def read_log(self):
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
+
+    def stop(self):
+        """SIGTERM, wait, and fail on a non-zero exit or any sanitizer report."""
+        if self.conn:
+            self.conn.close()
+            self.conn = None
+        if self.proc is None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise AssertionError("sluiced did not stop within 60 s of SIGTERM")
+        log = self.read_log()
+        self.proc = None
+        if any(mark in log for mark in SANITIZER_MARKS):
+            raise AssertionError("sanitizer report from sluiced:\n" + log[-6000:])
+        if rc != 0:
+            raise AssertionError("sluiced exited with %d:\n%s" % (rc, log[-4000:]))
+
+    def kill9(self):
+        if self.conn:
+            self.conn.close()
+            self.conn = None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=30)
+        self.proc = None
+
+    def close(self):
+        if self.tmp:
+            self.tmp.cleanup()
+
+    # ---- HTTP ----
+    def request(self, method, path, body=None, headers=None, raw=None, fresh=False):
+        """One request on the kept-alive connection. `body` is sent as JSON, `raw` as bytes."""
+        hdrs = {"Content-Type": V1} if (body is not None or raw is not None) else {}
+        hdrs.update(headers or {})
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        for attempt in range(2):
+            if self.conn is None or fresh:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            try:
+                self.conn.request(method, path, body=data, headers=hdrs)
+                resp = self.conn.getresponse()
+                payload = resp.read()
+                if resp.getheader("Connection", "").lower() == "close":
+                    self.conn.close()
+                    self.conn = None
+                return Response(resp.status, payload, dict(resp.getheaders()))
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.conn = None
+                if attempt == 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body=body, **kw)
+
+    def put(self, path, body=None, **kw):
+        return self.request("PUT", path, body=body, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def register(self, subject, schema, **extra):
+        body = {"schema": schema if isinstance(schema, str) else json.dumps(schema)}
+        body.update(extra)
+        return self.post("/subjects/%s/versions" % q(subject), body)
+
+
+def record(name, *fields, **attrs):
+    """An Avro record schema as a JSON string; fields are (name, type) or (name, type, default)."""
+    fs = []
+    for f in fields:
+        d = {"name": f[0], "type": f[1]}
+        if len(f) > 2:
+            d["default"] = f[2]
+        fs.append(d)
+    s = {"type": "record", "name": name, "fields": fs}
+    s.update(attrs)
+    return json.dumps(s, separators=(",", ":"))
+
+
+class ServerTest(unittest.TestCase):
+    """One server per test class; tests use their own subjects so they do not interfere."""
+    server_args = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Sluiced(extra_args=cls.server_args).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.srv.stop()
+        finally:
+            cls.srv.close()
+
+    _n = 0
+
+    def subject(self, hint="s"):
+        ServerTest._n += 1
+        return "%s-%s-%d" % (self._testMethodName[:40], hint, ServerTest._n)
+
+    def assertError(self, resp, status, code, message=None):
+        self.assertEqual(resp.status, status, resp)
+        self.assertIsInstance(resp.json, dict, resp)
+        self.assertEqual(resp.json.get("error_code"), code, resp)
+        self.assertIsInstance(resp.json.get("message"), str, resp)
+        if message is not None:
+            self.assertEqual(resp.json["message"], message)
+
+
+def main():
+    unittest.main(verbosity=2)
