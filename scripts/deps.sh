@@ -16,7 +16,7 @@ build_pkgs=(
   libavro-dev libgit2-dev libcurl4-openssl-dev libyaml-dev nettle-dev
 )
 test_pkgs=(
-  libcmocka-dev protobuf-compiler python3 python3-confluent-kafka
+  libcmocka-dev protobuf-compiler python3 python3-confluent-kafka python3-requests
   python3-protobuf nodejs npm git curl sqlite3 libclang-rt-14-dev
 )
 
