@@ -121,6 +121,13 @@ static void missing_branch(checker *c, const av_type *w)
 
 static size_t check(checker *c, const av_type *r, const av_type *w);
 
+/* Forget the messages added since the list had `n`. */
+static void drop_since(checker *c, size_t n)
+{
+    while (c->msgs->n > n)
+        free(c->msgs->v[--c->msgs->n]);
+}
+
 /* Names match by simple name, or a reader alias equal to the writer's full name. */
 static void check_names(checker *c, const av_type *r, const av_type *w)
 {
@@ -259,9 +266,12 @@ static void check_same_kind(checker *c, const av_type *r, const av_type *w)
         break;
     case AV_UNION: /* every writer branch must be readable by the reader union */
         for (size_t i = 0; i < w->nbranches; i++) {
+            size_t before = c->msgs->n;
             push_index(c, i);
-            if (check(c, r, w->branches[i]))
+            if (check(c, r, w->branches[i])) {
+                drop_since(c, before); /* only the missing branch is reported, not its cause */
                 missing_branch(c, w->branches[i]);
+            }
             pop(c);
         }
         break;
@@ -275,10 +285,7 @@ static void check_reader_union(checker *c, const av_type *r, const av_type *w)
 {
     for (size_t i = 0; i < r->nbranches; i++) {
         size_t before = c->msgs->n, n = check(c, r->branches[i], w);
-        /* a trial: its messages are not part of the answer */
-        while (c->msgs->n > before) {
-            free(c->msgs->v[--c->msgs->n]);
-        }
+        drop_since(c, before); /* a trial: its messages are not part of the answer */
         if (n == 0)
             return;
     }
