@@ -1,20 +1,24 @@
-/* migrations.c -- the store's schema, as numbered migrations applied in order.
+/* migrations.c -- the store's schema history, one entry per PRAGMA user_version step.
  *
- * PRAGMA user_version records how many have run. A migration is never edited once released: a
- * change is a new entry at the end. The SQL is plain enough to port to PostgreSQL. */
-#include "store/store_sqlite.h"
+ * Entry i (counting from 1) turns a database at user_version i-1 into one at user_version i.
+ * Entries are only ever appended: a released step is never edited, because databases in the
+ * field have already run it. The SQL is kept portable (no SQLite-only types or clauses) so that
+ * a PostgreSQL backend can run the same statements. */
+#include <stddef.h>
 
-const char *const sr_store__migrations[] = {
-    /* 1: the registry's tables. */
+#include "store/migrations.h"
+
+static const char *const steps[] = {
+    /* 1: everything. */
     "CREATE TABLE schemas ("
     "  id       INTEGER PRIMARY KEY,"
     "  type     TEXT NOT NULL,"
     "  text     TEXT NOT NULL,"
-    "  hash     BLOB NOT NULL UNIQUE,"   /* identity fingerprint: one id per distinct schema */
+    "  hash     BLOB NOT NULL UNIQUE,"
     "  metadata TEXT"
     ");"
     "CREATE TABLE schema_refs ("
-    "  schema_id INTEGER NOT NULL REFERENCES schemas(id) ON DELETE CASCADE,"
+    "  schema_id INTEGER NOT NULL REFERENCES schemas(id),"
     "  ordinal   INTEGER NOT NULL,"
     "  name      TEXT NOT NULL,"
     "  subject   TEXT NOT NULL,"
@@ -24,23 +28,37 @@ const char *const sr_store__migrations[] = {
     "CREATE INDEX schema_refs_target ON schema_refs(subject, version);"
     "CREATE TABLE subject_versions ("
     "  subject   TEXT NOT NULL,"
-    "  version   INTEGER NOT NULL CHECK (version > 0),"
+    "  version   INTEGER NOT NULL,"
     "  schema_id INTEGER NOT NULL REFERENCES schemas(id),"
     "  deleted   INTEGER NOT NULL DEFAULT 0,"
-    "  ts        INTEGER NOT NULL,"
+    "  ts        BIGINT NOT NULL,"
     "  PRIMARY KEY (subject, version)"
     ");"
     "CREATE INDEX subject_versions_schema ON subject_versions(schema_id);"
-    /* is_global keeps the top-level scope apart from the subject \"\", a legal subject name. */
+    /* is_global separates the top-level scope from every subject, "" included. */
     "CREATE TABLE settings ("
-    "  kind      INTEGER NOT NULL,"
+    "  kind      TEXT NOT NULL,"
     "  is_global INTEGER NOT NULL,"
     "  scope     TEXT NOT NULL,"
     "  value     TEXT NOT NULL,"
-    "  PRIMARY KEY (kind, is_global, scope)"
+    "  PRIMARY KEY (kind, is_global, scope),"
+    "  CHECK (is_global = 0 OR scope = '')"
     ");"
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+    "CREATE TABLE meta ("
+    "  key   TEXT PRIMARY KEY,"
+    "  value BIGINT NOT NULL"
+    ");"
     "INSERT INTO meta(key, value) VALUES ('max_id', 0);",
 };
 
-const int sr_store__nmigrations = (int)(sizeof(sr_store__migrations) / sizeof(sr_store__migrations[0]));
+const char *sr_store__migration(int version)
+{
+    if (version < 1 || version > sr_store__migration_count())
+        return NULL;
+    return steps[version - 1];
+}
+
+int sr_store__migration_count(void)
+{
+    return (int)(sizeof steps / sizeof steps[0]);
+}

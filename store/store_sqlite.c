@@ -1,188 +1,350 @@
-/* store_sqlite.c -- the SQLite backend of store.h.
+/* store_sqlite.c -- store.h on SQLite: WAL journal, synchronous=FULL, foreign keys on.
  *
- * One file in WAL mode with synchronous=FULL: a commit that returned is on disk and survives a
- * crash or kill -9. Readers each take a connection from a pool and see one snapshot for the length
- * of their transaction; the single writer connection is guarded by a mutex, so write transactions
- * run one at a time and never wait on SQLITE_BUSY from each other. */
-#include "store/store.h"
-#include "store/store_sqlite.h"
-#include "common/buf.h"
-
+ * One writer connection behind a mutex (SQLite allows one writer anyway; holding our own lock
+ * means writers queue here instead of spinning on SQLITE_BUSY) and a pool of reader connections,
+ * one per concurrently reading thread, so that readers never wait for the writer: in WAL mode a
+ * reader's snapshot is fixed by its first read after BEGIN. Each connection caches its prepared
+ * statements, since the same few queries run on every request. */
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
+#include <time.h>
 
-#define POOL_MAX 64
+#include "common/buf.h"
+#include "store/migrations.h"
+#include "store/store.h"
+
+/* Every query, by index into the per-connection statement cache. */
+enum {
+    Q_SCHEMA_GET,
+    Q_SCHEMA_REFS,
+    Q_SCHEMA_FIND,
+    Q_SCHEMA_INSERT,
+    Q_REF_INSERT,
+    Q_MAX_ID,
+    Q_MAX_ID_RAISE,
+    Q_VERSIONS,
+    Q_ALL_VERSIONS,
+    Q_VERSIONS_OF_ID,
+    Q_VERSION_PUT,
+    Q_VERSION_SOFT_DELETE,
+    Q_VERSION_SCHEMA,
+    Q_VERSION_DELETE,
+    Q_SCHEMA_HOLDERS,
+    Q_REFS_DELETE,
+    Q_SCHEMA_DELETE,
+    Q_SUBJECTS,
+    Q_REFERRERS,
+    Q_SETTING_GET,
+    Q_SETTING_PUT,
+    Q_SETTING_DELETE,
+    Q_SETTING_SCOPES,
+    Q_COUNT
+};
+
+#define VERSION_COLS "subject, version, schema_id, deleted, ts"
+/* Prefix match that compares bytes, not patterns: LIKE would treat '_' and '%' specially and
+ * ignore case. */
+#define PREFIX_MATCH "substr(subject, 1, length(?1)) = ?1"
+
+static const char *const sql[Q_COUNT] = {
+    [Q_SCHEMA_GET] = "SELECT type, text, hash, metadata FROM schemas WHERE id = ?1",
+    [Q_SCHEMA_REFS] = "SELECT name, subject, version FROM schema_refs WHERE schema_id = ?1 "
+                      "ORDER BY ordinal",
+    [Q_SCHEMA_FIND] = "SELECT id FROM schemas WHERE hash = ?1",
+    [Q_SCHEMA_INSERT] = "INSERT INTO schemas(id, type, text, hash, metadata) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [Q_REF_INSERT] = "INSERT INTO schema_refs(schema_id, ordinal, name, subject, version) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [Q_MAX_ID] = "SELECT value FROM meta WHERE key = 'max_id'",
+    [Q_MAX_ID_RAISE] = "UPDATE meta SET value = ?1 WHERE key = 'max_id' AND value < ?1",
+    [Q_VERSIONS] = "SELECT " VERSION_COLS " FROM subject_versions WHERE subject = ?1 "
+                   "ORDER BY version",
+    [Q_ALL_VERSIONS] = "SELECT " VERSION_COLS " FROM subject_versions WHERE " PREFIX_MATCH
+                       " ORDER BY subject, version",
+    [Q_VERSIONS_OF_ID] = "SELECT " VERSION_COLS " FROM subject_versions WHERE schema_id = ?1 "
+                         "ORDER BY subject, version",
+    [Q_VERSION_PUT] = "INSERT INTO subject_versions(subject, version, schema_id, deleted, ts) "
+                      "VALUES (?1, ?2, ?3, 0, ?4) ON CONFLICT (subject, version) DO UPDATE "
+                      "SET schema_id = excluded.schema_id, deleted = 0, ts = excluded.ts",
+    [Q_VERSION_SOFT_DELETE] = "UPDATE subject_versions SET deleted = 1 "
+                              "WHERE subject = ?1 AND version = ?2",
+    [Q_VERSION_SCHEMA] = "SELECT schema_id FROM subject_versions WHERE subject = ?1 "
+                         "AND version = ?2",
+    [Q_VERSION_DELETE] = "DELETE FROM subject_versions WHERE subject = ?1 AND version = ?2",
+    [Q_SCHEMA_HOLDERS] = "SELECT count(*) FROM subject_versions WHERE schema_id = ?1",
+    [Q_REFS_DELETE] = "DELETE FROM schema_refs WHERE schema_id = ?1",
+    [Q_SCHEMA_DELETE] = "DELETE FROM schemas WHERE id = ?1",
+    [Q_SUBJECTS] = "SELECT subject, min(deleted) FROM subject_versions WHERE " PREFIX_MATCH
+                   " GROUP BY subject ORDER BY subject",
+    [Q_REFERRERS] = "SELECT " VERSION_COLS " FROM subject_versions WHERE schema_id IN "
+                    "(SELECT schema_id FROM schema_refs WHERE subject = ?1 AND version = ?2) "
+                    "ORDER BY schema_id, subject, version",
+    [Q_SETTING_GET] = "SELECT value FROM settings WHERE kind = ?1 AND is_global = ?2 "
+                      "AND scope = ?3",
+    [Q_SETTING_PUT] = "INSERT INTO settings(kind, is_global, scope, value) VALUES (?1, ?2, ?3, ?4) "
+                      "ON CONFLICT (kind, is_global, scope) DO UPDATE SET value = excluded.value",
+    [Q_SETTING_DELETE] = "DELETE FROM settings WHERE kind = ?1 AND is_global = ?2 AND scope = ?3",
+    [Q_SETTING_SCOPES] = "SELECT scope FROM settings WHERE kind = ?1 AND is_global = 0 "
+                         "ORDER BY scope",
+};
+
+typedef struct conn {
+    sqlite3 *db;
+    sqlite3_stmt *stmts[Q_COUNT]; /* prepared on first use, finalized at close */
+    struct conn *next;            /* idle list link (readers only) */
+} conn;
 
 struct sr_store {
     char *path;
-    sqlite3 *writer;            /* guarded by write_lock */
     pthread_mutex_t write_lock; /* held from write_begin to commit/rollback */
-    pthread_mutex_t pool_lock;  /* guards pool[] and npool */
-    sqlite3 *pool[POOL_MAX];    /* idle read connections */
-    int npool;
+    conn *writer;
+    pthread_mutex_t pool_lock;  /* guards idle */
+    conn *idle;                 /* reader connections not in use */
 };
 
 struct sr_tx {
     sr_store *st;
-    sqlite3 *db;
-    int is_write;
+    conn *c;
+    int write;
 };
 
-static int db_err(sr_err *err, sqlite3 *db)
+static int db_error(sr_err *err, sqlite3 *db)
 {
     return sr_err_set(err, 50001, "Error in the backend data store: %s",
                       db ? sqlite3_errmsg(db) : "out of memory");
 }
 
-static int exec(sqlite3 *db, const char *sql, sr_err *err)
+static int exec(sqlite3 *db, const char *text, sr_err *err)
 {
-    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return db_err(err, db);
+    if (sqlite3_exec(db, text, NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(err, db);
     return 0;
 }
 
-static int connect(sqlite3 **out, const char *path, sr_err *err)
+static void conn_close(conn *c)
 {
-    sqlite3 *db = NULL;
-
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                        SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        db_err(err, db);
-        sqlite3_close(db);
-        return -1;
-    }
-    sqlite3_busy_timeout(db, 10000);
-    if (exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
-             err) < 0) {
-        sqlite3_close(db);
-        return -1;
-    }
-    *out = db;
-    return 0;
+    if (!c)
+        return;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(c->stmts[i]);
+    sqlite3_close(c->db);
+    free(c);
 }
 
+/* Open one connection with the per-connection settings every connection needs. Reader
+ * connections are query-only, so a write issued inside a read transaction fails loudly instead
+ * of racing the writer. */
+static int conn_open(conn **out, const char *path, int reader, sr_err *err)
+{
+    conn *c = sr_xcalloc(1, sizeof *c);
+    int rc = -1;
+    /* NOMUTEX: a connection is used by one thread at a time (the pool and the write lock see
+     * to that), so SQLite's own per-connection mutex would be pure overhead. */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+        db_error(err, c->db);
+        goto out;
+    }
+    sqlite3_extended_result_codes(c->db, 1);
+    if (sqlite3_busy_timeout(c->db, 10000) != SQLITE_OK) {
+        db_error(err, c->db);
+        goto out;
+    }
+    if (exec(c->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err) < 0)
+        goto out;
+    if (reader && exec(c->db, "PRAGMA query_only=ON", err) < 0)
+        goto out;
+    *out = c;
+    c = NULL;
+    rc = 0;
+out:
+    conn_close(c);
+    return rc;
+}
+
+/* The cached statement `q` of the transaction's connection, prepared on first use. Callers
+ * bind, step, then hand it to done() so that the next user finds it reset and unbound. */
+static sqlite3_stmt *stmt(sr_tx *tx, int q, sr_err *err)
+{
+    conn *c = tx->c;
+    if (!c->stmts[q]) {
+        if (sqlite3_prepare_v3(c->db, sql[q], -1, SQLITE_PREPARE_PERSISTENT, &c->stmts[q],
+                               NULL) != SQLITE_OK) {
+            db_error(err, c->db);
+            return NULL;
+        }
+    }
+    return c->stmts[q];
+}
+
+/* Release a statement after use: reset so that it holds no read cursor into the transaction. */
+static void done(sqlite3_stmt *s)
+{
+    if (s) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+    }
+}
+
+static int user_version(int *out, sqlite3 *db, sr_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK ||
+        sqlite3_step(s) != SQLITE_ROW) {
+        db_error(err, db);
+        goto out;
+    }
+    *out = sqlite3_column_int(s, 0);
+    rc = 0;
+out:
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Run the missing migration steps, each atomically with its user_version bump. */
 static int migrate(sqlite3 *db, sr_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    int have = 0;
-
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-        return db_err(err, db);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        have = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    for (int i = have; i < sr_store__nmigrations; i++) {
-        char pragma[64];
-        snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d;", i + 1);
-        if (exec(db, "BEGIN IMMEDIATE", err) < 0)
-            return -1;
-        if (exec(db, sr_store__migrations[i], err) < 0 || exec(db, pragma, err) < 0) {
-            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-            return -1;
-        }
-        if (exec(db, "COMMIT", err) < 0)
-            return -1;
+    int have, want = sr_store__migration_count();
+    if (exec(db, "BEGIN IMMEDIATE", err) < 0)
+        return -1;
+    /* Read under the write lock so that two processes opening a fresh file do not both migrate. */
+    if (user_version(&have, db, err) < 0)
+        goto fail;
+    if (have > want) {
+        sr_err_set(err, 50001,
+                   "Error in the backend data store: database schema version %d is newer than "
+                   "this program's %d", have, want);
+        goto fail;
     }
-    return 0;
+    for (int v = have + 1; v <= want; v++) {
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version=%d", v);
+        if (exec(db, sr_store__migration(v), err) < 0 || exec(db, bump, err) < 0)
+            goto fail;
+    }
+    if (exec(db, "COMMIT", err) == 0)
+        return 0;
+fail:
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
 }
 
 int sr_store_open(sr_store **out, const char *path, sr_err *err)
 {
-    sr_store *st = sr_xcalloc(1, sizeof(*st));
-
+    sr_store *st = sr_xcalloc(1, sizeof *st);
+    int rc = -1;
     st->path = sr_xstrdup(path);
     pthread_mutex_init(&st->write_lock, NULL);
     pthread_mutex_init(&st->pool_lock, NULL);
-    if (connect(&st->writer, path, err) < 0 || migrate(st->writer, err) < 0) {
-        sr_store_close(st);
-        return -1;
+    /* Connections are opened NOMUTEX and handed between threads, which a library built
+     * without thread support cannot do. */
+    if (!sqlite3_threadsafe()) {
+        sr_err_set(err, 50001, "Error in the backend data store: SQLite built without threads");
+        goto out;
     }
+    if (conn_open(&st->writer, path, 0, err) < 0)
+        goto out;
+    /* WAL is a property of the file: set once here, every later connection inherits it. */
+    if (exec(st->writer->db, "PRAGMA journal_mode=WAL", err) < 0)
+        goto out;
+    if (migrate(st->writer->db, err) < 0)
+        goto out;
     *out = st;
-    return 0;
+    st = NULL;
+    rc = 0;
+out:
+    sr_store_close(st);
+    return rc;
 }
 
 void sr_store_close(sr_store *st)
 {
     if (!st)
         return;
-    for (int i = 0; i < st->npool; i++)
-        sqlite3_close(st->pool[i]);
-    sqlite3_close(st->writer);
+    while (st->idle) {
+        conn *c = st->idle;
+        st->idle = c->next;
+        conn_close(c);
+    }
+    conn_close(st->writer);
     pthread_mutex_destroy(&st->write_lock);
     pthread_mutex_destroy(&st->pool_lock);
     free(st->path);
     free(st);
 }
 
+/* ---- transactions ---- */
+
+static void pool_put(sr_store *st, conn *c)
+{
+    pthread_mutex_lock(&st->pool_lock);
+    c->next = st->idle;
+    st->idle = c;
+    pthread_mutex_unlock(&st->pool_lock);
+}
+
 int sr_store_read_begin(sr_tx **out, sr_store *st, sr_err *err)
 {
-    sqlite3 *db = NULL;
-    sr_tx *tx;
-
+    conn *c;
     pthread_mutex_lock(&st->pool_lock);
-    if (st->npool > 0)
-        db = st->pool[--st->npool];
+    c = st->idle;
+    if (c)
+        st->idle = c->next;
     pthread_mutex_unlock(&st->pool_lock);
-    if (!db && connect(&db, st->path, err) < 0)
+    if (!c && conn_open(&c, st->path, 1, err) < 0)
         return -1;
-    if (exec(db, "BEGIN", err) < 0) {
-        sqlite3_close(db);
+    c->next = NULL;
+    /* Deferred: the snapshot is taken by the first read, and the writer is never blocked. */
+    if (exec(c->db, "BEGIN", err) < 0) {
+        pool_put(st, c);
         return -1;
     }
-    tx = sr_xcalloc(1, sizeof(*tx));
+    sr_tx *tx = sr_xcalloc(1, sizeof *tx);
     tx->st = st;
-    tx->db = db;
+    tx->c = c;
     *out = tx;
     return 0;
 }
 
 int sr_store_write_begin(sr_tx **out, sr_store *st, sr_err *err)
 {
-    sr_tx *tx;
-
     pthread_mutex_lock(&st->write_lock);
-    if (exec(st->writer, "BEGIN IMMEDIATE", err) < 0) {
+    /* IMMEDIATE takes SQLite's write lock now, so a conflict (another process) shows up here
+     * and not halfway through the caller's work. */
+    if (exec(st->writer->db, "BEGIN IMMEDIATE", err) < 0) {
         pthread_mutex_unlock(&st->write_lock);
         return -1;
     }
-    tx = sr_xcalloc(1, sizeof(*tx));
+    sr_tx *tx = sr_xcalloc(1, sizeof *tx);
     tx->st = st;
-    tx->db = st->writer;
-    tx->is_write = 1;
+    tx->c = st->writer;
+    tx->write = 1;
     *out = tx;
     return 0;
 }
 
-/* Give the connection back (reads) or release the writer. */
 static void tx_end(sr_tx *tx)
 {
-    sr_store *st = tx->st;
-
-    if (tx->is_write) {
-        pthread_mutex_unlock(&st->write_lock);
-    } else {
-        pthread_mutex_lock(&st->pool_lock);
-        if (st->npool < POOL_MAX) {
-            st->pool[st->npool++] = tx->db;
-            tx->db = NULL;
-        }
-        pthread_mutex_unlock(&st->pool_lock);
-        sqlite3_close(tx->db); /* pool full: NULL when pooled */
-    }
+    if (tx->write)
+        pthread_mutex_unlock(&tx->st->write_lock);
+    else
+        pool_put(tx->st, tx->c);
     free(tx);
 }
 
 int sr_store_commit(sr_tx *tx, sr_err *err)
 {
-    int rc = exec(tx->db, "COMMIT", err);
-
-    if (rc < 0)
-        sqlite3_exec(tx->db, "ROLLBACK", NULL, NULL, NULL);
+    int rc = 0;
+    /* With synchronous=FULL, COMMIT returns after the WAL is fsync'ed: durable from here. */
+    if (exec(tx->c->db, "COMMIT", err) < 0) {
+        rc = -1;
+        if (!sqlite3_get_autocommit(tx->c->db))
+            sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
+    }
     tx_end(tx);
     return rc;
 }
@@ -191,55 +353,71 @@ void sr_store_rollback(sr_tx *tx)
 {
     if (!tx)
         return;
-    sqlite3_exec(tx->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!sqlite3_get_autocommit(tx->c->db))
+        sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
     tx_end(tx);
 }
 
-/* ---- statement helpers ---- */
+/* ---- helpers ---- */
 
-/* Prepare `sql` and bind the arguments described by `fmt`: 's' text, 'i' int, 'b' 16-byte blob.
- * A NULL text binds SQL NULL. */
-static sqlite3_stmt *prep(sr_tx *tx, sr_err *err, const char *sql, const char *fmt, ...)
+static char *col_dup(sqlite3_stmt *s, int i)
 {
-    sqlite3_stmt *st = NULL;
-    va_list ap;
-
-    if (sqlite3_prepare_v2(tx->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        db_err(err, tx->db);
+    const unsigned char *t = sqlite3_column_text(s, i);
+    if (!t)
         return NULL;
-    }
-    va_start(ap, fmt);
-    for (int i = 0; fmt[i]; i++) {
-        if (fmt[i] == 's') {
-            const char *s = va_arg(ap, const char *);
-            if (s)
-                sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
-        } else if (fmt[i] == 'i') {
-            sqlite3_bind_int(st, i + 1, va_arg(ap, int));
-        } else if (fmt[i] == 'b') {
-            sqlite3_bind_blob(st, i + 1, va_arg(ap, const void *), 16, SQLITE_TRANSIENT);
-        }
-    }
-    va_end(ap);
-    return st;
+    return sr_xstrndup((const char *)t, (size_t)sqlite3_column_bytes(s, i));
 }
 
-/* Run a statement that returns no rows. */
-static int run(sr_tx *tx, sqlite3_stmt *st, sr_err *err)
+static int bind_text(sqlite3_stmt *s, int i, const char *v)
 {
+    return v ? sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s, i);
+}
+
+/* Step a statement that returns no rows (or whose rows are ignored). */
+static int step_done(sr_tx *tx, sqlite3_stmt *s, sr_err *err)
+{
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db_error(err, tx->c->db);
+    return 0;
+}
+
+/* Run a query whose columns are VERSION_COLS and collect its rows. */
+static int collect_versions(sr_store_version **out, size_t *n, sr_tx *tx, sqlite3_stmt *s,
+                            sr_err *err)
+{
+    sr_store_version *v = NULL;
+    size_t len = 0, cap = 0;
     int rc;
-
-    if (!st)
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 8;
+            v = sr_xrealloc(v, cap * sizeof *v);
+        }
+        sr_store_version *r = &v[len++];
+        r->subject = col_dup(s, 0);
+        if (!r->subject)
+            r->subject = sr_xstrdup("");
+        r->version = sqlite3_column_int(s, 1);
+        r->id = sqlite3_column_int(s, 2);
+        r->deleted = sqlite3_column_int(s, 3) != 0;
+        r->ts = sqlite3_column_int64(s, 4);
+    }
+    if (rc != SQLITE_DONE) {
+        db_error(err, tx->c->db);
+        sr_store_versions_free(v, len);
         return -1;
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : db_err(err, tx->db);
+    }
+    *out = v;
+    *n = len;
+    return 0;
 }
 
-static char *col_text(sqlite3_stmt *st, int i)
+static long long now_ms(void)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? sr_xstrdup((const char *)s) : NULL;
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 /* ---- schemas ---- */
@@ -259,213 +437,292 @@ void sr_store_schema_free(sr_store_schema *s)
     free(s);
 }
 
-int sr_store_schema_get(sr_store_schema **out, sr_tx *tx, int id, sr_err *err)
+static int load_refs(sr_store_schema *out, sr_tx *tx, int id, sr_err *err)
 {
-    sqlite3_stmt *st = prep(tx, err, "SELECT type, text, hash, metadata FROM schemas WHERE id=?",
-                            "i", id);
-    sr_store_schema *s;
+    sqlite3_stmt *s = stmt(tx, Q_SCHEMA_REFS, err);
+    size_t cap = 0;
     int rc;
-
-    if (!st)
+    if (!s)
         return -1;
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        return rc == SQLITE_DONE ? 1 : db_err(err, tx->db);
+    sqlite3_bind_int(s, 1, id);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (out->nrefs == cap) {
+            cap = cap ? cap * 2 : 4;
+            out->refs = sr_xrealloc(out->refs, cap * sizeof *out->refs);
+        }
+        sr_store_ref *r = &out->refs[out->nrefs++];
+        r->name = col_dup(s, 0);
+        r->subject = col_dup(s, 1);
+        r->version = sqlite3_column_int(s, 2);
     }
-    s = sr_xcalloc(1, sizeof(*s));
-    s->id = id;
-    s->type = col_text(st, 0);
-    s->text = col_text(st, 1);
-    if (sqlite3_column_bytes(st, 2) == 16)
-        memcpy(s->hash, sqlite3_column_blob(st, 2), 16);
-    s->metadata = col_text(st, 3);
-    sqlite3_finalize(st);
-
-    st = prep(tx, err, "SELECT name, subject, version FROM schema_refs WHERE schema_id=? "
-              "ORDER BY ordinal", "i", id);
-    if (!st) {
-        sr_store_schema_free(s);
-        return -1;
-    }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        s->refs = sr_xrealloc(s->refs, (s->nrefs + 1) * sizeof(*s->refs));
-        s->refs[s->nrefs].name = col_text(st, 0);
-        s->refs[s->nrefs].subject = col_text(st, 1);
-        s->refs[s->nrefs].version = sqlite3_column_int(st, 2);
-        s->nrefs++;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        sr_store_schema_free(s);
-        return db_err(err, tx->db);
-    }
-    *out = s;
-    return 0;
+    if (rc != SQLITE_DONE)
+        db_error(err, tx->c->db);
+    done(s);
+    return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Run a query whose first column of its first row is an int. 1 when there is no row. */
-static int query_int(int *out, sr_tx *tx, sqlite3_stmt *st, sr_err *err)
+int sr_store_schema_get(sr_store_schema **out, sr_tx *tx, int id, sr_err *err)
 {
-    int rc;
-
-    if (!st)
+    sqlite3_stmt *s = stmt(tx, Q_SCHEMA_GET, err);
+    sr_store_schema *sc = NULL;
+    int rc = -1, step;
+    if (!s)
         return -1;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    return rc == SQLITE_DONE ? 1 : db_err(err, tx->db);
+    sqlite3_bind_int(s, 1, id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_DONE) {
+        rc = 1;
+        goto out;
+    }
+    if (step != SQLITE_ROW) {
+        db_error(err, tx->c->db);
+        goto out;
+    }
+    sc = sr_xcalloc(1, sizeof *sc);
+    sc->id = id;
+    sc->type = col_dup(s, 0);
+    sc->text = col_dup(s, 1);
+    const void *h = sqlite3_column_blob(s, 2);
+    int hlen = sqlite3_column_bytes(s, 2);
+    if (h)
+        memcpy(sc->hash, h, hlen < 16 ? (size_t)hlen : 16);
+    sc->metadata = col_dup(s, 3);
+    done(s);
+    s = NULL;
+    if (load_refs(sc, tx, id, err) < 0)
+        goto out;
+    *out = sc;
+    sc = NULL;
+    rc = 0;
+out:
+    done(s);
+    sr_store_schema_free(sc);
+    return rc;
 }
 
 int sr_store_schema_find(int *id_out, sr_tx *tx, const uint8_t hash[16], sr_err *err)
 {
-    return query_int(id_out, tx, prep(tx, err, "SELECT id FROM schemas WHERE hash=?", "b", hash),
-                     err);
+    sqlite3_stmt *s = stmt(tx, Q_SCHEMA_FIND, err);
+    int rc = -1, step;
+    if (!s)
+        return -1;
+    sqlite3_bind_blob(s, 1, hash, 16, SQLITE_TRANSIENT);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        *id_out = sqlite3_column_int(s, 0);
+        rc = 0;
+    } else if (step == SQLITE_DONE) {
+        rc = 1;
+    } else {
+        db_error(err, tx->c->db);
+    }
+    done(s);
+    return rc;
 }
 
 int sr_store_max_id(int *out, sr_tx *tx, sr_err *err)
 {
-    return query_int(out, tx, prep(tx, err, "SELECT value FROM meta WHERE key='max_id'", ""),
-                     err) < 0 ? -1 : 0;
-}
-
-int sr_store_schema_insert(int *id_out, sr_tx *tx, const sr_store_schema *s, sr_err *err)
-{
-    int id = s->id, max = 0;
-
-    if (sr_store_max_id(&max, tx, err) < 0)
+    sqlite3_stmt *s = stmt(tx, Q_MAX_ID, err);
+    int rc = -1, step;
+    if (!s)
         return -1;
-    if (id <= 0)
-        id = max + 1;
-    if (run(tx, prep(tx, err, "INSERT INTO schemas(id, type, text, hash, metadata) "
-                     "VALUES (?,?,?,?,?)", "issbs", id, s->type, s->text, s->hash, s->metadata),
-            err) < 0)
-        return -1;
-    for (size_t i = 0; i < s->nrefs; i++) {
-        if (run(tx, prep(tx, err, "INSERT INTO schema_refs(schema_id, ordinal, name, subject, "
-                         "version) VALUES (?,?,?,?,?)", "iissi", id, (int)i, s->refs[i].name,
-                         s->refs[i].subject, s->refs[i].version), err) < 0)
-            return -1;
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        *out = sqlite3_column_int(s, 0);
+        rc = 0;
+    } else if (step == SQLITE_DONE) {
+        sr_err_set(err, 50001, "Error in the backend data store: id counter is missing");
+    } else {
+        db_error(err, tx->c->db);
     }
-    if (id > max && run(tx, prep(tx, err, "UPDATE meta SET value=? WHERE key='max_id'", "i", id),
-                        err) < 0)
-        return -1;
-    *id_out = id;
-    return 0;
+    done(s);
+    return rc;
 }
 
-/* ---- versions ---- */
+int sr_store_schema_insert(int *id_out, sr_tx *tx, const sr_store_schema *sc, sr_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int id = sc->id, rc = -1;
+    if (id <= 0) {
+        if (sr_store_max_id(&id, tx, err) < 0)
+            return -1;
+        id++;
+    }
+    if (!(s = stmt(tx, Q_SCHEMA_INSERT, err)))
+        goto out;
+    sqlite3_bind_int(s, 1, id);
+    bind_text(s, 2, sc->type);
+    bind_text(s, 3, sc->text);
+    sqlite3_bind_blob(s, 4, sc->hash, 16, SQLITE_TRANSIENT);
+    bind_text(s, 5, sc->metadata);
+    if (step_done(tx, s, err) < 0)
+        goto out;
+    done(s);
+    for (size_t i = 0; i < sc->nrefs; i++) {
+        if (!(s = stmt(tx, Q_REF_INSERT, err)))
+            goto out;
+        sqlite3_bind_int(s, 1, id);
+        sqlite3_bind_int(s, 2, (int)i);
+        bind_text(s, 3, sc->refs[i].name);
+        bind_text(s, 4, sc->refs[i].subject);
+        sqlite3_bind_int(s, 5, sc->refs[i].version);
+        if (step_done(tx, s, err) < 0)
+            goto out;
+        done(s);
+    }
+    if (!(s = stmt(tx, Q_MAX_ID_RAISE, err)))
+        goto out;
+    sqlite3_bind_int(s, 1, id);
+    if (step_done(tx, s, err) < 0)
+        goto out;
+    *id_out = id;
+    rc = 0;
+out:
+    done(s);
+    return rc;
+}
+
+/* ---- subject versions ---- */
 
 void sr_store_versions_free(sr_store_version *v, size_t n)
 {
-    for (size_t i = 0; v && i < n; i++)
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
         free(v[i].subject);
     free(v);
 }
 
-/* Collect rows of (subject, version, schema_id, deleted, ts). */
-static int collect_versions(sr_store_version **out, size_t *n, sr_tx *tx, sqlite3_stmt *st,
-                            sr_err *err)
-{
-    sr_store_version *v = NULL;
-    size_t cnt = 0, cap = 0;
-    int rc;
-
-    if (!st)
-        return -1;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            cap = cap ? cap * 2 : 8;
-            v = sr_xrealloc(v, cap * sizeof(*v));
-        }
-        v[cnt].subject = col_text(st, 0);
-        v[cnt].version = sqlite3_column_int(st, 1);
-        v[cnt].id = sqlite3_column_int(st, 2);
-        v[cnt].deleted = sqlite3_column_int(st, 3);
-        v[cnt].ts = sqlite3_column_int64(st, 4);
-        cnt++;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        sr_store_versions_free(v, cnt);
-        return db_err(err, tx->db);
-    }
-    *out = v;
-    *n = cnt;
-    return 0;
-}
-
-#define VERSION_COLS "SELECT subject, version, schema_id, deleted, ts FROM subject_versions "
-
 int sr_store_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
                       sr_err *err)
 {
-    return collect_versions(out, n, tx, prep(tx, err, VERSION_COLS "WHERE subject=? "
-                                             "ORDER BY version", "s", subject), err);
+    sqlite3_stmt *s = stmt(tx, Q_VERSIONS, err);
+    int rc;
+    if (!s)
+        return -1;
+    bind_text(s, 1, subject);
+    rc = collect_versions(out, n, tx, s, err);
+    done(s);
+    return rc;
 }
 
 int sr_store_all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
                           sr_err *err)
 {
-    /* substr() rather than LIKE: subjects may contain % and _. */
-    return collect_versions(out, n, tx, prep(tx, err, VERSION_COLS
-                                             "WHERE substr(subject, 1, length(?1)) = ?1 "
-                                             "ORDER BY subject, version", "s", prefix), err);
+    sqlite3_stmt *s = stmt(tx, Q_ALL_VERSIONS, err);
+    int rc;
+    if (!s)
+        return -1;
+    bind_text(s, 1, prefix ? prefix : "");
+    rc = collect_versions(out, n, tx, s, err);
+    done(s);
+    return rc;
 }
 
 int sr_store_versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, int id, sr_err *err)
 {
-    return collect_versions(out, n, tx, prep(tx, err, VERSION_COLS "WHERE schema_id=? "
-                                             "ORDER BY subject, version", "i", id), err);
-}
-
-static long long now_ms(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+    sqlite3_stmt *s = stmt(tx, Q_VERSIONS_OF_ID, err);
+    int rc;
+    if (!s)
+        return -1;
+    sqlite3_bind_int(s, 1, id);
+    rc = collect_versions(out, n, tx, s, err);
+    done(s);
+    return rc;
 }
 
 int sr_store_version_put(sr_tx *tx, const char *subject, int version, int id, sr_err *err)
 {
-    sqlite3_stmt *st = prep(tx, err, "INSERT OR REPLACE INTO subject_versions(subject, version, "
-                            "schema_id, deleted, ts) VALUES (?,?,?,0,?)", "sii", subject,
-                            version, id);
-    if (st)
-        sqlite3_bind_int64(st, 4, now_ms());
-    return run(tx, st, err);
+    sqlite3_stmt *s = stmt(tx, Q_VERSION_PUT, err);
+    int rc;
+    if (!s)
+        return -1;
+    bind_text(s, 1, subject);
+    sqlite3_bind_int(s, 2, version);
+    sqlite3_bind_int(s, 3, id);
+    sqlite3_bind_int64(s, 4, now_ms());
+    rc = step_done(tx, s, err);
+    done(s);
+    return rc;
 }
 
 int sr_store_version_soft_delete(sr_tx *tx, const char *subject, int version, sr_err *err)
 {
-    if (run(tx, prep(tx, err, "UPDATE subject_versions SET deleted=1 WHERE subject=? AND "
-                     "version=?", "si", subject, version), err) < 0)
+    sqlite3_stmt *s = stmt(tx, Q_VERSION_SOFT_DELETE, err);
+    int rc;
+    if (!s)
         return -1;
-    return sqlite3_changes(tx->db) ? 0 : 1;
+    bind_text(s, 1, subject);
+    sqlite3_bind_int(s, 2, version);
+    rc = step_done(tx, s, err);
+    done(s);
+    if (rc == 0 && sqlite3_changes(tx->c->db) == 0)
+        rc = 1;
+    return rc;
+}
+
+/* A statement returning one integer: 0 with *out, 1 when no row. */
+static int one_int(int *out, sr_tx *tx, sqlite3_stmt *s, sr_err *err)
+{
+    int step = sqlite3_step(s), rc = -1;
+    if (step == SQLITE_ROW) {
+        *out = sqlite3_column_int(s, 0);
+        rc = 0;
+    } else if (step == SQLITE_DONE) {
+        rc = 1;
+    } else {
+        db_error(err, tx->c->db);
+    }
+    done(s);
+    return rc;
 }
 
 int sr_store_version_remove(sr_tx *tx, const char *subject, int version, sr_err *err)
 {
-    int id = 0, rc;
-
-    rc = query_int(&id, tx, prep(tx, err, "SELECT schema_id FROM subject_versions WHERE "
-                                 "subject=? AND version=?", "si", subject, version), err);
-    if (rc != 0)
-        return rc;
-    if (run(tx, prep(tx, err, "DELETE FROM subject_versions WHERE subject=? AND version=?", "si",
-                     subject, version), err) < 0)
+    sqlite3_stmt *s;
+    int id, holders, rc;
+    if (!(s = stmt(tx, Q_VERSION_SCHEMA, err)))
         return -1;
-    /* The schema goes with its last holder; meta.max_id keeps its id from being handed out. */
-    return run(tx, prep(tx, err, "DELETE FROM schemas WHERE id=?1 AND NOT EXISTS "
-                        "(SELECT 1 FROM subject_versions WHERE schema_id=?1)", "i", id), err);
+    bind_text(s, 1, subject);
+    sqlite3_bind_int(s, 2, version);
+    if ((rc = one_int(&id, tx, s, err)) != 0)
+        return rc;
+
+    if (!(s = stmt(tx, Q_VERSION_DELETE, err)))
+        return -1;
+    bind_text(s, 1, subject);
+    sqlite3_bind_int(s, 2, version);
+    rc = step_done(tx, s, err);
+    done(s);
+    if (rc < 0)
+        return -1;
+
+    if (!(s = stmt(tx, Q_SCHEMA_HOLDERS, err)))
+        return -1;
+    sqlite3_bind_int(s, 1, id);
+    if (one_int(&holders, tx, s, err) != 0)
+        return -1;
+    if (holders > 0)
+        return 0;
+    /* Last holder gone: drop the schema. The id stays spent because meta.max_id keeps it. */
+    if (!(s = stmt(tx, Q_REFS_DELETE, err)))
+        return -1;
+    sqlite3_bind_int(s, 1, id);
+    rc = step_done(tx, s, err);
+    done(s);
+    if (rc < 0 || !(s = stmt(tx, Q_SCHEMA_DELETE, err)))
+        return -1;
+    sqlite3_bind_int(s, 1, id);
+    rc = step_done(tx, s, err);
+    done(s);
+    return rc;
 }
 
 void sr_store_subjects_free(sr_store_subject *s, size_t n)
 {
-    for (size_t i = 0; s && i < n; i++)
+    if (!s)
+        return;
+    for (size_t i = 0; i < n; i++)
         free(s[i].name);
     free(s);
 }
@@ -473,100 +730,147 @@ void sr_store_subjects_free(sr_store_subject *s, size_t n)
 int sr_store_subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *prefix,
                       sr_err *err)
 {
-    sqlite3_stmt *st = prep(tx, err, "SELECT subject, min(deleted) FROM subject_versions "
-                            "WHERE substr(subject, 1, length(?1)) = ?1 GROUP BY subject "
-                            "ORDER BY subject", "s", prefix ? prefix : "");
+    sqlite3_stmt *s = stmt(tx, Q_SUBJECTS, err);
     sr_store_subject *v = NULL;
-    size_t cnt = 0;
+    size_t len = 0, cap = 0;
     int rc;
-
-    if (!st)
+    if (!s)
         return -1;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        v = sr_xrealloc(v, (cnt + 1) * sizeof(*v));
-        v[cnt].name = col_text(st, 0);
-        v[cnt].all_deleted = sqlite3_column_int(st, 1);
-        cnt++;
+    bind_text(s, 1, prefix ? prefix : "");
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 8;
+            v = sr_xrealloc(v, cap * sizeof *v);
+        }
+        v[len].name = col_dup(s, 0);
+        if (!v[len].name)
+            v[len].name = sr_xstrdup("");
+        v[len].all_deleted = sqlite3_column_int(s, 1) != 0;
+        len++;
     }
-    sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
-        sr_store_subjects_free(v, cnt);
-        return db_err(err, tx->db);
+        db_error(err, tx->c->db);
+        done(s);
+        sr_store_subjects_free(v, len);
+        return -1;
     }
+    done(s);
     *out = v;
-    *n = cnt;
+    *n = len;
     return 0;
 }
+
+/* ---- references ---- */
 
 int sr_store_referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
                        int version, sr_err *err)
 {
-    return collect_versions(out, n, tx,
-                            prep(tx, err, "SELECT v.subject, v.version, v.schema_id, v.deleted, "
-                                 "v.ts FROM schema_refs r JOIN subject_versions v ON "
-                                 "v.schema_id = r.schema_id WHERE r.subject=? AND r.version=? "
-                                 "ORDER BY v.schema_id, v.subject, v.version", "si", subject,
-                                 version), err);
+    sqlite3_stmt *s = stmt(tx, Q_REFERRERS, err);
+    int rc;
+    if (!s)
+        return -1;
+    bind_text(s, 1, subject);
+    sqlite3_bind_int(s, 2, version);
+    rc = collect_versions(out, n, tx, s, err);
+    done(s);
+    return rc;
 }
 
 /* ---- settings ---- */
 
+static const char *kind_name(sr_setting_kind kind)
+{
+    return kind == SR_SETTING_MODE ? "mode" : "config";
+}
+
+/* Bind (kind, is_global, scope) as ?1..?3; NULL scope is the global one. */
+static void bind_scope(sqlite3_stmt *s, sr_setting_kind kind, const char *scope)
+{
+    sqlite3_bind_text(s, 1, kind_name(kind), -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, scope == NULL);
+    sqlite3_bind_text(s, 3, scope ? scope : "", -1, SQLITE_TRANSIENT);
+}
+
 int sr_store_setting_get(char **value_out, sr_tx *tx, sr_setting_kind kind, const char *scope,
                          sr_err *err)
 {
-    sqlite3_stmt *st = prep(tx, err, "SELECT value FROM settings WHERE kind=? AND is_global=? "
-                            "AND scope=?", "iis", (int)kind, scope == NULL, scope ? scope : "");
-    int rc;
-
-    if (!st)
+    sqlite3_stmt *s = stmt(tx, Q_SETTING_GET, err);
+    int rc = -1, step;
+    if (!s)
         return -1;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *value_out = col_text(st, 0);
-    sqlite3_finalize(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    return rc == SQLITE_DONE ? 1 : db_err(err, tx->db);
+    bind_scope(s, kind, scope);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        *value_out = col_dup(s, 0);
+        if (!*value_out)
+            *value_out = sr_xstrdup("");
+        rc = 0;
+    } else if (step == SQLITE_DONE) {
+        rc = 1;
+    } else {
+        db_error(err, tx->c->db);
+    }
+    done(s);
+    return rc;
 }
 
 int sr_store_setting_put(sr_tx *tx, sr_setting_kind kind, const char *scope, const char *value,
                          sr_err *err)
 {
-    return run(tx, prep(tx, err, "INSERT OR REPLACE INTO settings(kind, is_global, scope, value) "
-                        "VALUES (?,?,?,?)", "iiss", (int)kind, scope == NULL,
-                        scope ? scope : "", value), err);
+    sqlite3_stmt *s = stmt(tx, Q_SETTING_PUT, err);
+    int rc;
+    if (!s)
+        return -1;
+    bind_scope(s, kind, scope);
+    bind_text(s, 4, value);
+    rc = step_done(tx, s, err);
+    done(s);
+    return rc;
 }
 
 int sr_store_setting_delete(sr_tx *tx, sr_setting_kind kind, const char *scope, sr_err *err)
 {
-    if (run(tx, prep(tx, err, "DELETE FROM settings WHERE kind=? AND is_global=? AND scope=?",
-                     "iis", (int)kind, scope == NULL, scope ? scope : ""), err) < 0)
+    sqlite3_stmt *s = stmt(tx, Q_SETTING_DELETE, err);
+    int rc;
+    if (!s)
         return -1;
-    return sqlite3_changes(tx->db) ? 0 : 1;
+    bind_scope(s, kind, scope);
+    rc = step_done(tx, s, err);
+    done(s);
+    if (rc == 0 && sqlite3_changes(tx->c->db) == 0)
+        rc = 1;
+    return rc;
 }
 
-int sr_store_setting_scopes(char ***out, size_t *n, sr_tx *tx, sr_setting_kind kind, sr_err *err)
+int sr_store_setting_scopes(char ***out, size_t *n, sr_tx *tx, sr_setting_kind kind,
+                            sr_err *err)
 {
-    sqlite3_stmt *st = prep(tx, err, "SELECT scope FROM settings WHERE kind=? AND is_global=0 "
-                            "ORDER BY scope", "i", (int)kind);
+    sqlite3_stmt *s = stmt(tx, Q_SETTING_SCOPES, err);
     char **v = NULL;
-    size_t cnt = 0;
+    size_t len = 0, cap = 0;
     int rc;
-
-    if (!st)
+    if (!s)
         return -1;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        v = sr_xrealloc(v, (cnt + 1) * sizeof(*v));
-        v[cnt++] = col_text(st, 0);
+    sqlite3_bind_text(s, 1, kind_name(kind), -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 8;
+            v = sr_xrealloc(v, cap * sizeof *v);
+        }
+        v[len] = col_dup(s, 0);
+        if (!v[len])
+            v[len] = sr_xstrdup("");
+        len++;
     }
-    sqlite3_finalize(st);
+    done(s);
     if (rc != SQLITE_DONE) {
-        for (size_t i = 0; i < cnt; i++)
+        db_error(err, tx->c->db);
+        for (size_t i = 0; i < len; i++)
             free(v[i]);
         free(v);
-        return db_err(err, tx->db);
+        return -1;
     }
     *out = v;
-    *n = cnt;
+    *n = len;
     return 0;
 }

@@ -1,0 +1,638 @@
+/* store_test.c -- the store contract (store/store.h) on the SQLite backend. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "store/store.h"
+#include "tmpdb.h"
+
+typedef struct fixture {
+    tmpdb db;
+    sr_store *st;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    sr_err err = {0};
+    if (!f || tmpdb_make(&f->db) < 0)
+        return -1;
+    if (sr_store_open(&f->st, f->db.path, &err) < 0) {
+        tmpdb_remove(&f->db);
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    sr_store_close(f->st);
+    tmpdb_remove(&f->db);
+    free(f);
+    return 0;
+}
+
+static sr_tx *wbegin(fixture *f)
+{
+    sr_tx *tx = NULL;
+    sr_err err = {0};
+    assert_int_equal(sr_store_write_begin(&tx, f->st, &err), 0);
+    return tx;
+}
+
+static sr_tx *rbegin(fixture *f)
+{
+    sr_tx *tx = NULL;
+    sr_err err = {0};
+    assert_int_equal(sr_store_read_begin(&tx, f->st, &err), 0);
+    return tx;
+}
+
+static void commit(sr_tx *tx)
+{
+    sr_err err = {0};
+    assert_int_equal(sr_store_commit(tx, &err), 0);
+}
+
+static void fill_hash(uint8_t h[16], int seed)
+{
+    for (int i = 0; i < 16; i++)
+        h[i] = (uint8_t)(seed * 31 + i);
+}
+
+/* Insert a schema without references whose hash derives from `seed`; returns its id. */
+static int insert(sr_tx *tx, int seed, int explicit_id)
+{
+    sr_store_schema s = {0};
+    sr_err err = {0};
+    char text[64];
+    int id = 0;
+    snprintf(text, sizeof text, "{\"type\":\"record\",\"name\":\"r%d\",\"fields\":[]}", seed);
+    s.id = explicit_id;
+    s.type = (char *)"AVRO";
+    s.text = text;
+    fill_hash(s.hash, seed);
+    assert_int_equal(sr_store_schema_insert(&id, tx, &s, &err), 0);
+    return id;
+}
+
+static void put(sr_tx *tx, const char *subject, int version, int id)
+{
+    sr_err err = {0};
+    assert_int_equal(sr_store_version_put(tx, subject, version, id, &err), 0);
+}
+
+static void test_store__open_creates_and_reopen_keeps_the_data(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_tx *tx = wbegin(f);
+    int id = insert(tx, 1, 0);
+    put(tx, "orders-value", 1, id);
+    commit(tx);
+    sr_store_close(f->st);
+    f->st = NULL;
+
+    assert_int_equal(sr_store_open(&f->st, f->db.path, &err), 0);
+    tx = rbegin(f);
+    sr_store_schema *s = NULL;
+    assert_int_equal(sr_store_schema_get(&s, tx, id, &err), 0);
+    assert_string_equal(s->type, "AVRO");
+    sr_store_schema_free(s);
+    sr_store_version *v = NULL;
+    size_t n = 0;
+    assert_int_equal(sr_store_versions(&v, &n, tx, "orders-value", &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].id, id);
+    sr_store_versions_free(v, n);
+    commit(tx);
+}
+
+static void test_store__open_fails_with_50001_on_an_unusable_path(void **state)
+{
+    (void)state;
+    sr_store *st = NULL;
+    sr_err err = {0};
+    assert_int_equal(sr_store_open(&st, "/nonexistent-dir-for-sluice/x/registry.db", &err), -1);
+    assert_null(st);
+    assert_int_equal(err.code, 50001);
+    assert_non_null(strstr(err.msg, "Error in the backend data store: "));
+}
+
+static void test_store__schema_round_trips_with_refs_and_metadata(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_store_ref refs[2] = {{(char *)"b.proto", (char *)"b", 3}, {(char *)"a.proto", (char *)"a", 1}};
+    sr_store_schema in = {0};
+    in.type = (char *)"PROTOBUF";
+    in.text = (char *)"syntax = \"proto3\";";
+    fill_hash(in.hash, 7);
+    in.refs = refs;
+    in.nrefs = 2;
+    in.metadata = (char *)"{\"properties\":{\"owner\":\"x\"}}";
+    int id = 0;
+    sr_tx *tx = wbegin(f);
+    assert_int_equal(sr_store_schema_insert(&id, tx, &in, &err), 0);
+    assert_int_equal(id, 1);
+    commit(tx);
+
+    tx = rbegin(f);
+    sr_store_schema *out = NULL;
+    assert_int_equal(sr_store_schema_get(&out, tx, id, &err), 0);
+    assert_int_equal(out->id, id);
+    assert_string_equal(out->type, "PROTOBUF");
+    assert_string_equal(out->text, in.text);
+    assert_memory_equal(out->hash, in.hash, 16);
+    assert_string_equal(out->metadata, in.metadata);
+    assert_int_equal(out->nrefs, 2);
+    assert_string_equal(out->refs[0].name, "b.proto"); /* registration order, not sorted */
+    assert_string_equal(out->refs[0].subject, "b");
+    assert_int_equal(out->refs[0].version, 3);
+    assert_string_equal(out->refs[1].name, "a.proto");
+    sr_store_schema_free(out);
+
+    int found = 0;
+    assert_int_equal(sr_store_schema_find(&found, tx, in.hash, &err), 0);
+    assert_int_equal(found, id);
+    uint8_t other[16];
+    fill_hash(other, 8);
+    assert_int_equal(sr_store_schema_find(&found, tx, other, &err), 1);
+    assert_int_equal(sr_store_schema_get(&out, tx, id + 1, &err), 1);
+    commit(tx);
+}
+
+static void test_store__schema_without_metadata_reads_back_null(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_tx *tx = wbegin(f);
+    int id = insert(tx, 1, 0);
+    sr_store_schema *out = NULL;
+    assert_int_equal(sr_store_schema_get(&out, tx, id, &err), 0);
+    assert_null(out->metadata);
+    assert_int_equal(out->nrefs, 0);
+    sr_store_schema_free(out);
+    commit(tx);
+}
+
+static void test_store__a_second_schema_with_the_same_hash_is_rejected(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_tx *tx = wbegin(f);
+    insert(tx, 1, 0);
+    sr_store_schema dup = {0};
+    dup.type = (char *)"AVRO";
+    dup.text = (char *)"\"string\"";
+    fill_hash(dup.hash, 1);
+    int id = 0;
+    assert_int_equal(sr_store_schema_insert(&id, tx, &dup, &err), -1);
+    assert_int_equal(err.code, 50001);
+    assert_non_null(strstr(err.msg, "Error in the backend data store: "));
+    sr_store_rollback(tx);
+}
+
+static void test_store__explicit_id_insert_advances_the_max_id(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    int max = -1;
+    sr_tx *tx = wbegin(f);
+    assert_int_equal(sr_store_max_id(&max, tx, &err), 0);
+    assert_int_equal(max, 0);
+    assert_int_equal(insert(tx, 1, 100), 100);
+    assert_int_equal(sr_store_max_id(&max, tx, &err), 0);
+    assert_int_equal(max, 100);
+    assert_int_equal(insert(tx, 2, 0), 101);
+    /* An imported id below the maximum does not lower it. */
+    assert_int_equal(insert(tx, 3, 5), 5);
+    assert_int_equal(sr_store_max_id(&max, tx, &err), 0);
+    assert_int_equal(max, 101);
+    assert_int_equal(insert(tx, 4, 0), 102);
+    commit(tx);
+}
+
+static void test_store__explicit_id_already_taken_is_rejected(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_tx *tx = wbegin(f);
+    insert(tx, 1, 7);
+    sr_store_schema s = {0};
+    s.id = 7;
+    s.type = (char *)"AVRO";
+    s.text = (char *)"\"int\"";
+    fill_hash(s.hash, 2);
+    int id = 0;
+    assert_int_equal(sr_store_schema_insert(&id, tx, &s, &err), -1);
+    assert_int_equal(err.code, 50001);
+    sr_store_rollback(tx);
+}
+
+static void test_store__ids_are_never_reused_after_a_schema_is_removed(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_tx *tx = wbegin(f);
+    int a = insert(tx, 1, 0), b = insert(tx, 2, 0);
+    put(tx, "s", 1, a);
+    put(tx, "s", 2, b);
+    assert_int_equal(sr_store_version_remove(tx, "s", 2, &err), 0);
+    sr_store_schema *gone = NULL;
+    assert_int_equal(sr_store_schema_get(&gone, tx, b, &err), 1);
+    assert_int_equal(insert(tx, 3, 0), b + 1);
+    commit(tx);
+}
+
+static void test_store__versions_are_listed_in_order_with_deleted_flags(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_tx *tx = wbegin(f);
+    int a = insert(tx, 1, 0), b = insert(tx, 2, 0);
+    put(tx, "s", 3, b);
+    put(tx, "s", 1, a);
+    put(tx, "s", 2, b);
+    put(tx, "t", 1, a);
+    assert_int_equal(sr_store_version_soft_delete(tx, "s", 2, &err), 0);
+    assert_int_equal(sr_store_version_soft_delete(tx, "s", 9, &err), 1);
+    assert_int_equal(sr_store_version_soft_delete(tx, "nobody", 1, &err), 1);
+    commit(tx);
+
+    tx = rbegin(f);
+    sr_store_version *v = NULL;
+    size_t n = 0;
+    assert_int_equal(sr_store_versions(&v, &n, tx, "s", &err), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(v[0].version, 1);
+    assert_int_equal(v[0].id, a);
+    assert_false(v[0].deleted);
+    assert_int_equal(v[1].version, 2);
+    assert_true(v[1].deleted);
+    assert_int_equal(v[2].version, 3);
+    assert_int_equal(v[2].id, b);
+    assert_false(v[2].deleted);
+    assert_string_equal(v[2].subject, "s");
+    assert_true(v[0].ts > 1600000000000LL); /* milliseconds since the epoch */
+    sr_store_versions_free(v, n);
+    assert_int_equal(sr_store_versions(&v, &n, tx, "nobody", &err), 0);
+    assert_int_equal(n, 0);
+    sr_store_versions_free(v, n);
+    commit(tx);
+}
+
+static void test_store__version_put_overwrites_and_undeletes(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_tx *tx = wbegin(f);
+    int a = insert(tx, 1, 0), b = insert(tx, 2, 0);
+    put(tx, "s", 1, a);
+    assert_int_equal(sr_store_version_soft_delete(tx, "s", 1, &err), 0);
+    put(tx, "s", 1, b);
+    sr_store_version *v = NULL;
+    size_t n = 0;
+    assert_int_equal(sr_store_versions(&v, &n, tx, "s", &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].id, b);
+    assert_false(v[0].deleted);
+    sr_store_versions_free(v, n);
+    commit(tx);
+}
+
+static void test_store__remove_keeps_a_schema_another_version_still_holds(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_store_ref ref = {(char *)"dep", (char *)"dep", 1};
+    sr_store_schema s = {0};
+    s.type = (char *)"AVRO";
+    s.text = (char *)"\"long\"";
+    fill_hash(s.hash, 5);
+    s.refs = &ref;
+    s.nrefs = 1;
+    int id = 0;
+    sr_tx *tx = wbegin(f);
+    assert_int_equal(sr_store_schema_insert(&id, tx, &s, &err), 0);
+    put(tx, "x", 1, id);
+    put(tx, "y", 4, id);
+    assert_int_equal(sr_store_version_remove(tx, "x", 1, &err), 0);
+    assert_int_equal(sr_store_version_remove(tx, "x", 1, &err), 1);
+    sr_store_schema *got = NULL;
+    assert_int_equal(sr_store_schema_get(&got, tx, id, &err), 0);
+    assert_int_equal(got->nrefs, 1);
+    sr_store_schema_free(got);
+
+    /* The last holder goes: the schema and its references go with it. */
+    assert_int_equal(sr_store_version_remove(tx, "y", 4, &err), 0);
+    assert_int_equal(sr_store_schema_get(&got, tx, id, &err), 1);
+    int found = 0;
+    assert_int_equal(sr_store_schema_find(&found, tx, s.hash, &err), 1);
+    /* The same text can now be registered again, under a new id. */
+    int again = 0;
+    assert_int_equal(sr_store_schema_insert(&again, tx, &s, &err), 0);
+    assert_int_equal(again, id + 1);
+    commit(tx);
+}
+
+static void test_store__subjects_are_sorted_filtered_by_prefix_and_flag_all_deleted(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_tx *tx = wbegin(f);
+    int a = insert(tx, 1, 0);
+    put(tx, "b-value", 1, a);
+    put(tx, "a-value", 1, a);
+    put(tx, "a-value", 2, a);
+    put(tx, "a_key", 1, a);
+    put(tx, "A-upper", 1, a);
+    assert_int_equal(sr_store_version_soft_delete(tx, "a-value", 1, &err), 0);
+    assert_int_equal(sr_store_version_soft_delete(tx, "b-value", 1, &err), 0);
+    commit(tx);
+
+    tx = rbegin(f);
+    sr_store_subject *s = NULL;
+    size_t n = 0;
+    assert_int_equal(sr_store_subjects(&s, &n, tx, "", &err), 0);
+    assert_int_equal(n, 4);
+    assert_string_equal(s[0].name, "A-upper"); /* byte order: upper case first */
+    assert_string_equal(s[1].name, "a-value");
+    assert_false(s[1].all_deleted);
+    assert_string_equal(s[2].name, "a_key");
+    assert_string_equal(s[3].name, "b-value");
+    assert_true(s[3].all_deleted);
+    sr_store_subjects_free(s, n);
+
+    /* The prefix is literal: '_' is not a wildcard and case matters. */
+    assert_int_equal(sr_store_subjects(&s, &n, tx, "a_", &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(s[0].name, "a_key");
+    sr_store_subjects_free(s, n);
+    assert_int_equal(sr_store_subjects(&s, &n, tx, "zzz", &err), 0);
+    assert_int_equal(n, 0);
+    sr_store_subjects_free(s, n);
+    commit(tx);
+}
+
+static void test_store__all_versions_honours_the_prefix_and_sorts(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_tx *tx = wbegin(f);
+    int a = insert(tx, 1, 0), b = insert(tx, 2, 0);
+    put(tx, "orders", 2, b);
+    put(tx, "orders", 1, a);
+    put(tx, "order", 1, a);
+    put(tx, "users", 1, b);
+    assert_int_equal(sr_store_version_soft_delete(tx, "orders", 2, &err), 0);
+    commit(tx);
+
+    tx = rbegin(f);
+    sr_store_version *v = NULL;
+    size_t n = 0;
+    assert_int_equal(sr_store_all_versions(&v, &n, tx, "order", &err), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0].subject, "order");
+    assert_string_equal(v[1].subject, "orders");
+    assert_int_equal(v[1].version, 1);
+    assert_int_equal(v[2].version, 2);
+    assert_true(v[2].deleted);
+    sr_store_versions_free(v, n);
+    assert_int_equal(sr_store_all_versions(&v, &n, tx, "", &err), 0);
+    assert_int_equal(n, 4);
+    assert_string_equal(v[3].subject, "users");
+    sr_store_versions_free(v, n);
+    commit(tx);
+}
+
+static void test_store__versions_of_id_lists_every_holder_sorted(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_tx *tx = wbegin(f);
+    int a = insert(tx, 1, 0), b = insert(tx, 2, 0);
+    put(tx, "z", 1, a);
+    put(tx, "m", 2, a);
+    put(tx, "m", 1, b);
+    assert_int_equal(sr_store_version_soft_delete(tx, "z", 1, &err), 0);
+    sr_store_version *v = NULL;
+    size_t n = 0;
+    assert_int_equal(sr_store_versions_of_id(&v, &n, tx, a, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].subject, "m");
+    assert_int_equal(v[0].version, 2);
+    assert_string_equal(v[1].subject, "z");
+    assert_true(v[1].deleted);
+    sr_store_versions_free(v, n);
+    assert_int_equal(sr_store_versions_of_id(&v, &n, tx, 999, &err), 0);
+    assert_int_equal(n, 0);
+    sr_store_versions_free(v, n);
+    commit(tx);
+}
+
+static void test_store__referrers_are_the_versions_whose_schema_references_the_target(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_tx *tx = wbegin(f);
+    int base = insert(tx, 1, 0);
+    put(tx, "base", 1, base);
+    put(tx, "base", 2, base);
+
+    sr_store_ref to_v1 = {(char *)"base.proto", (char *)"base", 1};
+    sr_store_ref to_v2 = {(char *)"base.proto", (char *)"base", 2};
+    sr_store_schema s = {0};
+    s.type = (char *)"PROTOBUF";
+    s.text = (char *)"a";
+    fill_hash(s.hash, 10);
+    s.refs = &to_v1;
+    s.nrefs = 1;
+    int r1 = 0, r2 = 0;
+    assert_int_equal(sr_store_schema_insert(&r1, tx, &s, &err), 0);
+    s.text = (char *)"b";
+    fill_hash(s.hash, 11);
+    s.refs = &to_v2;
+    assert_int_equal(sr_store_schema_insert(&r2, tx, &s, &err), 0);
+    put(tx, "user-b", 1, r1);
+    put(tx, "user-a", 3, r1);
+    put(tx, "other", 1, r2);
+    assert_int_equal(sr_store_version_soft_delete(tx, "user-b", 1, &err), 0);
+    commit(tx);
+
+    tx = rbegin(f);
+    sr_store_version *v = NULL;
+    size_t n = 0;
+    assert_int_equal(sr_store_referrers(&v, &n, tx, "base", 1, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].subject, "user-a");
+    assert_int_equal(v[0].version, 3);
+    assert_int_equal(v[0].id, r1);
+    assert_string_equal(v[1].subject, "user-b");
+    assert_true(v[1].deleted);
+    sr_store_versions_free(v, n);
+    assert_int_equal(sr_store_referrers(&v, &n, tx, "base", 2, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].subject, "other");
+    sr_store_versions_free(v, n);
+    assert_int_equal(sr_store_referrers(&v, &n, tx, "base", 3, &err), 0);
+    assert_int_equal(n, 0);
+    sr_store_versions_free(v, n);
+    commit(tx);
+}
+
+static void test_store__settings_keep_global_and_subject_scopes_apart(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    char *val = NULL;
+    sr_tx *tx = wbegin(f);
+    assert_int_equal(sr_store_setting_get(&val, tx, SR_SETTING_CONFIG, NULL, &err), 1);
+    assert_int_equal(sr_store_setting_put(tx, SR_SETTING_CONFIG, NULL, "{\"compatibilityLevel\":\"FULL\"}", &err), 0);
+    assert_int_equal(sr_store_setting_put(tx, SR_SETTING_CONFIG, "", "{\"compatibilityLevel\":\"NONE\"}", &err), 0);
+    assert_int_equal(sr_store_setting_put(tx, SR_SETTING_CONFIG, "orders", "{}", &err), 0);
+    assert_int_equal(sr_store_setting_put(tx, SR_SETTING_MODE, NULL, "READWRITE", &err), 0);
+    assert_int_equal(sr_store_setting_put(tx, SR_SETTING_MODE, "orders", "READONLY", &err), 0);
+    /* Overwrite. */
+    assert_int_equal(sr_store_setting_put(tx, SR_SETTING_MODE, "orders", "IMPORT", &err), 0);
+    commit(tx);
+
+    tx = rbegin(f);
+    assert_int_equal(sr_store_setting_get(&val, tx, SR_SETTING_CONFIG, NULL, &err), 0);
+    assert_string_equal(val, "{\"compatibilityLevel\":\"FULL\"}");
+    free(val);
+    assert_int_equal(sr_store_setting_get(&val, tx, SR_SETTING_CONFIG, "", &err), 0);
+    assert_string_equal(val, "{\"compatibilityLevel\":\"NONE\"}");
+    free(val);
+    assert_int_equal(sr_store_setting_get(&val, tx, SR_SETTING_MODE, "orders", &err), 0);
+    assert_string_equal(val, "IMPORT");
+    free(val);
+    assert_int_equal(sr_store_setting_get(&val, tx, SR_SETTING_MODE, "", &err), 1);
+    char **scopes = NULL;
+    size_t n = 0;
+    assert_int_equal(sr_store_setting_scopes(&scopes, &n, tx, SR_SETTING_CONFIG, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(scopes[0], "");
+    assert_string_equal(scopes[1], "orders");
+    for (size_t i = 0; i < n; i++)
+        free(scopes[i]);
+    free(scopes);
+    commit(tx);
+
+    tx = wbegin(f);
+    assert_int_equal(sr_store_setting_delete(tx, SR_SETTING_CONFIG, "", &err), 0);
+    assert_int_equal(sr_store_setting_delete(tx, SR_SETTING_CONFIG, "", &err), 1);
+    assert_int_equal(sr_store_setting_get(&val, tx, SR_SETTING_CONFIG, NULL, &err), 0);
+    free(val);
+    assert_int_equal(sr_store_setting_delete(tx, SR_SETTING_CONFIG, NULL, &err), 0);
+    assert_int_equal(sr_store_setting_get(&val, tx, SR_SETTING_CONFIG, NULL, &err), 1);
+    assert_int_equal(sr_store_setting_get(&val, tx, SR_SETTING_CONFIG, "orders", &err), 0);
+    free(val);
+    assert_int_equal(sr_store_setting_scopes(&scopes, &n, tx, SR_SETTING_MODE, &err), 0);
+    assert_int_equal(n, 1); /* the global mode is not a subject scope */
+    assert_string_equal(scopes[0], "orders");
+    free(scopes[0]);
+    free(scopes);
+    commit(tx);
+}
+
+static void test_store__rollback_discards_the_writes(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_tx *tx = wbegin(f);
+    insert(tx, 1, 0);
+    sr_store_rollback(tx);
+    tx = rbegin(f);
+    int max = -1;
+    assert_int_equal(sr_store_max_id(&max, tx, &err), 0);
+    assert_int_equal(max, 0);
+    commit(tx);
+    sr_store_rollback(NULL);
+}
+
+static void test_store__a_read_transaction_sees_one_snapshot(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_tx *w = wbegin(f);
+    put(w, "s", 1, insert(w, 1, 0));
+    commit(w);
+
+    sr_tx *r = rbegin(f);
+    sr_store_version *v = NULL;
+    size_t n = 0;
+    assert_int_equal(sr_store_versions(&v, &n, r, "s", &err), 0);
+    assert_int_equal(n, 1);
+    sr_store_versions_free(v, n);
+    /* A write committed meanwhile does not show in the open snapshot... */
+    w = wbegin(f);
+    put(w, "s", 2, insert(w, 2, 0));
+    commit(w);
+    assert_int_equal(sr_store_versions(&v, &n, r, "s", &err), 0);
+    assert_int_equal(n, 1);
+    sr_store_versions_free(v, n);
+    commit(r);
+    /* ...but does in the next one. */
+    r = rbegin(f);
+    assert_int_equal(sr_store_versions(&v, &n, r, "s", &err), 0);
+    assert_int_equal(n, 2);
+    sr_store_versions_free(v, n);
+    commit(r);
+}
+
+static void test_store__a_write_inside_a_read_transaction_fails_with_50001(void **state)
+{
+    fixture *f = *state;
+    sr_err err = {0};
+    sr_tx *w = wbegin(f);
+    int id = insert(w, 1, 0);
+    commit(w);
+    sr_tx *r = rbegin(f);
+    assert_int_equal(sr_store_version_put(r, "s", 1, id, &err), -1);
+    assert_int_equal(err.code, 50001);
+    assert_non_null(strstr(err.msg, "Error in the backend data store: "));
+    sr_store_rollback(r);
+    /* The connection goes back to the pool in a usable state. */
+    r = rbegin(f);
+    sr_store_version *v = NULL;
+    size_t n = 0;
+    assert_int_equal(sr_store_versions(&v, &n, r, "s", &err), 0);
+    assert_int_equal(n, 0);
+    sr_store_versions_free(v, n);
+    commit(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_store__open_creates_and_reopen_keeps_the_data, setup, teardown),
+        cmocka_unit_test(test_store__open_fails_with_50001_on_an_unusable_path),
+        cmocka_unit_test_setup_teardown(test_store__schema_round_trips_with_refs_and_metadata, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__schema_without_metadata_reads_back_null, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__a_second_schema_with_the_same_hash_is_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__explicit_id_insert_advances_the_max_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__explicit_id_already_taken_is_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__ids_are_never_reused_after_a_schema_is_removed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__versions_are_listed_in_order_with_deleted_flags, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__version_put_overwrites_and_undeletes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__remove_keeps_a_schema_another_version_still_holds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__subjects_are_sorted_filtered_by_prefix_and_flag_all_deleted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__all_versions_honours_the_prefix_and_sorts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__versions_of_id_lists_every_holder_sorted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__referrers_are_the_versions_whose_schema_references_the_target, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__settings_keep_global_and_subject_scopes_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__rollback_discards_the_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__a_read_transaction_sees_one_snapshot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__a_write_inside_a_read_transaction_fails_with_50001, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
