@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <avro.h>
+
 #include "compat/compat.h"
 
 static sr_schema *parse(const char *text, unsigned flags)
@@ -118,6 +120,31 @@ static void test_avro__defaults_must_match_their_type_only_for_new_schemas(void 
             assert_non_null(strstr(err.msg, "Invalid default"));
         sr_schema_free(s);
     }
+}
+
+/* avro-c, a second, independent Avro implementation, must accept every canonical text we
+ * produce for a valid schema (the server does not use it: its schema objects drop defaults,
+ * aliases and docs, which compatibility and the canonical form need). */
+static void test_avro__avro_c_accepts_the_canonical_text_of_every_valid_schema(void **state)
+{
+    size_t checked = 0;
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]); i++) {
+        sr_schema *s = NULL;
+        avro_schema_t as = NULL;
+        const char *text;
+        if (parse_cases[i].error ||
+            sr_schema_parse(&s, SR_TYPE_AVRO, parse_cases[i].schema, NULL, 0, 0, NULL) < 0)
+            continue;
+        text = sr_schema_canonical(s);
+        if (avro_schema_from_json_length(text, strlen(text), &as) != 0)
+            fail_msg("avro-c rejects %s: %s", text, avro_strerror());
+        avro_schema_decref(as);
+        sr_schema_free(s);
+        checked++;
+    }
+    assert_true(checked >= 10);
 }
 
 /* ---- canonical and normalized forms ---- */
@@ -362,6 +389,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_avro__parser_accepts_valid_and_rejects_invalid_schemas_with_details),
         cmocka_unit_test(test_avro__defaults_must_match_their_type_only_for_new_schemas),
+        cmocka_unit_test(test_avro__avro_c_accepts_the_canonical_text_of_every_valid_schema),
         cmocka_unit_test(test_avro__canonical_and_normalized_forms_are_stable_and_idempotent),
         cmocka_unit_test(test_avro__referenced_types_stay_names_and_resolved_format_inlines_them),
         cmocka_unit_test(test_avro__every_resolution_rule_gives_confluents_messages),
