@@ -362,6 +362,7 @@ static int parse_object(parser *p, av_type **out, json_t *j, const char *ns, int
         take_props(t->props, j, prim_known);
     } else if (strcmp(tn, "record") == 0 || strcmp(tn, "error") == 0) {
         t = new_node(p, AV_RECORD);
+        t->is_error = tn[0] == 'e';
         if (define_name(p, t, j, ns) < 0 || parse_fields(p, t, json_object_get(j, "fields"),
                                                           depth) < 0)
             return -1;

@@ -39,6 +39,7 @@ struct av_type {
     char *doc;
     json_t *aliases;  /* array of full names, or NULL */
     int external;     /* defined by a referenced schema, not this one */
+    int is_error;     /* a record declared as "error" */
     /* record */
     av_field *fields;
     size_t nfields;

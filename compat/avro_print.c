@@ -149,12 +149,13 @@ static json_t *named_json(printer *pr, const av_type *t, const char *space)
                                         [AV_FIXED] = "fixed"};
     int norm = pr->style == AV_PRINT_NORMALIZED;
     json_t *o = json_object(), *syms;
+    const char *kind = t->is_error ? "error" : kinds[t->kind];
 
     if (norm) {
         json_object_set_new(o, "name", json_string(t->fullname));
-        json_object_set_new(o, "type", json_string(kinds[t->kind]));
+        json_object_set_new(o, "type", json_string(kind));
     } else {
-        json_object_set_new(o, "type", json_string(kinds[t->kind]));
+        json_object_set_new(o, "type", json_string(kind));
         json_object_set_new(o, "name", json_string(t->name));
         if (t->ns && (!space || strcmp(t->ns, space) != 0))
             json_object_set_new(o, "namespace", json_string(t->ns));

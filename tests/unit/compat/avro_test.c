@@ -138,6 +138,10 @@ static void test_avro__avro_c_accepts_the_canonical_text_of_every_valid_schema(v
             sr_schema_parse(&s, SR_TYPE_AVRO, parse_cases[i].schema, NULL, 0, 0, NULL) < 0)
             continue;
         text = sr_schema_canonical(s);
+        if (strstr(text, "\"type\":\"error\"")) { /* avro-c knows no protocol error types */
+            sr_schema_free(s);
+            continue;
+        }
         if (avro_schema_from_json_length(text, strlen(text), &as) != 0)
             fail_msg("avro-c rejects %s: %s", text, avro_strerror());
         avro_schema_decref(as);
@@ -172,6 +176,8 @@ static const struct {
     {"{\"scale\":2,\"type\":\"bytes\",\"precision\":4,\"logicalType\":\"decimal\"}",
      "{\"type\":\"bytes\",\"scale\":2,\"precision\":4,\"logicalType\":\"decimal\"}",
      "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":4,\"scale\":2}"},
+    {"{\"type\":\"error\",\"fields\":[],\"name\":\"Oops\"}", "{\"type\":\"error\",\"name\":\"Oops\",\"fields\":[]}",
+     "{\"name\":\"Oops\",\"type\":\"error\",\"fields\":[]}"},
     {"{\"type\":\"map\",\"values\":{\"type\":\"array\",\"items\":\"long\"}}",
      "{\"type\":\"map\",\"values\":{\"type\":\"array\",\"items\":\"long\"}}",
      "{\"type\":\"map\",\"values\":{\"type\":\"array\",\"items\":\"long\"}}"},
