@@ -79,59 +79,51 @@ void sr_h_referenced_by(sr_app *app, const sr_req *req, sr_resp *resp)
     sr_reply_result(resp, rc, out, &err);
 }
 
-void sr_h_register(sr_app *app, const sr_req *req, sr_resp *resp)
+/* The handlers that take a RegisterRequest body: parse it, run one registry call, reply. */
+typedef enum body_op { OP_REGISTER, OP_LOOKUP, OP_CHECK } body_op;
+
+static void with_schema_body(sr_app *app, const sr_req *req, sr_resp *resp, body_op op,
+                             const char *version)
 {
     sr_schema_body body;
     json_t *out = NULL;
     sr_err err = {0};
+    const char *subject = req->params[0];
     int rc;
 
     if (sr_schema_body_parse(&body, req, resp) < 0)
         return;
-    rc = sr_registry_register(&out, app->reg, req->params[0], &body.req,
-                              sr_query_bool(req, "force"), &err);
+    if (op == OP_REGISTER)
+        rc = sr_registry_register(&out, app->reg, subject, &body.req, sr_query_bool(req, "force"),
+                                  &err);
+    else if (op == OP_LOOKUP)
+        rc = sr_registry_lookup(&out, app->reg, subject, &body.req, sr_query_bool(req, "deleted"),
+                                &err);
+    else
+        rc = sr_registry_check(&out, app->reg, subject, version, &body.req,
+                               sr_query_bool(req, "verbose"), &err);
     sr_reply_result(resp, rc, out, &err);
     sr_schema_body_dispose(&body);
+}
+
+void sr_h_register(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    with_schema_body(app, req, resp, OP_REGISTER, NULL);
 }
 
 void sr_h_lookup(sr_app *app, const sr_req *req, sr_resp *resp)
 {
-    sr_schema_body body;
-    json_t *out = NULL;
-    sr_err err = {0};
-    int rc;
-
-    if (sr_schema_body_parse(&body, req, resp) < 0)
-        return;
-    rc = sr_registry_lookup(&out, app->reg, req->params[0], &body.req,
-                            sr_query_bool(req, "deleted"), &err);
-    sr_reply_result(resp, rc, out, &err);
-    sr_schema_body_dispose(&body);
-}
-
-static void compat(sr_app *app, const sr_req *req, sr_resp *resp, const char *version)
-{
-    sr_schema_body body;
-    json_t *out = NULL;
-    sr_err err = {0};
-    int rc;
-
-    if (sr_schema_body_parse(&body, req, resp) < 0)
-        return;
-    rc = sr_registry_check(&out, app->reg, req->params[0], version, &body.req,
-                           sr_query_bool(req, "verbose"), &err);
-    sr_reply_result(resp, rc, out, &err);
-    sr_schema_body_dispose(&body);
+    with_schema_body(app, req, resp, OP_LOOKUP, NULL);
 }
 
 void sr_h_compat_all(sr_app *app, const sr_req *req, sr_resp *resp)
 {
-    compat(app, req, resp, NULL);
+    with_schema_body(app, req, resp, OP_CHECK, NULL);
 }
 
 void sr_h_compat_version(sr_app *app, const sr_req *req, sr_resp *resp)
 {
-    compat(app, req, resp, req->params[1]);
+    with_schema_body(app, req, resp, OP_CHECK, req->params[1]);
 }
 
 void sr_h_delete_subject(sr_app *app, const sr_req *req, sr_resp *resp)
