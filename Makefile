@@ -38,13 +38,18 @@ SERVER_SRC  := $(wildcard server/*.c)
 CI_SRC      := $(wildcard ci/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
-LIB_OBJ     := $(call obj,$(COMMON_SRC) $(COMPAT_SRC) $(STORE_SRC)) $(BUILD)/obj/gen/descriptor.pb-c.o
+WKT_FILES   := $(patsubst /usr/include/%,%,$(wildcard /usr/include/google/protobuf/*.proto))
+WKT_C       := $(GEN)/proto_wkt_data.c
+LIB_OBJ     := $(call obj,$(COMMON_SRC) $(COMPAT_SRC) $(STORE_SRC)) $(BUILD)/obj/gen/descriptor.pb-c.o \
+               $(BUILD)/obj/gen/proto_wkt_data.o
 SERVER_OBJ  := $(call obj,$(filter-out server/main.c,$(SERVER_SRC)))
 CI_OBJ      := $(call obj,$(filter-out ci/main.c,$(CI_SRC)))
 
 # Unit tests mirror the source tree: tests/unit/<dir>/<name>.c is one test program.
 UNIT_SRC    := $(wildcard tests/unit/*/*.c)
 UNIT_BIN    := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
+TOOL_SRC    := $(wildcard tests/tools/*.c)
+TOOL_BIN    := $(patsubst %.c,$(BUILD)/%,$(TOOL_SRC))
 BENCH_SRC   := $(wildcard tests/bench/*.c)
 BENCH_BIN   := $(patsubst %.c,$(BUILD)/%,$(BENCH_SRC))
 
@@ -53,7 +58,7 @@ BINS := $(BUILD)/sluiced $(if $(CI_SRC),$(BUILD)/sluice)
 .PHONY: all deps test-deps run test unit bench clean
 .DEFAULT_GOAL := all
 
-all: deps $(BINS) $(UNIT_BIN) $(BENCH_BIN)
+all: deps $(BINS) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN)
 
 deps:
 	@scripts/deps.sh build
@@ -64,6 +69,15 @@ test-deps:
 $(DESC_C): $(DESC_PROTO)
 	@mkdir -p $(GEN)
 	protoc-c --c_out=$(GEN) -I/usr/include $(DESC_PROTO)
+
+# The well-known .proto files, embedded so that imports of them need no registration.
+$(WKT_C): scripts/embed_protos.sh
+	@mkdir -p $(GEN)
+	scripts/embed_protos.sh $@ /usr/include $(WKT_FILES)
+
+$(BUILD)/obj/gen/proto_wkt_data.o: $(WKT_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Wmissing-prototypes,$(ALL_CFLAGS)) -c $< -o $@
 
 $(BUILD)/obj/gen/descriptor.pb-c.o: $(DESC_C)
 	@mkdir -p $(dir $@)
@@ -85,6 +99,11 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJ) $(SERVER_OBJ) $(CI_OBJ)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< \
 	    $(LIB_OBJ) $(if $(filter server/%,$*),$(SERVER_OBJ)) $(if $(filter ci/%,$*),$(CI_OBJ)) \
 	    -o $@ $(LIBS) -lcmocka
+
+# Helper programs the test scripts drive (tests/tools/).
+$(BUILD)/tests/tools/%: tests/tools/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB_OBJ) -o $@ $(LIBS)
 
 $(BUILD)/tests/bench/%: tests/bench/%.c $(LIB_OBJ) $(SERVER_OBJ)
 	@mkdir -p $(dir $@)

@@ -5,7 +5,7 @@
  * leading dot, map entry messages, synthetic oneofs for proto3 optional, json_name, ...), plus
  * SourceCodeInfo locations so that later stages (the checker, the CLI) can point at line and
  * column. Imports are resolved through the caller's dependency list and the built-in well-known
- * files (google/protobuf/*.proto, google/type/*.proto, confluent/*.proto). */
+ * files (the google/protobuf, google/type and confluent directories). */
 #ifndef SR_COMPAT_PROTO_PARSE_H
 #define SR_COMPAT_PROTO_PARSE_H
 

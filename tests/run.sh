@@ -2,7 +2,7 @@
 # run.sh -- run the test suites against one build directory and print one closing line:
 #   "N passed, N failed"
 #
-#   tests/run.sh BUILD [SUITE...]     suites: unit api clients cli (default: all of them)
+#   tests/run.sh BUILD [SUITE...]     suites: unit proto api clients cli (default: all of them)
 #
 # Each suite is a directory of programs; a program passes when it exits 0. Unit programs are the
 # binaries under BUILD/tests/unit; the others are scripts under tests/<suite>/ named test_*.
@@ -11,11 +11,12 @@ set -u
 build=${1:?usage: tests/run.sh BUILD [SUITE...]}
 shift
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(unit api clients cli)
+[ ${#suites[@]} -eq 0 ] && suites=(unit proto api clients cli)
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 export SLUICED="$root/$build/sluiced" SLUICE="$root/$build/sluice" SLUICE_ROOT="$root"
+export SLUICE_TOOLS="$root/$build/tests/tools"
 # Any sanitizer finding is fatal and reported; leaks are findings too.
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=86:halt_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=87"

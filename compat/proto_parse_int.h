@@ -1,0 +1,49 @@
+/* proto_parse_int.h -- state shared by the .proto parser's files (internal to compat/). */
+#ifndef SR_COMPAT_PROTO_PARSE_INT_H
+#define SR_COMPAT_PROTO_PARSE_INT_H
+
+#include "compat/proto_lex.h"
+#include "compat/proto_parse.h"
+
+typedef Google__Protobuf__FileDescriptorProto pp_file;
+typedef Google__Protobuf__DescriptorProto pp_msg;
+typedef Google__Protobuf__FieldDescriptorProto pp_field;
+typedef Google__Protobuf__EnumDescriptorProto pp_enum;
+
+/* A name written in the source that must be resolved once every file is known. */
+typedef struct pp_pending {
+    char **slot;       /* the descriptor string to rewrite as ".full.Name" */
+    pp_field *field;   /* the field whose type is set from what the name turns out to be */
+    char *scope;       /* owned: ".pkg.Outer" where the name was written ("" at top level) */
+    int line, col;
+} pp_pending;
+
+typedef struct pp_parser {
+    pl_lexer lx;
+    const char *path;    /* the file's import path, for messages */
+    sr_err *err;
+    int failed;
+    int proto3;
+    pp_file *fd;
+    pp_pending *pending; /* owned */
+    size_t npending;
+} pp_parser;
+
+/* Parse one file's text into a descriptor (types not yet resolved). */
+int sr_proto__parse_file(pp_parser *p, const char *path, const char *text, sr_err *err);
+void sr_proto__parser_dispose(pp_parser *p);
+/* Fail at the current token (or a given position) with "<path>:<line>:<col>: <msg>". */
+int sr_proto__fail_at(pp_parser *p, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Append `item` to a protobuf-c repeated field (array + count). */
+#define PP_APPEND(arr, n, item)                                                                    \
+    do {                                                                                           \
+        (arr) = sr_xrealloc((arr), ((n) + 1) * sizeof(*(arr)));                                    \
+        (arr)[(n)++] = (item);                                                                     \
+    } while (0)
+
+/* The built-in well-known files: the text of `path`, or NULL. */
+const char *sr_proto__builtin(const char *path);
+
+#endif

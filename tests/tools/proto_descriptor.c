@@ -1,0 +1,101 @@
+/* proto_descriptor.c -- print the serialized FileDescriptorProto sluice builds for a .proto file
+ * (no source info), for comparison with protoc's --descriptor_set_out.
+ *
+ *   proto_descriptor ROOT FILE     FILE relative to ROOT; its imports are read from ROOT too
+ *
+ * Exit 0 with the bytes on stdout, or 1 with the parse error on stderr. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "compat/proto_parse.h"
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    sr_buf b = SR_BUF_INIT;
+    char chunk[4096];
+    size_t n;
+
+    if (!f)
+        return NULL;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        sr_buf_put(&b, chunk, n);
+    fclose(f);
+    return sr_buf_detach(&b);
+}
+
+/* Every import reachable from `path`, read from ROOT, as dependencies (recursively). */
+static void collect(sr_dep **deps, size_t *n, const char *root, const char *path, int depth)
+{
+    char full[4096];
+    char *text;
+    const char *p;
+
+    if (depth > 64)
+        return;
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*deps)[i].name, path) == 0)
+            return;
+    snprintf(full, sizeof(full), "%s/%s", root, path);
+    if (!(text = slurp(full)))
+        return; /* a built-in, or missing: the parser says which */
+    *deps = sr_xrealloc(*deps, (*n + 1) * sizeof(**deps));
+    (*deps)[*n] = (sr_dep){sr_xstrdup(path), "", 1, SR_TYPE_PROTOBUF, text};
+    (*n)++;
+    for (p = text; (p = strstr(p, "import")); p++) { /* a light scan is enough to find files */
+        const char *q = strchr(p, '"'), *e;
+        char *dep;
+        if (!q || strchr(p, ';') < q)
+            continue;
+        e = strchr(q + 1, '"');
+        if (!e)
+            break;
+        dep = sr_xstrndup(q + 1, (size_t)(e - q - 1));
+        collect(deps, n, root, dep, depth + 1);
+        free(dep);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    sr_dep *deps = NULL;
+    size_t ndeps = 0, len;
+    sr_proto_fileset *fs = NULL;
+    sr_err err = {0};
+    uint8_t *buf;
+    int rc = 1;
+
+    if (argc != 3) {
+        fputs("usage: proto_descriptor ROOT FILE\n", stderr);
+        return 2;
+    }
+    collect(&deps, &ndeps, argv[1], argv[2], 0);
+    if (ndeps == 0) {
+        fprintf(stderr, "%s/%s: cannot read\n", argv[1], argv[2]);
+        return 2;
+    }
+    if (sr_proto_parse(&fs, argv[2], deps[0].text, deps + 1, ndeps - 1, &err) < 0) {
+        fprintf(stderr, "%s\n", err.msg);
+    } else {
+        Google__Protobuf__FileDescriptorProto *fd =
+            (Google__Protobuf__FileDescriptorProto *)sr_proto_fileset_main(fs);
+        Google__Protobuf__SourceCodeInfo *info = fd->source_code_info;
+        fd->source_code_info = NULL; /* compared without source info */
+        len = protobuf_c_message_get_packed_size(&fd->base);
+        buf = sr_xmalloc(len + 1);
+        protobuf_c_message_pack(&fd->base, buf);
+        fwrite(buf, 1, len, stdout);
+        free(buf);
+        fd->source_code_info = info;
+        rc = 0;
+    }
+    sr_proto_fileset_free(fs);
+    for (size_t i = 0; i < ndeps; i++) {
+        free((char *)deps[i].name);
+        free((char *)deps[i].text);
+    }
+    free(deps);
+    return rc;
+}
