@@ -2,6 +2,9 @@
  * (no source info), for comparison with protoc's --descriptor_set_out.
  *
  *   proto_descriptor ROOT FILE     FILE relative to ROOT; its imports are read from ROOT too
+ *   proto_descriptor --reprint ROOT FILE
+ *                                  the same, after a round trip through sluice's canonical
+ *                                  text (parse, print, parse again): must give the same bytes
  *
  * Exit 0 with the bytes on stdout, or 1 with the parse error on stderr. */
 #include <stdio.h>
@@ -10,6 +13,7 @@
 
 #include "common/buf.h"
 #include "compat/proto_parse.h"
+#include "compat/proto_print.h"
 
 static char *slurp(const char *path)
 {
@@ -65,10 +69,14 @@ int main(int argc, char **argv)
     sr_proto_fileset *fs = NULL;
     sr_err err = {0};
     uint8_t *buf;
-    int rc = 1;
+    int rc = 1, reprint = argc == 4 && strcmp(argv[1], "--reprint") == 0;
 
+    if (reprint) {
+        argv++;
+        argc--;
+    }
     if (argc != 3) {
-        fputs("usage: proto_descriptor ROOT FILE\n", stderr);
+        fputs("usage: proto_descriptor [--reprint] ROOT FILE\n", stderr);
         return 2;
     }
     collect(&deps, &ndeps, argv[1], argv[2], 0);
@@ -76,7 +84,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s/%s: cannot read\n", argv[1], argv[2]);
         return 2;
     }
-    if (sr_proto_parse(&fs, argv[2], deps[0].text, deps + 1, ndeps - 1, &err) < 0) {
+    if (sr_proto_parse(&fs, argv[2], deps[0].text, deps + 1, ndeps - 1, &err) == 0 && reprint) {
+        char *text = sr_proto_print(sr_proto_fileset_main(fs), 0);
+        sr_proto_fileset_free(fs);
+        fs = NULL;
+        if (sr_proto_parse(&fs, argv[2], text, deps + 1, ndeps - 1, &err) < 0)
+            fprintf(stderr, "the canonical text does not parse:\n%s\n", text);
+        free(text);
+    }
+    if (!fs) {
         fprintf(stderr, "%s\n", err.msg);
     } else {
         Google__Protobuf__FileDescriptorProto *fd =

@@ -1,0 +1,21 @@
+/* proto_print.h -- a FileDescriptorProto back to .proto text: sluice's canonical form of a
+ * protobuf schema. Internal to compat/.
+ *
+ * The text parses back to the same descriptor (the same bytes, but for imports, which are
+ * sorted), so that message indexes on the wire, which depend on declaration order, survive:
+ * nested types keep their order, map entry and group types appear where their fields stand.
+ * Comments, formatting and import order are not kept. */
+#ifndef SR_COMPAT_PROTO_PRINT_H
+#define SR_COMPAT_PROTO_PRINT_H
+
+#include "compat/proto_parse.h"
+
+enum {
+    SR_PROTO_PRINT_NORMALIZE = 1u << 0,      /* confluent-api.md §6: fields by number, ... */
+    SR_PROTO_PRINT_NO_EXTENSIONS = 1u << 1,  /* format=ignore_extensions */
+};
+
+/* Caller frees. */
+char *sr_proto_print(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags);
+
+#endif

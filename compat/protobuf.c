@@ -1,0 +1,129 @@
+/* protobuf.c -- the Protobuf module behind compat.h: sr_protobuf_ops.
+ *
+ * A schema is .proto text, or (as Confluent's JavaScript and Python serializers send it) a base64
+ * FileDescriptorProto, which is turned into text first. Its imports come from the references
+ * (name = import path) or the built-in well-known files. The canonical text is proto_print's;
+ * `format=serialized` gives the base64 FileDescriptorProto back. */
+#include "compat/format.h"
+#include "compat/proto_diff.h"
+#include "compat/proto_parse.h"
+#include "compat/proto_print.h"
+#include "common/buf.h"
+
+#include <ctype.h>
+#include <nettle/base64.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The name the main file gets in descriptors (imports keep their own paths). */
+#define MAIN_FILE "schema.proto"
+
+/* A base64 FileDescriptorProto, or NULL when `text` is not one. Caller frees the result. */
+static Google__Protobuf__FileDescriptorProto *from_base64(const char *text)
+{
+    struct base64_decode_ctx ctx;
+    size_t len = strlen(text), out_len;
+    uint8_t *bin;
+    Google__Protobuf__FileDescriptorProto *fd = NULL;
+
+    if (len < 4)
+        return NULL;
+    for (size_t i = 0; i < len; i++) /* .proto text always has spaces, braces or semicolons */
+        if (!isalnum((unsigned char)text[i]) && text[i] != '+' && text[i] != '/' &&
+            text[i] != '=')
+            return NULL;
+    bin = sr_xmalloc(BASE64_DECODE_LENGTH(len) + 1);
+    out_len = BASE64_DECODE_LENGTH(len);
+    base64_decode_init(&ctx);
+    if (base64_decode_update(&ctx, &out_len, bin, len, text) && base64_decode_final(&ctx))
+        fd = google__protobuf__file_descriptor_proto__unpack(NULL, out_len, bin);
+    free(bin);
+    return fd;
+}
+
+static int pb_parse(void **out, char **canonical_out, const char *text, const sr_dep *deps,
+                    size_t ndeps, unsigned flags, sr_err *err)
+{
+    Google__Protobuf__FileDescriptorProto *fd = from_base64(text);
+    sr_dep *pdeps = sr_xcalloc(ndeps + 1, sizeof(*pdeps));
+    sr_proto_fileset *fs = NULL;
+    char *converted = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (fd) {
+        converted = sr_proto_print(fd, 0);
+        google__protobuf__file_descriptor_proto__free_unpacked(fd, NULL);
+        text = converted;
+    }
+    for (size_t i = 0; i < ndeps; i++) /* only protobuf references are importable files */
+        if (deps[i].type == SR_TYPE_PROTOBUF)
+            pdeps[n++] = deps[i];
+    rc = sr_proto_parse(&fs, MAIN_FILE, text, pdeps, n, err);
+    free(pdeps);
+    free(converted);
+    if (rc < 0)
+        return -1;
+    *canonical_out = sr_proto_print(sr_proto_fileset_main(fs),
+                                    flags & SR_PARSE_NORMALIZE ? SR_PROTO_PRINT_NORMALIZE : 0);
+    *out = fs;
+    return 0;
+}
+
+static void pb_free(void *model)
+{
+    sr_proto_fileset_free(model);
+}
+
+static int pb_render(char **out, const void *model, const char *format, sr_err *err)
+{
+    const sr_proto_fileset *fs = model;
+    Google__Protobuf__FileDescriptorProto *fd =
+        (Google__Protobuf__FileDescriptorProto *)sr_proto_fileset_main(fs);
+    (void)err;
+
+    if (strcmp(format, "ignore_extensions") == 0) {
+        *out = sr_proto_print(fd, SR_PROTO_PRINT_NO_EXTENSIONS);
+        return 0;
+    }
+    if (strcmp(format, "serialized") == 0) {
+        Google__Protobuf__SourceCodeInfo *info = fd->source_code_info;
+        size_t len;
+        uint8_t *bin;
+        char *b64;
+        fd->source_code_info = NULL; /* clients get the descriptor without source positions */
+        len = protobuf_c_message_get_packed_size(&fd->base);
+        bin = sr_xmalloc(len + 1);
+        protobuf_c_message_pack(&fd->base, bin);
+        fd->source_code_info = info;
+        b64 = sr_xmalloc(BASE64_ENCODE_RAW_LENGTH(len) + 1);
+        base64_encode_raw(b64, len, bin);
+        b64[BASE64_ENCODE_RAW_LENGTH(len)] = '\0';
+        free(bin);
+        *out = b64;
+        return 0;
+    }
+    return 1;
+}
+
+/* reader = the update, writer = the original (compatibility-rules.md §3). */
+static int pb_read_compat(sr_strlist *msgs, const void *reader, const void *writer, sr_err *err)
+{
+    sr_proto_diffs d = {0};
+    (void)err;
+
+    sr_proto_diff_compare(&d, writer, reader);
+    for (size_t i = 0; i < d.n; i++)
+        if (!sr_proto_diff_is_compatible(d.v[i].type))
+            sr_strlist_take(msgs, sr_proto_diff_message(&d.v[i]));
+    sr_proto_diffs_dispose(&d);
+    return 0;
+}
+
+const sr_format_ops sr_protobuf_ops = {
+    .name = "PROTOBUF",
+    .parse = pb_parse,
+    .free = pb_free,
+    .render = pb_render,
+    .read_compat = pb_read_compat,
+};
