@@ -353,8 +353,9 @@ static void message_body(printer *p, const pr_msg *m, int depth)
     pr_field **fs = sr_xcalloc(m->n_field + 1, sizeof(*fs));
     size_t next = 0;
 
-    memcpy(fs, m->field, m->n_field * sizeof(*fs));
-    if (p->flags & SR_PROTO_PRINT_NORMALIZE)
+    if (m->n_field)
+        memcpy(fs, m->field, m->n_field * sizeof(*fs));
+    if (m->n_field && (p->flags & SR_PROTO_PRINT_NORMALIZE))
         qsort(fs, m->n_field, sizeof(*fs), cmp_field_number);
     option_statements(p, (const ProtobufCMessage *)m->options, depth);
     /* Nested types keep their order: map entries and groups are emitted by their fields. */
