@@ -607,3 +607,82 @@ char *sr_proto_diff_message(const sr_proto_diff *d)
     sr_buf_puts(&b, "\"}");
     return sr_buf_detach(&b);
 }
+
+/* ---- locating a path ---- */
+
+int sr_proto_diff_locate(int *line, int *col, const sr_proto_fileset *fs, const char *path)
+{
+    const pd_file *f = sr_proto_fileset_main(fs);
+    pd_msg *const *msgs = f->message_type;
+    size_t nmsgs = f->n_message_type, np = 0;
+    pd_enum *const *enums = f->enum_type;
+    size_t nenums = f->n_enum_type;
+    const pd_msg *cur = NULL;
+    const pd_enum *cur_enum = NULL;
+    int sp[64], found = -1;
+    char *copy, *tok, *save = NULL;
+
+    if (strncmp(path, "#/", 2) != 0)
+        return -1;
+    copy = sr_xstrdup(path + 2);
+    for (tok = strtok_r(copy, "/", &save); tok && np + 2 < 64; tok = strtok_r(NULL, "/", &save)) {
+        char *end;
+        long number = strtol(tok, &end, 10);
+        int matched = 0;
+        if (*end == '\0' && cur_enum) { /* an enum value */
+            for (size_t i = 0; i < cur_enum->n_value; i++)
+                if (cur_enum->value[i]->number == number) {
+                    sp[np++] = 2;
+                    sp[np++] = (int)i;
+                    found = 0;
+                    matched = 1;
+                }
+        } else if (*end == '\0' && cur) { /* a field */
+            for (size_t i = 0; i < cur->n_field; i++)
+                if (cur->field[i]->number == number) {
+                    sp[np++] = 2;
+                    sp[np++] = (int)i;
+                    found = 0;
+                    matched = 1;
+                }
+        } else {
+            for (size_t i = 0; i < nmsgs && !matched; i++) {
+                if (strcmp(msgs[i]->name, tok) != 0)
+                    continue;
+                sp[np++] = cur ? 3 : 4;
+                sp[np++] = (int)i;
+                cur = msgs[i];
+                msgs = cur->nested_type;
+                nmsgs = cur->n_nested_type;
+                enums = cur->enum_type;
+                nenums = cur->n_enum_type;
+                found = 0;
+                matched = 1;
+            }
+            for (size_t i = 0; i < nenums && !matched; i++) {
+                if (strcmp(enums[i]->name, tok) != 0)
+                    continue;
+                sp[np++] = cur ? 4 : 5;
+                sp[np++] = (int)i;
+                cur_enum = enums[i];
+                found = 0;
+                matched = 1;
+            }
+            for (size_t i = 0; cur && i < cur->n_oneof_decl && !matched; i++)
+                matched = strcmp(cur->oneof_decl[i]->name, tok) == 0; /* a oneof: keep going */
+        }
+        if (!matched)
+            break;
+    }
+    free(copy);
+    if (found < 0 && strcmp(path, "#/") == 0) { /* the file: its package statement */
+        sp[0] = 2;
+        np = 1;
+        found = 0;
+    }
+    if (found < 0)
+        return -1;
+    while (np > 0 && sr_proto_location(line, col, f, sp, np) < 0)
+        np -= np >= 2 ? 2 : 1; /* the closest enclosing element with a position */
+    return np > 0 ? 0 : -1;
+}

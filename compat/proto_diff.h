@@ -30,4 +30,9 @@ int sr_proto_diff_is_compatible(const char *type);
  * word, writer word) left in: {errorType:"<TYPE>", description:"..."}. Caller frees. */
 char *sr_proto_diff_message(const sr_proto_diff *d);
 
+/* Where a difference's path ("#/Order/Line/3", "#/Order/pay/5", "#/Status/1", "#/") points
+ * in the main file of `fs`: the line and column of the deepest element it names (a field, enum
+ * value, message or enum). 0, or -1 when the path names nothing in that file. */
+int sr_proto_diff_locate(int *line, int *col, const sr_proto_fileset *fs, const char *path);
+
 #endif

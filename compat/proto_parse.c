@@ -61,6 +61,14 @@ static int expect_word(pp_parser *p, const char *w)
     return next(p);
 }
 
+/* Remember where `elem` starts: the current token. */
+static void mark(pp_parser *p, const void *elem)
+{
+    pp_mark m = {elem, p->lx.tok.line, p->lx.tok.col};
+    PP_APPEND(p->marks, p->nmarks, m);
+    p->marks_sorted = 0;
+}
+
 static char *tok_dup(const pp_parser *p)
 {
     return sr_xstrndup(p->lx.tok.start, p->lx.tok.len);
@@ -511,6 +519,7 @@ static int map_field(pp_parser *p, pp_msg *m, const char *scope)
     PP_APPEND(entry->field, entry->n_field, key);
     PP_APPEND(entry->field, entry->n_field, value);
     PP_APPEND(m->field, m->n_field, f);
+    mark(p, f);
     if (next(p) < 0 || expect(p, '<') < 0)
         goto fail;
     key->name = sr_xstrdup("key");
@@ -568,6 +577,7 @@ static int field(pp_parser *p, pp_field ***arr, size_t *n, const char *scope, in
     int has_label = 0, line = p->lx.tok.line, col = p->lx.tok.col;
 
     PP_APPEND(*arr, *n, f);
+    mark(p, f);
     if (!in_oneof) {
         if (pl_is_word(&p->lx, "optional") || pl_is_word(&p->lx, "required") ||
             pl_is_word(&p->lx, "repeated")) {
@@ -649,6 +659,7 @@ static int oneof(pp_parser *p, pp_msg *m, const char *scope, int depth)
 
     google__protobuf__oneof_descriptor_proto__init(o);
     PP_APPEND(m->oneof_decl, m->n_oneof_decl, o);
+    mark(p, o);
     if (next(p) < 0 || ident(p, &o->name) < 0 || expect(p, '{') < 0)
         return -1;
     while (!pl_is(&p->lx, '}')) {
@@ -761,6 +772,7 @@ static int enum_def(pp_parser *p, pp_enum ***arr, size_t *n)
 
     google__protobuf__enum_descriptor_proto__init(e);
     PP_APPEND(*arr, *n, e);
+    mark(p, e);
     if (next(p) < 0 || ident(p, &e->name) < 0 || expect(p, '{') < 0)
         return -1;
     while (!pl_is(&p->lx, '}')) {
@@ -782,6 +794,7 @@ static int enum_def(pp_parser *p, pp_enum ***arr, size_t *n)
             int64_t num;
             google__protobuf__enum_value_descriptor_proto__init(v);
             PP_APPEND(e->value, e->n_value, v);
+            mark(p, v);
             line = p->lx.tok.line;
             if (ident(p, &v->name) < 0 || expect(p, '=') < 0 || int_lit(p, &num, 1) < 0)
                 return -1;
@@ -909,6 +922,7 @@ static int message_def(pp_parser *p, pp_msg ***arr, size_t *n, const char *scope
 
     google__protobuf__descriptor_proto__init(m);
     PP_APPEND(*arr, *n, m);
+    mark(p, m);
     if (next(p) < 0 || ident(p, &m->name) < 0 || expect(p, '{') < 0)
         return -1;
     if (asprintf(&inner, "%s.%s", scope, m->name) < 0)
@@ -961,6 +975,7 @@ static int method(pp_parser *p, Google__Protobuf__ServiceDescriptorProto *s, con
 
     google__protobuf__method_descriptor_proto__init(md);
     PP_APPEND(s->method, s->n_method, md);
+    mark(p, md);
     if (next(p) < 0 || ident(p, &md->name) < 0)
         return -1;
     for (int i = 0; i < 2; i++) {
@@ -1019,6 +1034,7 @@ static int service(pp_parser *p, const char *scope)
 
     google__protobuf__service_descriptor_proto__init(s);
     PP_APPEND(p->fd->service, p->fd->n_service, s);
+    mark(p, s);
     if (next(p) < 0 || ident(p, &s->name) < 0 || expect(p, '{') < 0)
         return -1;
     while (!pl_is(&p->lx, '}')) {
@@ -1106,6 +1122,7 @@ static int file(pp_parser *p)
                 rc = FAIL(p, "Multiple package definitions.");
                 break;
             }
+            mark(p, &p->fd->package);
             if ((rc = next(p)) < 0 || (rc = dotted(p, &p->fd->package)) < 0 ||
                 (rc = expect(p, ';')) < 0)
                 break;
@@ -1152,6 +1169,9 @@ int sr_proto__parse_file(pp_parser *p, const char *path, const char *text, sr_er
 void sr_proto__parser_dispose(pp_parser *p)
 {
     pl_dispose(&p->lx);
+    free(p->marks);
+    p->marks = NULL;
+    p->nmarks = 0;
     for (size_t i = 0; i < p->npending; i++)
         free(p->pending[i].scope);
     free(p->pending);

@@ -18,6 +18,12 @@ typedef struct pp_pending {
     int line, col;
 } pp_pending;
 
+/* Where an element of the descriptor was written. */
+typedef struct pp_mark {
+    const void *elem;
+    int line, col;
+} pp_mark;
+
 typedef struct pp_parser {
     pl_lexer lx;
     const char *path;    /* the file's import path, for messages */
@@ -27,7 +33,15 @@ typedef struct pp_parser {
     pp_file *fd;
     pp_pending *pending; /* owned */
     size_t npending;
+    pp_mark *marks;      /* owned: positions of messages, fields, enums, values, services... */
+    size_t nmarks;
+    int marks_sorted;
 } pp_parser;
+
+/* The position an element was written at: 0, or -1 when unknown (then line = col = 1). */
+int sr_proto__position(pp_parser *p, const void *elem, int *line, int *col);
+/* Build the file's SourceCodeInfo from the recorded positions. */
+void sr_proto__source_info(pp_parser *p);
 
 /* Parse one file's text into a descriptor (types not yet resolved). */
 int sr_proto__parse_file(pp_parser *p, const char *path, const char *text, sr_err *err);

@@ -247,21 +247,26 @@ static int check_message(pp_parser *p, const pp_msg *m, const char *scope)
             char a[256], b[256];
             json_key(a, sizeof(a), m->field[i]->name);
             json_key(b, sizeof(b), m->field[k]->name);
+            int line, col;
+            sr_proto__position(p, m->field[i], &line, &col);
             if (p->proto3 && strcmp(a, b) == 0 && strcmp(m->field[i]->name, m->field[k]->name))
-                return sr_proto__fail_at(p, 1, 1, "The JSON camel-case name of field \"%s\" "
+                return sr_proto__fail_at(p, line, col, "The JSON camel-case name of field \"%s\" "
                                          "conflicts with field \"%s\". This is not allowed in "
                                          "proto3.", m->field[i]->name, m->field[k]->name);
             if (strcmp(m->field[i]->name, m->field[k]->name) == 0)
-                return sr_proto__fail_at(p, 1, 1, "\"%s\" is already defined in \"%s\".",
+                return sr_proto__fail_at(p, line, col, "\"%s\" is already defined in \"%s\".",
                                          m->field[i]->name, scope + (*scope == '.'));
             if (m->field[i]->number == m->field[k]->number)
-                return sr_proto__fail_at(p, 1, 1, "Field number %d has already been used in "
+                return sr_proto__fail_at(p, line, col, "Field number %d has already been used in "
                                          "\"%s\" by field \"%s\".", m->field[i]->number,
                                          scope + (*scope == '.'), m->field[k]->name);
         }
-        if (m->field[i]->number >= 19000 && m->field[i]->number <= 19999)
-            return sr_proto__fail_at(p, 1, 1, "Field numbers 19000 through 19999 are reserved for "
+        if (m->field[i]->number >= 19000 && m->field[i]->number <= 19999) {
+            int line, col;
+            sr_proto__position(p, m->field[i], &line, &col);
+            return sr_proto__fail_at(p, line, col, "Field numbers 19000 through 19999 are reserved for "
                                      "the protocol buffer library implementation.");
+        }
     }
     for (size_t i = 0; i < m->n_nested_type; i++) {
         char *inner = NULL;
@@ -342,6 +347,7 @@ static int load(loader *l, const char *path, const char *text, int builtin, int 
     for (size_t i = 0; i < p.fd->n_extension; i++)
         if (normalize_default(&p, p.fd->extension[i]) < 0)
             goto out;
+    sr_proto__source_info(&p);
     fs->files = sr_xrealloc(fs->files, (fs->nfiles + 1) * sizeof(*fs->files));
     fs->builtin = sr_xrealloc(fs->builtin, (fs->nfiles + 1) * sizeof(*fs->builtin));
     fs->files[fs->nfiles] = p.fd;

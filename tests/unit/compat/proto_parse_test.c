@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "compat/proto_diff.h"
 #include "compat/proto_parse.h"
 
 static void test_proto_parse__imports_come_from_references_and_built_ins_in_dependency_order(void **state)
@@ -121,6 +122,48 @@ static void test_proto_parse__arbitrary_bytes_never_crash_the_parser(void **stat
     free(buf);
 }
 
+static void test_proto_parse__differences_are_located_at_their_line_and_column(void **state)
+{
+    const char *text = "syntax = \"proto3\";\n"          /* 1 */
+                       "package shop;\n"                  /* 2 */
+                       "message Order {\n"                /* 3 */
+                       "  string id = 1;\n"               /* 4 */
+                       "  oneof pay {\n"                  /* 5 */
+                       "    string card = 5;\n"           /* 6 */
+                       "  }\n"                            /* 7 */
+                       "  message Line {\n"               /* 8 */
+                       "      int32 qty = 3;\n"           /* 9 */
+                       "  }\n"                            /* 10 */
+                       "}\n"                              /* 11 */
+                       "enum Status {\n"                  /* 12 */
+                       "  UNKNOWN = 0;\n"                 /* 13 */
+                       "   DONE = 1;\n"                   /* 14 */
+                       "}\n";
+    static const struct {
+        const char *path;
+        int line, col;
+    } cases[] = {
+        {"#/Order/1", 4, 3},  {"#/Order/pay/5", 6, 5}, {"#/Order/Line/3", 9, 7},
+        {"#/Order/Line", 8, 3}, {"#/Order", 3, 1},     {"#/Status/1", 14, 4},
+        {"#/Status", 12, 1},  {"#/", 2, 1},            {"#/Order/99", 3, 1},
+    };
+    sr_proto_fileset *fs = NULL;
+    sr_err err = {0};
+    int line, col;
+    (void)state;
+
+    assert_int_equal(sr_proto_parse(&fs, "shop.proto", text, NULL, 0, &err), 0);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (sr_proto_diff_locate(&line, &col, fs, cases[i].path) < 0)
+            fail_msg("%s: not located", cases[i].path);
+        if (line != cases[i].line || col != cases[i].col)
+            fail_msg("%s: %d:%d, want %d:%d", cases[i].path, line, col, cases[i].line,
+                     cases[i].col);
+    }
+    assert_int_equal(sr_proto_diff_locate(&line, &col, fs, "#/Nothing/1"), -1);
+    sr_proto_fileset_free(fs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,6 +171,7 @@ int main(void)
         cmocka_unit_test(test_proto_parse__errors_name_the_file_line_and_column),
         cmocka_unit_test(test_proto_parse__import_cycles_and_deep_nesting_are_refused_not_crashed_on),
         cmocka_unit_test(test_proto_parse__arbitrary_bytes_never_crash_the_parser),
+        cmocka_unit_test(test_proto_parse__differences_are_located_at_their_line_and_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
