@@ -71,6 +71,12 @@ void sr_proto_diffs_dispose(sr_proto_diffs *d)
 
 /* ---- type index ---- */
 
+static int cmp_type(const void *a, const void *b)
+{
+    return strcmp(((const pd_type *)a)->fullname, ((const pd_type *)b)->fullname);
+}
+
+
 static void index_msg(pd_side *s, const pd_msg *m, const char *scope, const pd_file *f, size_t fi)
 {
     pd_type t;
@@ -99,6 +105,8 @@ static void index_side(pd_side *s, const sr_proto_fileset *fs)
             index_msg(s, f->message_type[i], scope, f, fi);
         free(scope);
     }
+    if (s->ntypes) /* names are unique across a set (the parser refuses duplicates) */
+        qsort(s->types, s->ntypes, sizeof(*s->types), cmp_type);
 }
 
 static void free_side(pd_side *s)
@@ -110,10 +118,11 @@ static void free_side(pd_side *s)
 
 static const pd_type *lookup(const pd_side *s, const char *fullname)
 {
-    for (size_t i = s->ntypes; i-- > 0;) /* the main file is last; prefer it */
-        if (strcmp(s->types[i].fullname, fullname) == 0)
-            return &s->types[i];
-    return NULL;
+    pd_type key = {(char *)fullname, NULL, NULL, 0};
+
+    if (!s->ntypes || !fullname)
+        return NULL;
+    return bsearch(&key, s->types, s->ntypes, sizeof(*s->types), cmp_type);
 }
 
 /* ---- fields ---- */
