@@ -4,50 +4,10 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const net = require('node:net');
-const os = require('node:os');
-const path = require('node:path');
 const {
   SchemaRegistryClient, AvroSerializer, AvroDeserializer, SerdeType, Compatibility,
 } = require('@confluentinc/schemaregistry');
-
-const SLUICED = process.env.SLUICED || path.join(__dirname, '..', '..', '..', 'build', 'sluiced');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
-
-async function startServer() {
-  const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-js-'));
-  const proc = spawn(SLUICED, ['--listeners', `http://127.0.0.1:${port}`, '--db', path.join(dir, 'r.db')],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  proc.stderr.on('data', (d) => { log += d; });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    try {
-      const r = await fetch(url + '/');
-      if (r.ok) return { proc, url, dir, log: () => log };
-    } catch (e) { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  proc.kill('SIGKILL');
-  throw new Error('sluiced did not start: ' + log);
-}
-
-async function stopServer(srv) {
-  const code = await new Promise((resolve) => { srv.proc.on('exit', (c) => resolve(c)); srv.proc.kill('SIGTERM'); });
-  fs.rmSync(srv.dir, { recursive: true, force: true });
-  assert.ok(!/AddressSanitizer|LeakSanitizer|runtime error:/.test(srv.log()), srv.log());
-  assert.strictEqual(code, 0, 'sluiced exit status');
-}
+const { startServer, stopServer } = require('./server');
 
 const ORDER_V1 = JSON.stringify({
   type: 'record', name: 'Order', namespace: 'shop',
