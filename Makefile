@@ -38,7 +38,8 @@ SERVER_SRC  := $(wildcard server/*.c)
 CI_SRC      := $(wildcard ci/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
-WKT_FILES   := $(patsubst /usr/include/%,%,$(wildcard /usr/include/google/protobuf/*.proto))
+WKT_FILES   := $(patsubst /usr/include/%,/usr/include:%,$(wildcard /usr/include/google/protobuf/*.proto)) \
+               $(patsubst compat/wkt/%,compat/wkt:%,$(shell find compat/wkt -name '*.proto' | sort))
 WKT_C       := $(GEN)/proto_wkt_data.c
 LIB_OBJ     := $(call obj,$(COMMON_SRC) $(COMPAT_SRC) $(STORE_SRC)) $(BUILD)/obj/gen/descriptor.pb-c.o \
                $(BUILD)/obj/gen/proto_wkt_data.o
@@ -71,9 +72,9 @@ $(DESC_C): $(DESC_PROTO)
 	protoc-c --c_out=$(GEN) -I/usr/include $(DESC_PROTO)
 
 # The well-known .proto files, embedded so that imports of them need no registration.
-$(WKT_C): scripts/embed_protos.sh
+$(WKT_C): scripts/embed_protos.sh $(shell find compat/wkt -name '*.proto')
 	@mkdir -p $(GEN)
-	scripts/embed_protos.sh $@ /usr/include $(WKT_FILES)
+	scripts/embed_protos.sh $@ $(WKT_FILES)
 
 $(BUILD)/obj/gen/proto_wkt_data.o: $(WKT_C)
 	@mkdir -p $(dir $@)

@@ -41,6 +41,25 @@ static void test_proto_parse__imports_come_from_references_and_built_ins_in_depe
     sr_proto_fileset_free(fs);
 }
 
+static void test_proto_parse__common_google_and_confluent_types_need_no_reference(void **state)
+{
+    const char *text = "syntax = \"proto3\";\nimport \"google/type/money.proto\";\n"
+                       "import \"google/type/date.proto\";\nimport \"confluent/type/decimal.proto\";\n"
+                       "import \"google/type/datetime.proto\";\n"
+                       "message Invoice { google.type.Money total = 1; google.type.Date due = 2;\n"
+                       "  confluent.type.Decimal rate = 3; google.type.DateTime at = 4; }";
+    sr_proto_fileset *fs = NULL;
+    sr_err err = {0};
+    (void)state;
+
+    if (sr_proto_parse(&fs, "invoice.proto", text, NULL, 0, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(fs->nfiles, 6); /* datetime imports duration */
+    for (size_t i = 0; i + 1 < fs->nfiles; i++)
+        assert_true(fs->builtin[i]);
+    sr_proto_fileset_free(fs);
+}
+
 static void test_proto_parse__errors_name_the_file_line_and_column(void **state)
 {
     static const struct {
@@ -168,6 +187,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_proto_parse__imports_come_from_references_and_built_ins_in_dependency_order),
+        cmocka_unit_test(test_proto_parse__common_google_and_confluent_types_need_no_reference),
         cmocka_unit_test(test_proto_parse__errors_name_the_file_line_and_column),
         cmocka_unit_test(test_proto_parse__import_cycles_and_deep_nesting_are_refused_not_crashed_on),
         cmocka_unit_test(test_proto_parse__arbitrary_bytes_never_crash_the_parser),
