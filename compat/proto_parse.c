@@ -174,14 +174,7 @@ static int field_number(pp_parser *p, int32_t *out)
 
 /* ---- options ---- */
 
-/* An option value as written: identifier, number (with sign), string, or aggregate. */
-typedef struct optval {
-    pl_kind kind;     /* PL_IDENT, PL_INT, PL_FLOAT, PL_STRING, or PL_SYMBOL for an aggregate */
-    char *text;       /* owned: the token text (strings: decoded) */
-    size_t len;
-    int negative;
-    int line, col;
-} optval;
+typedef pp_optval optval;
 
 static void optval_dispose(optval *v)
 {
@@ -337,6 +330,34 @@ static char *c_escape(const char *data, size_t len)
     return sr_buf_detach(&b);
 }
 
+/* "(ext.name).sub.path = value": recorded now, interpreted once every import is known. */
+static int custom_option(pp_parser *p, ProtobufCMessage **slot,
+                         const ProtobufCMessageDescriptor *desc)
+{
+    int line = p->lx.tok.line, col = p->lx.tok.col;
+    pp_custom c;
+
+    memset(&c, 0, sizeof(c));
+    c.slot = slot;
+    c.desc = desc;
+    if (next(p) < 0 || dotted(p, &c.ext) < 0 || expect(p, ')') < 0)
+        goto fail;
+    if (pl_is(&p->lx, '.') && (next(p) < 0 || dotted(p, &c.sub) < 0))
+        goto fail;
+    if (expect(p, '=') < 0 || option_value(p, &c.value) < 0)
+        goto fail;
+    c.value.line = line; /* errors point at the option's name */
+    c.value.col = col;
+    c.scope = sr_xstrdup(p->scope ? p->scope : "");
+    PP_APPEND(p->custom, p->ncustom, c);
+    return 0;
+fail:
+    free(c.ext);
+    free(c.sub);
+    free(c.value.text);
+    return -1;
+}
+
 /* `name = value`, after the keyword `option` or inside [...]. Custom options "(a.b)" are not
  * interpreted yet and are refused with a message that says so. */
 static int option_assignment(pp_parser *p, ProtobufCMessage **slot,
@@ -347,7 +368,7 @@ static int option_assignment(pp_parser *p, ProtobufCMessage **slot,
     int line = p->lx.tok.line, col = p->lx.tok.col, rc = -1;
 
     if (pl_is(&p->lx, '('))
-        return FAIL(p, "Custom options are not supported yet.");
+        return custom_option(p, slot, desc);
     if (dotted(p, &name) < 0 || expect(p, '=') < 0 || option_value(p, &v) < 0)
         goto out;
     if (field && strcmp(name, "default") == 0) {
@@ -852,7 +873,21 @@ static void synthetic_oneofs(pp_msg *m)
     }
 }
 
+static int message_body_in(pp_parser *p, pp_msg *m, const char *scope, int depth);
+
+/* The body of a message, with `scope` as the scope of names written in it. */
 static int message_body(pp_parser *p, pp_msg *m, const char *scope, int depth)
+{
+    const char *outer = p->scope;
+    int rc;
+
+    p->scope = scope;
+    rc = message_body_in(p, m, scope, depth);
+    p->scope = outer;
+    return rc;
+}
+
+static int message_body_in(pp_parser *p, pp_msg *m, const char *scope, int depth)
 {
     if (depth > MAX_NESTING)
         return FAIL(p, "Messages nest deeper than %d levels.", MAX_NESTING);
@@ -1110,6 +1145,7 @@ static int file(pp_parser *p)
     char *scope = sr_xstrdup("");
     int rc = 0;
 
+    p->scope = scope;
     if (pl_is_word(&p->lx, "syntax"))
         rc = syntax(p);
     else if (pl_is_word(&p->lx, "edition"))
@@ -1129,6 +1165,7 @@ static int file(pp_parser *p)
             free(scope);
             scope = sr_xmalloc(strlen(p->fd->package) + 2);
             sprintf(scope, ".%s", p->fd->package);
+            p->scope = scope;
         } else if (pl_is_word(&p->lx, "import")) {
             rc = import(p);
         } else if (pl_is_word(&p->lx, "option")) {
@@ -1148,6 +1185,7 @@ static int file(pp_parser *p)
             rc = FAIL(p, "Expected top-level statement (e.g. \"message\").");
         }
     }
+    p->scope = NULL;
     free(scope);
     return rc < 0 || p->failed ? -1 : 0;
 }
@@ -1172,6 +1210,15 @@ void sr_proto__parser_dispose(pp_parser *p)
     free(p->marks);
     p->marks = NULL;
     p->nmarks = 0;
+    for (size_t i = 0; i < p->ncustom; i++) {
+        free(p->custom[i].ext);
+        free(p->custom[i].sub);
+        free(p->custom[i].scope);
+        free(p->custom[i].value.text);
+    }
+    free(p->custom);
+    p->custom = NULL;
+    p->ncustom = 0;
     for (size_t i = 0; i < p->npending; i++)
         free(p->pending[i].scope);
     free(p->pending);

@@ -18,6 +18,25 @@ typedef struct pp_pending {
     int line, col;
 } pp_pending;
 
+/* An option value as written: identifier, number (with sign), string, or aggregate text. */
+typedef struct pp_optval {
+    pl_kind kind;     /* PL_IDENT, PL_INT, PL_FLOAT, PL_STRING, or PL_SYMBOL for an aggregate */
+    char *text;       /* owned: the token text (strings: decoded; aggregates: "{...}") */
+    size_t len;
+    int negative;
+    int line, col;
+} pp_optval;
+
+/* A custom option ("(my.ext).sub = value"), interpreted once every file is known. */
+typedef struct pp_custom {
+    ProtobufCMessage **slot;                 /* the *Options message to extend (may be NULL) */
+    const ProtobufCMessageDescriptor *desc;  /* its type */
+    char *ext;                               /* owned: "my.ext" as written */
+    char *sub;                               /* owned: "a.b" after the parenthesis, or NULL */
+    char *scope;                             /* owned: where it was written */
+    pp_optval value;                         /* owned */
+} pp_custom;
+
 /* Where an element of the descriptor was written. */
 typedef struct pp_mark {
     const void *elem;
@@ -36,7 +55,16 @@ typedef struct pp_parser {
     pp_mark *marks;      /* owned: positions of messages, fields, enums, values, services... */
     size_t nmarks;
     int marks_sorted;
+    pp_custom *custom;   /* owned: custom options to interpret */
+    size_t ncustom;
+    const char *scope;   /* borrowed: the scope being parsed (".pkg.Msg") */
 } pp_parser;
+
+/* Interpret the file's custom options (proto_options.c); `lookup` finds extensions and
+ * messages by fully-qualified name across the file set. */
+typedef const void *(*pp_lookup_fn)(void *ctx, const char *name, const char *scope, int *kind);
+int sr_proto__interpret_options(pp_parser *p, pp_lookup_fn lookup, void *ctx);
+enum { PP_SYM_MESSAGE = 1, PP_SYM_ENUM = 2, PP_SYM_EXTENSION = 3 };
 
 /* The position an element was written at: 0, or -1 when unknown (then line = col = 1). */
 int sr_proto__position(pp_parser *p, const void *elem, int *line, int *col);

@@ -10,11 +10,23 @@
 typedef Google__Protobuf__DescriptorProto pr_msg;
 typedef Google__Protobuf__FieldDescriptorProto pr_field;
 
+/* A named element of the file set, for printing custom options by name. */
+typedef struct pr_sym {
+    char *name;        /* ".pkg.Name" (owned) */
+    const void *ptr;   /* DescriptorProto, EnumDescriptorProto or an extension's field */
+    int kind;          /* PP-style: 1 message, 2 enum, 3 extension */
+} pr_sym;
+
 typedef struct printer {
     sr_buf out;
     unsigned flags;
     int proto3;
+    pr_sym *syms;      /* owned; empty when printing without a file set */
+    size_t nsyms;
 } printer;
+
+static void print_value(const printer *p, sr_buf *b, const pr_field *f, const uint8_t *data,
+                        size_t len, uint64_t scalar);
 
 static void indent(printer *p, int depth)
 {
@@ -40,7 +52,57 @@ static void quoted(sr_buf *b, const char *s, size_t len)
 }
 
 /* The standard options set in an *Options message, as "name = value" items. */
-static void option_items(sr_strlist *items, const ProtobufCMessage *m)
+/* Custom options: extensions stored as unknown fields, printed "(.pkg.ext) = value". */
+static void custom_items(const printer *p, sr_strlist *items, const ProtobufCMessage *m)
+{
+    char extendee[160];
+
+    snprintf(extendee, sizeof(extendee), ".%s", m->descriptor->name);
+    for (unsigned i = 0; i < m->n_unknown_fields; i++) {
+        const ProtobufCMessageUnknownField *u = &m->unknown_fields[i];
+        const pr_sym *ext = NULL;
+        sr_buf b = SR_BUF_INIT;
+        uint64_t scalar = 0;
+        const uint8_t *data = u->data;
+        size_t len = u->len;
+        for (size_t k = 0; k < p->nsyms && !ext; k++) {
+            const pr_field *f = p->syms[k].ptr;
+            if (p->syms[k].kind == 3 && f->number == (int32_t)u->tag && f->extendee &&
+                strcmp(f->extendee, extendee) == 0)
+                ext = &p->syms[k];
+        }
+        if (!ext)
+            continue; /* an option whose definition is not in the set cannot be named */
+        if (u->wire_type == PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED) {
+            size_t n = 0, pos = 0;
+            int shift = 0;
+            while (pos < len) {
+                n |= (size_t)(data[pos] & 0x7f) << shift;
+                shift += 7;
+                if (!(data[pos++] & 0x80))
+                    break;
+            }
+            data += pos;
+            len = n;
+        } else if (u->wire_type == PROTOBUF_C_WIRE_TYPE_VARINT) {
+            int shift = 0;
+            for (size_t pos = 0; pos < len; pos++) {
+                scalar |= (uint64_t)(data[pos] & 0x7f) << shift;
+                shift += 7;
+                if (!(data[pos] & 0x80))
+                    break;
+            }
+        } else {
+            for (size_t pos = len; pos-- > 0;)
+                scalar = (scalar << 8) | data[pos];
+        }
+        sr_buf_printf(&b, "(%s) = ", ext->name);
+        print_value(p, &b, ext->ptr, data, len, scalar);
+        sr_strlist_take(items, sr_buf_detach(&b));
+    }
+}
+
+static void option_items(const printer *p, sr_strlist *items, const ProtobufCMessage *m)
 {
     const ProtobufCMessageDescriptor *d;
 
@@ -92,13 +154,14 @@ static void option_items(sr_strlist *items, const ProtobufCMessage *m)
         }
         sr_strlist_take(items, sr_buf_detach(&b));
     }
+    custom_items(p, items, m);
 }
 
 static void option_statements(printer *p, const ProtobufCMessage *m, int depth)
 {
     sr_strlist items = SR_STRLIST_INIT;
 
-    option_items(&items, m);
+    option_items(p, &items, m);
     for (size_t i = 0; i < items.n; i++) {
         indent(p, depth);
         sr_buf_printf(&p->out, "option %s;\n", items.v[i]);
@@ -181,7 +244,7 @@ static void field_options(printer *p, const pr_field *f)
         quoted(&b, f->json_name, strlen(f->json_name));
         sr_strlist_take(&items, sr_buf_detach(&b));
     }
-    option_items(&items, (const ProtobufCMessage *)f->options);
+    option_items(p, &items, (const ProtobufCMessage *)f->options);
     bracket(p, &items);
     sr_strlist_dispose(&items);
     free(json);
@@ -273,7 +336,7 @@ static void range_list(printer *p, const char *keyword, int32_t (*get)(const voi
         else
             sr_buf_printf(&p->out, "%s %d to %d", keyword, start, end);
         if (opts)
-            option_items(&items, opts[i]);
+            option_items(p, &items, opts[i]);
         bracket(p, &items);
         sr_strlist_dispose(&items);
         sr_buf_puts(&p->out, ";\n");
@@ -317,7 +380,7 @@ static void enum_def(printer *p, const Google__Protobuf__EnumDescriptorProto *e,
         sr_strlist items = SR_STRLIST_INIT;
         indent(p, depth + 1);
         sr_buf_printf(&p->out, "%s = %d", e->value[i]->name, e->value[i]->number);
-        option_items(&items, (const ProtobufCMessage *)e->value[i]->options);
+        option_items(p, &items, (const ProtobufCMessage *)e->value[i]->options);
         bracket(p, &items);
         sr_strlist_dispose(&items);
         sr_buf_puts(&p->out, ";\n");
@@ -455,9 +518,201 @@ static void imports(printer *p, const Google__Protobuf__FileDescriptorProto *fd)
     free(deps);
 }
 
+static const pr_sym *find_sym(const printer *p, const char *name, int kind)
+{
+    for (size_t i = 0; name && i < p->nsyms; i++)
+        if (p->syms[i].kind == kind && strcmp(p->syms[i].name, name) == 0)
+            return &p->syms[i];
+    return NULL;
+}
+
+static void quoted_bytes(sr_buf *b, const uint8_t *data, size_t len)
+{
+    quoted(b, (const char *)data, len);
+}
+
+/* Decode one message's fields from the wire and print them as an aggregate "{ a: 1 b { } }". */
+static void print_message(const printer *p, sr_buf *b, const pr_msg *m, const uint8_t *data,
+                          size_t len, int depth)
+{
+    size_t pos = 0;
+
+    sr_buf_puts(b, "{ ");
+    while (pos < len && depth < 32) {
+        uint64_t key = 0, v = 0;
+        int shift = 0, wire;
+        const pr_field *f = NULL;
+        const uint8_t *val = NULL;
+        size_t vlen = 0;
+        while (pos < len) {
+            key |= (uint64_t)(data[pos] & 0x7f) << shift;
+            shift += 7;
+            if (!(data[pos++] & 0x80))
+                break;
+        }
+        wire = (int)(key & 7);
+        for (size_t i = 0; m && i < m->n_field; i++)
+            if ((uint64_t)m->field[i]->number == key >> 3)
+                f = m->field[i];
+        if (wire == 0) {
+            shift = 0;
+            while (pos < len) {
+                v |= (uint64_t)(data[pos] & 0x7f) << shift;
+                shift += 7;
+                if (!(data[pos++] & 0x80))
+                    break;
+            }
+        } else if (wire == 1 || wire == 5) {
+            int n = wire == 1 ? 8 : 4;
+            for (int i = n; i-- > 0;)
+                v = (v << 8) | (pos + (size_t)i < len ? data[pos + (size_t)i] : 0);
+            pos += (size_t)n;
+        } else if (wire == 2) {
+            shift = 0;
+            while (pos < len) {
+                vlen |= (size_t)(data[pos] & 0x7f) << shift;
+                shift += 7;
+                if (!(data[pos++] & 0x80))
+                    break;
+            }
+            val = data + pos;
+            pos += vlen;
+        } else {
+            break; /* groups are not written in options */
+        }
+        if (!f || pos > len)
+            continue;
+        sr_buf_printf(b, "%s: ", f->name);
+        print_value(p, b, f, val, vlen, v);
+        sr_buf_putc(b, ' ');
+    }
+    sr_buf_putc(b, '}');
+}
+
+static void print_value(const printer *p, sr_buf *b, const pr_field *f, const uint8_t *data,
+                        size_t len, uint64_t v)
+{
+    switch (f->type) {
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_STRING:
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_BYTES:
+        quoted_bytes(b, data, len);
+        break;
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_MESSAGE: {
+        const pr_sym *m = find_sym(p, f->type_name, 1);
+        print_message(p, b, m ? m->ptr : NULL, data, len, 0);
+        break;
+    }
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_BOOL:
+        sr_buf_puts(b, v ? "true" : "false");
+        break;
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_ENUM: {
+        const pr_sym *e = find_sym(p, f->type_name, 2);
+        const Google__Protobuf__EnumDescriptorProto *ed = e ? e->ptr : NULL;
+        const char *name = NULL;
+        for (size_t i = 0; ed && i < ed->n_value && !name; i++)
+            if (ed->value[i]->number == (int32_t)v)
+                name = ed->value[i]->name;
+        if (name)
+            sr_buf_puts(b, name);
+        else
+            sr_buf_printf(b, "%d", (int32_t)v);
+        break;
+    }
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_DOUBLE: {
+        double d;
+        memcpy(&d, &v, 8);
+        sr_buf_printf(b, "%.17g", d);
+        break;
+    }
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_FLOAT: {
+        uint32_t bits = (uint32_t)v;
+        float fl;
+        memcpy(&fl, &bits, 4);
+        sr_buf_printf(b, "%.9g", (double)fl);
+        break;
+    }
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_SINT32:
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_SINT64:
+        sr_buf_printf(b, "%lld", (long long)((v >> 1) ^ (~(v & 1) + 1)));
+        break;
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_UINT32:
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_UINT64:
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_FIXED32:
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_FIXED64:
+        sr_buf_printf(b, "%llu", (unsigned long long)v);
+        break;
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_INT32:
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_SFIXED32:
+        sr_buf_printf(b, "%d", (int32_t)v);
+        break;
+    default:
+        sr_buf_printf(b, "%lld", (long long)v);
+    }
+}
+
+static void index_syms(printer *p, const Google__Protobuf__DescriptorProto *m, const char *scope);
+
+static void add_sym(printer *p, const char *scope, const char *name, const void *ptr, int kind)
+{
+    pr_sym s;
+
+    s.name = NULL;
+    if (asprintf(&s.name, "%s.%s", scope, name) < 0)
+        return;
+    s.ptr = ptr;
+    s.kind = kind;
+    p->syms = sr_xrealloc(p->syms, (p->nsyms + 1) * sizeof(*p->syms));
+    p->syms[p->nsyms++] = s;
+}
+
+static void index_syms(printer *p, const Google__Protobuf__DescriptorProto *m, const char *scope)
+{
+    char *full = NULL;
+
+    add_sym(p, scope, m->name, m, 1);
+    if (asprintf(&full, "%s.%s", scope, m->name) < 0)
+        return;
+    for (size_t i = 0; i < m->n_nested_type; i++)
+        index_syms(p, m->nested_type[i], full);
+    for (size_t i = 0; i < m->n_enum_type; i++)
+        add_sym(p, full, m->enum_type[i]->name, m->enum_type[i], 2);
+    for (size_t i = 0; i < m->n_extension; i++)
+        add_sym(p, full, m->extension[i]->name, m->extension[i], 3);
+    free(full);
+}
+
+static char *print_file(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags,
+                        const sr_proto_fileset *fs);
+
 char *sr_proto_print(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags)
 {
-    printer p = {SR_BUF_INIT, flags, fd->syntax && strcmp(fd->syntax, "proto3") == 0};
+    return print_file(fd, flags, NULL);
+}
+
+char *sr_proto_print_set(const sr_proto_fileset *fs, unsigned flags)
+{
+    return print_file(sr_proto_fileset_main(fs), flags, fs);
+}
+
+static char *print_file(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags,
+                        const sr_proto_fileset *fs)
+{
+    printer p = {SR_BUF_INIT, flags, fd->syntax && strcmp(fd->syntax, "proto3") == 0, NULL, 0};
+    char *text;
+
+    for (size_t f = 0; fs && f < fs->nfiles; f++) {
+        const Google__Protobuf__FileDescriptorProto *file = fs->files[f];
+        char *scope = NULL;
+        if (asprintf(&scope, "%s%s", file->package ? "." : "", file->package ? file->package : "") < 0)
+            continue;
+        for (size_t i = 0; i < file->n_message_type; i++)
+            index_syms(&p, file->message_type[i], scope);
+        for (size_t i = 0; i < file->n_enum_type; i++)
+            add_sym(&p, scope, file->enum_type[i]->name, file->enum_type[i], 2);
+        for (size_t i = 0; i < file->n_extension; i++)
+            add_sym(&p, scope, file->extension[i]->name, file->extension[i], 3);
+        free(scope);
+    }
 
     if (p.proto3)
         sr_buf_puts(&p.out, "syntax = \"proto3\";\n");
@@ -478,5 +733,9 @@ char *sr_proto_print(const Google__Protobuf__FileDescriptorProto *fd, unsigned f
         service(&p, fd->service[i]);
     if (!(flags & SR_PROTO_PRINT_NO_EXTENSIONS))
         extends(&p, fd->extension, fd->n_extension, NULL, 0);
-    return sr_buf_detach(&p.out);
+    for (size_t i = 0; i < p.nsyms; i++)
+        free(p.syms[i].name);
+    free(p.syms);
+    text = sr_buf_detach(&p.out);
+    return text;
 }

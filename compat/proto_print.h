@@ -15,7 +15,11 @@ enum {
     SR_PROTO_PRINT_NO_EXTENSIONS = 1u << 1,  /* format=ignore_extensions */
 };
 
-/* Caller frees. */
+/* The main file of `fs`, custom options included (their definitions are looked up in the set).
+ * Caller frees. */
+char *sr_proto_print_set(const sr_proto_fileset *fs, unsigned flags);
+/* A lone descriptor: custom options cannot be named without their definitions and are left
+ * out. Caller frees. */
 char *sr_proto_print(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags);
 
 #endif

@@ -11,11 +11,17 @@
 
 #define MAX_IMPORT_DEPTH 64
 
-typedef enum sym_kind { SYM_PACKAGE, SYM_MESSAGE, SYM_ENUM } sym_kind;
+typedef enum sym_kind {
+    SYM_PACKAGE = 0,
+    SYM_MESSAGE = PP_SYM_MESSAGE,
+    SYM_ENUM = PP_SYM_ENUM,
+    SYM_EXTENSION = PP_SYM_EXTENSION,
+} sym_kind;
 
 typedef struct symbol {
-    char *name; /* ".pkg.Msg" (owned) */
+    char *name;       /* ".pkg.Msg" (owned) */
     sym_kind kind;
+    const void *ptr;  /* the descriptor it names (message, enum, extension field) */
 } symbol;
 
 typedef struct loader {
@@ -34,16 +40,31 @@ static int cmp_sym(const void *a, const void *b)
 
 static const symbol *find(const loader *l, const char *name)
 {
-    symbol key = {(char *)name, SYM_PACKAGE};
+    symbol key = {(char *)name, SYM_PACKAGE, NULL};
     if (l->nsyms == 0)
         return NULL;
     return bsearch(&key, l->syms, l->nsyms, sizeof(*l->syms), cmp_sym);
 }
 
+static void add_sym_ptr(loader *l, const char *name, sym_kind kind, const void *ptr)
+{
+    symbol s = {sr_xstrdup(name), kind, ptr};
+    PP_APPEND(l->syms, l->nsyms, s);
+}
+
 static void add_sym(loader *l, const char *name, sym_kind kind)
 {
-    symbol s = {sr_xstrdup(name), kind};
-    PP_APPEND(l->syms, l->nsyms, s);
+    add_sym_ptr(l, name, kind, NULL);
+}
+
+static void add_extension_syms(loader *l, pp_field *const *ext, size_t n, const char *scope)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *full = NULL;
+        if (asprintf(&full, "%s.%s", scope, ext[i]->name) >= 0)
+            add_sym_ptr(l, full, SYM_EXTENSION, ext[i]);
+        free(full);
+    }
 }
 
 static void add_message_syms(loader *l, const pp_msg *m, const char *scope)
@@ -52,13 +73,14 @@ static void add_message_syms(loader *l, const pp_msg *m, const char *scope)
 
     if (asprintf(&full, "%s.%s", scope, m->name) < 0)
         return;
-    add_sym(l, full, SYM_MESSAGE);
+    add_sym_ptr(l, full, SYM_MESSAGE, m);
+    add_extension_syms(l, m->extension, m->n_extension, full);
     for (size_t i = 0; i < m->n_nested_type; i++)
         add_message_syms(l, m->nested_type[i], full);
     for (size_t i = 0; i < m->n_enum_type; i++) {
         char *e = NULL;
         if (asprintf(&e, "%s.%s", full, m->enum_type[i]->name) >= 0)
-            add_sym(l, e, SYM_ENUM);
+            add_sym_ptr(l, e, SYM_ENUM, m->enum_type[i]);
         free(e);
     }
     free(full);
@@ -88,9 +110,10 @@ static void add_file_syms(loader *l, const pp_file *fd)
     for (size_t i = 0; i < fd->n_enum_type; i++) {
         char *e = NULL;
         if (asprintf(&e, "%s.%s", scope.ptr, fd->enum_type[i]->name) >= 0)
-            add_sym(l, e, SYM_ENUM);
+            add_sym_ptr(l, e, SYM_ENUM, fd->enum_type[i]);
         free(e);
     }
+    add_extension_syms(l, fd->extension, fd->n_extension, scope.ptr);
     sr_buf_dispose(&scope);
 }
 
@@ -127,12 +150,21 @@ static const symbol *resolve(const loader *l, const char *name, const char *scop
     return s;
 }
 
+/* For custom options: a message, enum or extension by name, seen from `scope`. */
+static const void *lookup_for_options(void *ctx, const char *name, const char *scope, int *kind)
+{
+    const symbol *s = resolve(ctx, name, scope);
+
+    *kind = s ? (int)s->kind : 0;
+    return s ? s->ptr : NULL;
+}
+
 static int resolve_pending(loader *l, pp_parser *p)
 {
     for (size_t i = 0; i < p->npending; i++) {
         pp_pending *pend = &p->pending[i];
         const symbol *s = resolve(l, *pend->slot, pend->scope);
-        if (!s || s->kind == SYM_PACKAGE)
+        if (!s || s->kind == SYM_PACKAGE || s->kind == SYM_EXTENSION)
             return sr_proto__fail_at(p, pend->line, pend->col, "\"%s\" is not defined.",
                                      *pend->slot);
         free(*pend->slot);
@@ -329,7 +361,7 @@ static int load(loader *l, const char *path, const char *text, int builtin, int 
             goto out;
         }
     }
-    if (resolve_pending(l, &p) < 0)
+    if (resolve_pending(l, &p) < 0 || sr_proto__interpret_options(&p, lookup_for_options, l) < 0)
         goto out;
     for (size_t i = 0; i < p.fd->n_message_type; i++) {
         char *scope = NULL;

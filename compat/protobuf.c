@@ -64,8 +64,8 @@ static int pb_parse(void **out, char **canonical_out, const char *text, const sr
     free(converted);
     if (rc < 0)
         return -1;
-    *canonical_out = sr_proto_print(sr_proto_fileset_main(fs),
-                                    flags & SR_PARSE_NORMALIZE ? SR_PROTO_PRINT_NORMALIZE : 0);
+    *canonical_out = sr_proto_print_set(fs, flags & SR_PARSE_NORMALIZE ? SR_PROTO_PRINT_NORMALIZE
+                                                                      : 0);
     *out = fs;
     return 0;
 }
@@ -83,7 +83,7 @@ static int pb_render(char **out, const void *model, const char *format, sr_err *
     (void)err;
 
     if (strcmp(format, "ignore_extensions") == 0) {
-        *out = sr_proto_print(fd, SR_PROTO_PRINT_NO_EXTENSIONS);
+        *out = sr_proto_print_set(fs, SR_PROTO_PRINT_NO_EXTENSIONS);
         return 0;
     }
     if (strcmp(format, "serialized") == 0) {

@@ -85,7 +85,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (sr_proto_parse(&fs, argv[2], deps[0].text, deps + 1, ndeps - 1, &err) == 0 && reprint) {
-        char *text = sr_proto_print(sr_proto_fileset_main(fs), 0);
+        char *text = sr_proto_print_set(fs, 0);
         sr_proto_fileset_free(fs);
         fs = NULL;
         if (sr_proto_parse(&fs, argv[2], text, deps + 1, ndeps - 1, &err) < 0)

@@ -71,7 +71,7 @@ static void test_proto_parse__errors_name_the_file_line_and_column(void **state)
          "x.proto:2:27: Explicit default values are not allowed in proto3."},
         {"syntax = \"proto3\";\nimport \"missing.proto\";", "Import \"missing.proto\" was not found"},
         {"syntax = \"proto3\";\nmessage M { string s = 1; } /* open", "End-of-file inside block comment."},
-        {"syntax = \"proto3\";\nmessage M { string s = 1 [(custom) = 1]; }", "Custom options are not supported yet."},
+        {"syntax = \"proto3\";\nmessage M { string s = 1 [(custom) = 1]; }", "x.proto:2:27: Option \"(custom)\" unknown."},
         {"edition = \"2023\";", "Editions are not supported yet."},
         {"", NULL},
     };
@@ -114,17 +114,38 @@ static void test_proto_parse__import_cycles_and_deep_nesting_are_refused_not_cra
 
 static void test_proto_parse__arbitrary_bytes_never_crash_the_parser(void **state)
 {
-    const char *seed = "syntax = \"proto3\"; package p; message M { map<string, int32> m = 1; "
-                       "oneof o { string a = 2; } optional int64 x = 3; reserved 4 to 9; "
-                       "enum E { Z = 0; } } service S { rpc R(stream M) returns (M) {} }";
+    static const char *const seeds[] = {
+        "syntax = \"proto3\"; package p; message M { map<string, int32> m = 1; "
+        "oneof o { string a = 2; } optional int64 x = 3; reserved 4 to 9; "
+        "enum E { Z = 0; } } service S { rpc R(stream M) returns (M) {} }",
+        "syntax = \"proto2\"; import \"google/protobuf/descriptor.proto\"; message O { optional "
+        "int32 a = 1; repeated string b = 2; optional O c = 3; } extend google.protobuf."
+        "FieldOptions { optional O o = 5000; } message M { optional int32 f = 1 [(o) = { a: 1 "
+        "b: [\"x\", \"y\"] c { a: -2 } }, (o).c.a = 3, default = 7]; }",
+    };
+    const char *seed = seeds[0];
     size_t len = strlen(seed);
     unsigned seed_state = 12345;
     char *buf = sr_xmalloc(len + 1);
     (void)state;
 
-    for (int round = 0; round < 3000; round++) { /* bounded: mutate, truncate, parse */
+    for (int i = 0; i < 2; i++) { /* the seeds themselves are valid files */
         sr_proto_fileset *fs = NULL;
         sr_err err = {0};
+        if (sr_proto_parse(&fs, "seed.proto", seeds[i], NULL, 0, &err) < 0)
+            fail_msg("seed %d: %s", i, err.msg);
+        sr_proto_fileset_free(fs);
+    }
+
+    for (int round = 0; round < 4000; round++) { /* bounded: mutate, truncate, parse */
+        sr_proto_fileset *fs = NULL;
+        sr_err err = {0};
+        if (round == 2000) { /* second half: the custom-options seed */
+            seed = seeds[1];
+            len = strlen(seed);
+            free(buf);
+            buf = sr_xmalloc(len + 1);
+        }
         memcpy(buf, seed, len + 1);
         for (int k = 0; k < 3; k++) {
             seed_state = seed_state * 1103515245u + 12345u;
