@@ -178,10 +178,30 @@ static int scalar_group(const pd_field *f)
 }
 
 /* The label as written, or 0 when the field has none (proto3 implicit presence). */
+/* Is a `features.field_presence = IMPLICIT` option among these uninterpreted options? */
+static int implicit_presence(Google__Protobuf__UninterpretedOption *const *u, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (u[i]->n_name == 2 && strcmp(u[i]->name[1]->name_part, "field_presence") == 0 &&
+            u[i]->identifier_value && strcmp(u[i]->identifier_value, "IMPLICIT") == 0)
+            return 1;
+    return 0;
+}
+
 static int written_label(const pd_file *f, const pd_field *fd)
 {
     int proto3 = f->syntax && strcmp(f->syntax, "proto3") == 0;
 
+    if (f->syntax && strcmp(f->syntax, "editions") == 0) { /* presence explicit by default */
+        if (fd->label == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED)
+            return 3;
+        if ((fd->options && implicit_presence(fd->options->uninterpreted_option,
+                                              fd->options->n_uninterpreted_option)) ||
+            (f->options && implicit_presence(f->options->uninterpreted_option,
+                                             f->options->n_uninterpreted_option)))
+            return 0;
+        return 1;
+    }
     if (fd->label == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED)
         return 3;
     if (fd->label == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REQUIRED)

@@ -330,6 +330,64 @@ static char *c_escape(const char *data, size_t len)
     return sr_buf_detach(&b);
 }
 
+/* An option this descriptor.proto has no field for (editions' `features.*`), kept as protoc
+ * keeps options it does not interpret: an UninterpretedOption with the name parts and value. */
+static int uninterpreted(pp_parser *p, ProtobufCMessage **slot,
+                         const ProtobufCMessageDescriptor *desc, const char *name,
+                         const optval *v)
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(desc, "uninterpreted_option");
+    Google__Protobuf__UninterpretedOption *u;
+    Google__Protobuf__UninterpretedOption ***arr;
+    size_t *n;
+    char *copy, *save = NULL;
+
+    if (!f)
+        return FAIL(p, "Option \"%s\" unknown.", name);
+    if (!*slot) {
+        *slot = sr_xcalloc(1, desc->sizeof_message);
+        protobuf_c_message_init(desc, *slot);
+    }
+    u = sr_xmalloc(sizeof(*u));
+    google__protobuf__uninterpreted_option__init(u);
+    copy = sr_xstrdup(name);
+    for (char *part = strtok_r(copy, ".", &save); part; part = strtok_r(NULL, ".", &save)) {
+        Google__Protobuf__UninterpretedOption__NamePart *np = sr_xmalloc(sizeof(*np));
+        google__protobuf__uninterpreted_option__name_part__init(np);
+        np->name_part = sr_xstrdup(part);
+        np->is_extension = 0;
+        PP_APPEND(u->name, u->n_name, np);
+    }
+    free(copy);
+    if (v->kind == PL_IDENT) {
+        u->identifier_value = sr_xstrdup(v->text);
+    } else if (v->kind == PL_STRING) {
+        u->has_string_value = 1;
+        u->string_value.len = v->len;
+        u->string_value.data = (uint8_t *)sr_xstrndup(v->text, v->len);
+    } else if (v->kind == PL_INT) {
+        unsigned long long num = strtoull(v->text, NULL, 0);
+        if (v->negative) {
+            u->has_negative_int_value = 1;
+            u->negative_int_value = -(int64_t)num;
+        } else {
+            u->has_positive_int_value = 1;
+            u->positive_int_value = num;
+        }
+    } else if (v->kind == PL_FLOAT) {
+        u->has_double_value = 1;
+        u->double_value = strtod(v->text, NULL) * (v->negative ? -1 : 1);
+    } else {
+        u->aggregate_value = sr_xstrndup(v->text + 1, v->len >= 2 ? v->len - 2 : 0);
+    }
+    n = (size_t *)((char *)*slot + f->quantifier_offset);
+    arr = (Google__Protobuf__UninterpretedOption ***)((char *)*slot + f->offset);
+    *arr = sr_xrealloc(*arr, (*n + 1) * sizeof(**arr));
+    (*arr)[(*n)++] = u;
+    return 0;
+}
+
 /* "(ext.name).sub.path = value": recorded now, interpreted once every import is known. */
 static int custom_option(pp_parser *p, ProtobufCMessage **slot,
                          const ProtobufCMessageDescriptor *desc)
@@ -371,7 +429,12 @@ static int option_assignment(pp_parser *p, ProtobufCMessage **slot,
         return custom_option(p, slot, desc);
     if (dotted(p, &name) < 0 || expect(p, '=') < 0 || option_value(p, &v) < 0)
         goto out;
-    if (field && strcmp(name, "default") == 0) {
+    if (strncmp(name, "features.", 9) == 0) {
+        if (!p->editions)
+            rc = sr_proto__fail_at(p, line, col, "Features are only valid under editions.");
+        else
+            rc = uninterpreted(p, slot, desc, name, &v);
+    } else if (field && strcmp(name, "default") == 0) {
         if (field->default_value)
             rc = sr_proto__fail_at(p, line, col, "Already set option \"default\".");
         else if (p->proto3)
@@ -605,6 +668,10 @@ static int field(pp_parser *p, pp_field ***arr, size_t *n, const char *scope, in
             has_label = 1;
             if (pl_is_word(&p->lx, "required") && p->proto3)
                 return FAIL(p, "Required fields are not allowed in proto3.");
+            if (p->editions && !pl_is_word(&p->lx, "repeated"))
+                return FAIL(p, "Label \"%.*s\" is not supported in editions. Use "
+                            "features.field_presence instead.", (int)p->lx.tok.len,
+                            p->lx.tok.start);
             set_label(f, pl_is_word(&p->lx, "optional")
                              ? GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_OPTIONAL
                          : pl_is_word(&p->lx, "required")
@@ -616,7 +683,7 @@ static int field(pp_parser *p, pp_field ***arr, size_t *n, const char *scope, in
             }
             if (next(p) < 0)
                 return -1;
-        } else if (!p->proto3 && !pl_is_word(&p->lx, "map")) {
+        } else if (!p->proto3 && !p->editions && !pl_is_word(&p->lx, "map")) {
             return sr_proto__fail_at(p, line, col, "Expected \"required\", \"optional\", or "
                                      "\"repeated\".");
         }
@@ -627,6 +694,9 @@ static int field(pp_parser *p, pp_field ***arr, size_t *n, const char *scope, in
         f->has_oneof_index = 1;
         f->oneof_index = oneof_index;
     }
+    if (pl_is_word(&p->lx, "group") && m && p->editions)
+        return FAIL(p, "Group syntax is not supported in editions. Use a message field with "
+                    "features.message_encoding = DELIMITED instead.");
     if (pl_is_word(&p->lx, "group") && m) { /* proto2 group: a nested message and a field */
         pp_msg *g = sr_xmalloc(sizeof(*g));
         char *gscope = NULL;
@@ -831,7 +901,7 @@ static int enum_def(pp_parser *p, pp_enum ***arr, size_t *n)
     }
     if (e->n_value == 0)
         return FAIL(p, "Enums must contain at least one value.");
-    if (p->proto3 && e->value[0]->number != 0)
+    if ((p->proto3 || p->editions) && e->value[0]->number != 0)
         return sr_proto__fail_at(p, p->lx.tok.line, p->lx.tok.col,
                                  "The first enum value must be zero in proto3.");
     return next(p);
@@ -1111,6 +1181,27 @@ static int syntax(pp_parser *p)
     return rc < 0 ? -1 : expect(p, ';');
 }
 
+/* edition = "2023"; -- recorded as syntax "editions" (this descriptor.proto has no edition
+ * field); fields then have explicit presence unless features say otherwise. */
+static int edition(pp_parser *p)
+{
+    char *s = NULL;
+    int line = p->lx.tok.line, col = p->lx.tok.col;
+
+    if (next(p) < 0 || expect(p, '=') < 0 || string_lit(p, &s, NULL) < 0)
+        return -1;
+    if (strcmp(s, "2023") != 0) {
+        sr_proto__fail_at(p, line, col, "Edition \"%s\" is not supported; sluice knows edition "
+                          "\"2023\".", s);
+        free(s);
+        return -1;
+    }
+    free(s);
+    p->editions = 1;
+    p->fd->syntax = sr_xstrdup("editions");
+    return expect(p, ';');
+}
+
 static int import(pp_parser *p)
 {
     pp_file *fd = p->fd;
@@ -1149,7 +1240,7 @@ static int file(pp_parser *p)
     if (pl_is_word(&p->lx, "syntax"))
         rc = syntax(p);
     else if (pl_is_word(&p->lx, "edition"))
-        rc = FAIL(p, "Editions are not supported yet.");
+        rc = edition(p);
     while (rc == 0 && p->lx.tok.kind != PL_EOF) {
         if (pl_is(&p->lx, ';')) {
             rc = next(p);

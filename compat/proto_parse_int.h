@@ -49,6 +49,7 @@ typedef struct pp_parser {
     sr_err *err;
     int failed;
     int proto3;
+    int editions;        /* edition = "2023" */
     pp_file *fd;
     pp_pending *pending; /* owned */
     size_t npending;

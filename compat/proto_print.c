@@ -21,6 +21,7 @@ typedef struct printer {
     sr_buf out;
     unsigned flags;
     int proto3;
+    int editions;
     pr_sym *syms;      /* owned; empty when printing without a file set */
     size_t nsyms;
 } printer;
@@ -102,6 +103,40 @@ static void custom_items(const printer *p, sr_strlist *items, const ProtobufCMes
     }
 }
 
+/* Options kept uninterpreted (editions' features.*), printed as written. */
+static void uninterpreted_items(sr_strlist *items, const ProtobufCMessage *m)
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "uninterpreted_option");
+    Google__Protobuf__UninterpretedOption *const *arr;
+    size_t n;
+
+    if (!f)
+        return;
+    n = *(const size_t *)((const char *)m + f->quantifier_offset);
+    arr = *(Google__Protobuf__UninterpretedOption *const *const *)((const char *)m + f->offset);
+    for (size_t i = 0; i < n; i++) {
+        const Google__Protobuf__UninterpretedOption *u = arr[i];
+        sr_buf b = SR_BUF_INIT;
+        for (size_t k = 0; k < u->n_name; k++)
+            sr_buf_printf(&b, "%s%s", k ? "." : "", u->name[k]->name_part);
+        sr_buf_puts(&b, " = ");
+        if (u->identifier_value)
+            sr_buf_puts(&b, u->identifier_value);
+        else if (u->has_string_value)
+            quoted(&b, (const char *)u->string_value.data, u->string_value.len);
+        else if (u->has_positive_int_value)
+            sr_buf_printf(&b, "%llu", (unsigned long long)u->positive_int_value);
+        else if (u->has_negative_int_value)
+            sr_buf_printf(&b, "%lld", (long long)u->negative_int_value);
+        else if (u->has_double_value)
+            sr_buf_printf(&b, "%.17g", u->double_value);
+        else
+            sr_buf_printf(&b, "{ %s }", u->aggregate_value ? u->aggregate_value : "");
+        sr_strlist_take(items, sr_buf_detach(&b));
+    }
+}
+
 static void option_items(const printer *p, sr_strlist *items, const ProtobufCMessage *m)
 {
     const ProtobufCMessageDescriptor *d;
@@ -155,6 +190,7 @@ static void option_items(const printer *p, sr_strlist *items, const ProtobufCMes
         sr_strlist_take(items, sr_buf_detach(&b));
     }
     custom_items(p, items, m);
+    uninterpreted_items(items, m);
 }
 
 static void option_statements(printer *p, const ProtobufCMessage *m, int depth)
@@ -258,7 +294,7 @@ static void label(printer *p, const pr_field *f, int in_oneof)
         sr_buf_puts(&p->out, "repeated ");
     else if (f->label == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REQUIRED)
         sr_buf_puts(&p->out, "required ");
-    else if (!p->proto3 || f->proto3_optional)
+    else if ((!p->proto3 && !p->editions) || f->proto3_optional)
         sr_buf_puts(&p->out, "optional ");
 }
 
@@ -697,7 +733,8 @@ char *sr_proto_print_set(const sr_proto_fileset *fs, unsigned flags)
 static char *print_file(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags,
                         const sr_proto_fileset *fs)
 {
-    printer p = {SR_BUF_INIT, flags, fd->syntax && strcmp(fd->syntax, "proto3") == 0, NULL, 0};
+    printer p = {SR_BUF_INIT, flags, fd->syntax && strcmp(fd->syntax, "proto3") == 0,
+                 fd->syntax && strcmp(fd->syntax, "editions") == 0, NULL, 0};
     char *text;
 
     for (size_t f = 0; fs && f < fs->nfiles; f++) {
@@ -714,7 +751,9 @@ static char *print_file(const Google__Protobuf__FileDescriptorProto *fd, unsigne
         free(scope);
     }
 
-    if (p.proto3)
+    if (p.editions)
+        sr_buf_puts(&p.out, "edition = \"2023\";\n");
+    else if (p.proto3)
         sr_buf_puts(&p.out, "syntax = \"proto3\";\n");
     else if (!(flags & SR_PROTO_PRINT_NORMALIZE))
         sr_buf_puts(&p.out, "syntax = \"proto2\";\n");

@@ -281,7 +281,8 @@ static int check_message(pp_parser *p, const pp_msg *m, const char *scope)
             json_key(b, sizeof(b), m->field[k]->name);
             int line, col;
             sr_proto__position(p, m->field[i], &line, &col);
-            if (p->proto3 && strcmp(a, b) == 0 && strcmp(m->field[i]->name, m->field[k]->name))
+            if ((p->proto3 || p->editions) && strcmp(a, b) == 0 &&
+                strcmp(m->field[i]->name, m->field[k]->name))
                 return sr_proto__fail_at(p, line, col, "The JSON camel-case name of field \"%s\" "
                                          "conflicts with field \"%s\". This is not allowed in "
                                          "proto3.", m->field[i]->name, m->field[k]->name);

@@ -127,6 +127,31 @@ class Protobuf(ServerTest):
             if not ok:
                 self.assertIn('MESSAGE_REMOVED', r.json["messages"][0])
 
+    def test_edition_2023_files_register_and_are_checked(self):
+        s = self.subject()
+        v1 = 'edition = "2023";\npackage ed;\nmessage M {\n  int32 a = 1;\n  string b = 2 [features.field_presence = IMPLICIT];\n}\n'
+        r = self.srv.post("/subjects/%s/versions" % q(s), pb(v1))
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.json["schema"].startswith('edition = "2023";'))
+        ok = self.srv.post("/compatibility/subjects/%s/versions/latest" % q(s),
+                           pb(v1.replace("}\n", "  int64 c = 3;\n}\n")))
+        self.assertTrue(ok.json["is_compatible"], ok)
+        bad = self.srv.post("/compatibility/subjects/%s/versions/latest" % q(s), pb(v1.replace("int32 a", "string a")))
+        self.assertFalse(bad.json["is_compatible"], bad)
+
+    def test_custom_options_are_kept(self):
+        s = self.subject()
+        text = ('syntax = "proto3";\nimport "confluent/meta.proto";\n'
+                'message M {\n  option (confluent.message_meta) = { doc: "a message" tags: "PII" };\n'
+                '  string id = 1 [(confluent.field_meta).doc = "the id"];\n}\n')
+        r = self.srv.post("/subjects/%s/versions" % q(s), pb(text))
+        self.assertEqual(r.status, 200, r)
+        self.assertIn('(.confluent.message_meta) = { doc: "a message" tags: "PII" }', r.json["schema"])
+        fd = descriptor_pb2.FileDescriptorProto.FromString(
+            base64.b64decode(self.srv.get("/schemas/ids/%d?format=serialized" % r.json["id"]).json["schema"]))
+        self.assertTrue(fd.message_type[0].options.SerializeToString())  # the extension bytes are there
+        self.assertEqual(self.srv.post("/subjects/%s" % q(s), pb(text)).json["id"], r.json["id"])
+
     def test_a_schema_type_change_is_incompatible(self):
         s = self.subject()
         self.srv.post("/subjects/%s/versions" % q(s), {"schema": '"string"'})
