@@ -53,6 +53,22 @@ static void quoted(sr_buf *b, const char *s, size_t len)
 }
 
 /* The standard options set in an *Options message, as "name = value" items. */
+/* A varint at data[*pos], advancing *pos (bounded by len). */
+static uint64_t read_varint(const uint8_t *data, size_t len, size_t *pos)
+{
+    uint64_t v = 0;
+    int shift = 0;
+
+    while (*pos < len && shift < 64) {
+        uint8_t byte = data[(*pos)++];
+        v |= (uint64_t)(byte & 0x7f) << shift;
+        shift += 7;
+        if (!(byte & 0x80))
+            break;
+    }
+    return v;
+}
+
 /* Custom options: extensions stored as unknown fields, printed "(.pkg.ext) = value". */
 static void custom_items(const printer *p, sr_strlist *items, const ProtobufCMessage *m)
 {
@@ -75,24 +91,12 @@ static void custom_items(const printer *p, sr_strlist *items, const ProtobufCMes
         if (!ext)
             continue; /* an option whose definition is not in the set cannot be named */
         if (u->wire_type == PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED) {
-            size_t n = 0, pos = 0;
-            int shift = 0;
-            while (pos < len) {
-                n |= (size_t)(data[pos] & 0x7f) << shift;
-                shift += 7;
-                if (!(data[pos++] & 0x80))
-                    break;
-            }
+            size_t pos = 0, n = (size_t)read_varint(data, len, &pos);
             data += pos;
-            len = n;
+            len = n <= len - pos ? n : len - pos;
         } else if (u->wire_type == PROTOBUF_C_WIRE_TYPE_VARINT) {
-            int shift = 0;
-            for (size_t pos = 0; pos < len; pos++) {
-                scalar |= (uint64_t)(data[pos] & 0x7f) << shift;
-                shift += 7;
-                if (!(data[pos] & 0x80))
-                    break;
-            }
+            size_t pos = 0;
+            scalar = read_varint(data, len, &pos);
         } else {
             for (size_t pos = len; pos-- > 0;)
                 scalar = (scalar << 8) | data[pos];
@@ -575,42 +579,23 @@ static void print_message(const printer *p, sr_buf *b, const pr_msg *m, const ui
 
     sr_buf_puts(b, "{ ");
     while (pos < len && depth < 32) {
-        uint64_t key = 0, v = 0;
-        int shift = 0, wire;
+        uint64_t key = read_varint(data, len, &pos), v = 0;
+        int wire = (int)(key & 7);
         const pr_field *f = NULL;
         const uint8_t *val = NULL;
         size_t vlen = 0;
-        while (pos < len) {
-            key |= (uint64_t)(data[pos] & 0x7f) << shift;
-            shift += 7;
-            if (!(data[pos++] & 0x80))
-                break;
-        }
-        wire = (int)(key & 7);
         for (size_t i = 0; m && i < m->n_field; i++)
             if ((uint64_t)m->field[i]->number == key >> 3)
                 f = m->field[i];
         if (wire == 0) {
-            shift = 0;
-            while (pos < len) {
-                v |= (uint64_t)(data[pos] & 0x7f) << shift;
-                shift += 7;
-                if (!(data[pos++] & 0x80))
-                    break;
-            }
+            v = read_varint(data, len, &pos);
         } else if (wire == 1 || wire == 5) {
             int n = wire == 1 ? 8 : 4;
             for (int i = n; i-- > 0;)
                 v = (v << 8) | (pos + (size_t)i < len ? data[pos + (size_t)i] : 0);
             pos += (size_t)n;
         } else if (wire == 2) {
-            shift = 0;
-            while (pos < len) {
-                vlen |= (size_t)(data[pos] & 0x7f) << shift;
-                shift += 7;
-                if (!(data[pos++] & 0x80))
-                    break;
-            }
+            vlen = (size_t)read_varint(data, len, &pos);
             val = data + pos;
             pos += vlen;
         } else {

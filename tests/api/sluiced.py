@@ -95,6 +95,7 @@ class Sluiced:
             self.proc.kill()
             raise AssertionError("sluiced did not stop within 60 s of SIGTERM")
         log = self.read_log()
+        self.log.close()
         self.proc = None
         if any(mark in log for mark in SANITIZER_MARKS):
             raise AssertionError("sanitizer report from sluiced:\n" + log[-6000:])
@@ -107,6 +108,7 @@ class Sluiced:
             self.conn = None
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=30)
+        self.log.close()
         self.proc = None
 
     def close(self):
