@@ -11,6 +11,7 @@
 #include "common/buf.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <nettle/base64.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,9 +114,28 @@ static int pb_read_compat(sr_strlist *msgs, const void *reader, const void *writ
     (void)err;
 
     sr_proto_diff_compare(&d, writer, reader);
-    for (size_t i = 0; i < d.n; i++)
-        if (!sr_proto_diff_is_compatible(d.v[i].type))
-            sr_strlist_take(msgs, sr_proto_diff_message(&d.v[i]));
+    for (size_t i = 0; i < d.n; i++) {
+        char *m;
+        int line, col;
+        if (sr_proto_diff_is_compatible(d.v[i].type))
+            continue;
+        m = sr_proto_diff_message(&d.v[i]);
+        /* Where it is: in the schema read as the update (the new one at BACKWARD), else in the
+         * other one. Appended inside the braces so Confluent's text stays a prefix. */
+        if (sr_proto_diff_locate(&line, &col, reader, d.v[i].path) == 0 ||
+            sr_proto_diff_locate(&line, &col, writer, d.v[i].path) == 0) {
+            size_t len = strlen(m);
+            char *with = NULL;
+            m[len - 1] = '\0'; /* drop the closing brace */
+            if (asprintf(&with, "%s, line:%d, column:%d}", m, line, col) >= 0) {
+                free(m);
+                m = with;
+            } else {
+                m[len - 1] = '}';
+            }
+        }
+        sr_strlist_take(msgs, m);
+    }
     sr_proto_diffs_dispose(&d);
     return 0;
 }
