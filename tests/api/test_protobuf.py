@@ -140,6 +140,19 @@ class Protobuf(ServerTest):
         bad = self.srv.post("/compatibility/subjects/%s/versions/latest" % q(s), pb(v1.replace("int32 a", "string a")))
         self.assertFalse(bad.json["is_compatible"], bad)
 
+    def test_normalize_sorts_fields_so_that_field_order_does_not_matter(self):
+        s = self.subject()
+        a = 'syntax = "proto3";\nmessage M { string b = 2; string a = 1; }'
+        b = 'syntax = "proto3";\nmessage M { string a = 1; string b = 2; }'
+        r1 = self.srv.post("/subjects/%s/versions?normalize=true" % q(s), pb(a))
+        r2 = self.srv.post("/subjects/%s/versions?normalize=true" % q(s), pb(b))
+        self.assertEqual(r1.status, 200, r1)
+        self.assertEqual((r1.json["id"], r1.json["version"]), (r2.json["id"], r2.json["version"]))
+        self.assertLess(r1.json["schema"].index("string a = 1"), r1.json["schema"].index("string b = 2"))
+        t = self.subject("plain")  # without normalize, declaration order is kept: two schemas
+        self.assertNotEqual(self.srv.post("/subjects/%s/versions" % q(t), pb(a)).json["id"],
+                            self.srv.post("/subjects/%s/versions" % q(t), pb(b)).json["id"])
+
     def test_custom_options_are_kept(self):
         s = self.subject()
         text = ('syntax = "proto3";\nimport "confluent/meta.proto";\n'
