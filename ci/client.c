@@ -1,0 +1,136 @@
+/* client.c -- the registry client: libcurl, JSON bodies, bounded retries with backoff. */
+#include "ci/client.h"
+#include "common/buf.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static char *env_dup(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? sr_xstrdup(v) : NULL;
+}
+
+int sr_client_init(sr_client *c, const char *url_flag, sr_err *err)
+{
+    const char *url = url_flag ? url_flag : getenv("SLUICE_REGISTRY_URL");
+    size_t len;
+
+    memset(c, 0, sizeof(*c));
+    if (!url || !*url)
+        return sr_err_set(err, 2, "no registry: give --registry URL or set SLUICE_REGISTRY_URL");
+    c->url = sr_xstrdup(url);
+    len = strlen(c->url);
+    while (len > 0 && c->url[len - 1] == '/')
+        c->url[--len] = '\0';
+    c->user = env_dup("SLUICE_REGISTRY_USER");
+    c->password = env_dup("SLUICE_REGISTRY_PASSWORD");
+    c->token = env_dup("SLUICE_REGISTRY_TOKEN");
+    c->timeout_ms = 30000;
+    c->retries = 3;
+    return 0;
+}
+
+void sr_client_dispose(sr_client *c)
+{
+    free(c->url);
+    free(c->user);
+    free(c->password);
+    free(c->token);
+    memset(c, 0, sizeof(*c));
+}
+
+char *sr_client_escape(const char *segment)
+{
+    sr_buf b = SR_BUF_INIT;
+
+    for (const unsigned char *p = (const unsigned char *)segment; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '_' || *p == '.' || *p == '~')
+            sr_buf_putc(&b, (char)*p);
+        else
+            sr_buf_printf(&b, "%%%02X", *p);
+    }
+    return sr_buf_detach(&b);
+}
+
+static size_t collect(char *data, size_t size, size_t n, void *userdata)
+{
+    sr_buf_put(userdata, data, size * n);
+    return size * n;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+int sr_client_request(json_t **out, int *status_out, sr_client *c, const char *method,
+                      const char *path, const json_t *body, sr_err *err)
+{
+    char *payload = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    char *url = NULL, auth[1024];
+    long backoff = 200;
+    int rc = -1;
+
+    if (asprintf(&url, "%s%s", c->url, path) < 0)
+        url = NULL;
+    for (int attempt = 0; url && attempt <= c->retries; attempt++) {
+        CURL *h = curl_easy_init();
+        struct curl_slist *headers = NULL;
+        sr_buf resp = SR_BUF_INIT;
+        CURLcode cc;
+        long status = 0;
+
+        if (!h)
+            break;
+        headers = curl_slist_append(headers, "Content-Type: application/vnd.schemaregistry.v1+json");
+        headers = curl_slist_append(headers, "Accept: application/vnd.schemaregistry.v1+json");
+        if (c->token) {
+            snprintf(auth, sizeof(auth), "Authorization: Bearer %s", c->token);
+            headers = curl_slist_append(headers, auth);
+        }
+        curl_easy_setopt(h, CURLOPT_URL, url);
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->timeout_ms < 10000 ? c->timeout_ms : 10000L);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
+        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        if (c->user) {
+            curl_easy_setopt(h, CURLOPT_USERNAME, c->user);
+            curl_easy_setopt(h, CURLOPT_PASSWORD, c->password ? c->password : "");
+        }
+        if (payload)
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload);
+        cc = curl_easy_perform(h);
+        if (cc == CURLE_OK)
+            curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        curl_slist_free_all(headers);
+        curl_easy_cleanup(h);
+        if (cc == CURLE_OK && (status < 500 || attempt == c->retries)) {
+            json_t *j = json_loadb(resp.ptr, resp.len, JSON_DECODE_ANY, NULL);
+            *out = j ? j : json_stringn(resp.ptr, resp.len);
+            *status_out = (int)status;
+            sr_buf_dispose(&resp);
+            rc = 0;
+            break;
+        }
+        if (cc != CURLE_OK)
+            sr_err_set(err, 0, "cannot reach the registry at %s: %s", c->url,
+                       curl_easy_strerror(cc));
+        sr_buf_dispose(&resp);
+        if (attempt < c->retries) {
+            sleep_ms(backoff);
+            backoff *= 2;
+        }
+    }
+    free(url);
+    free(payload);
+    return rc;
+}

@@ -1,0 +1,34 @@
+/* client.h -- talking to a schema registry over HTTP (libcurl): the registry URL, credentials,
+ * timeouts, and retries with backoff on connection errors and 5xx answers. */
+#ifndef SR_CI_CLIENT_H
+#define SR_CI_CLIENT_H
+
+#include <jansson.h>
+
+#include "common/err.h"
+
+typedef struct sr_client {
+    char *url;        /* base URL without a trailing slash; owned */
+    char *user;       /* basic auth, or NULL; owned */
+    char *password;   /* owned */
+    char *token;      /* bearer token, or NULL; owned */
+    long timeout_ms;  /* per request */
+    int retries;      /* extra attempts on connection errors and 5xx */
+} sr_client;
+
+/* From flags (may be NULL) and the environment: SLUICE_REGISTRY_URL, SLUICE_REGISTRY_USER,
+ * SLUICE_REGISTRY_PASSWORD, SLUICE_REGISTRY_TOKEN. 0, or -1 with err when no URL is known. */
+int sr_client_init(sr_client *c, const char *url_flag, sr_err *err);
+void sr_client_dispose(sr_client *c);
+
+/* One request. `path` is appended to the URL (already percent-encoded); `body` (may be NULL) is
+ * sent as JSON. On an HTTP answer: 0 with *status_out and *out (the parsed JSON body, or a JSON
+ * string holding a non-JSON body; caller decrefs). -1 with err when the registry could not be
+ * reached after the retries (err.code 0: the CLI maps that to exit code 3). */
+int sr_client_request(json_t **out, int *status_out, sr_client *c, const char *method,
+                      const char *path, const json_t *body, sr_err *err);
+
+/* Percent-encode one path segment (a subject "a/b.proto" -> "a%2Fb.proto"). Caller frees. */
+char *sr_client_escape(const char *segment);
+
+#endif
