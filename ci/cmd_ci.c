@@ -1,0 +1,262 @@
+/* cmd_ci.c -- `sluice ci check --against REV --offline`: the .proto files changed between the
+ * merge base of HEAD and REV, plus every file that imports them, each checked against its
+ * version at the merge base with Confluent's protobuf rules (compat/), no registry needed.
+ * Breaking changes are reported with file, line and column, for people or as GitHub Actions
+ * annotations. */
+#include "ci/commands.h"
+#include "ci/gitsrc.h"
+#include "common/buf.h"
+#include "compat/compat.h"
+#include "compat/proto_diff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct ci_opts {
+    const char *against;
+    const char *repo;
+    const char *format;       /* "human" or "github" */
+    sr_compat_level level;
+    int offline;
+} ci_opts;
+
+typedef struct ci_report {
+    const ci_opts *o;
+    int breaking;
+    int checked;
+} ci_report;
+
+static void finding(ci_report *r, const char *file, int line, int col, const char *what)
+{
+    r->breaking++;
+    if (strcmp(r->o->format, "github") == 0)
+        printf("::error file=%s,line=%d,col=%d::%s\n", file, line, col, what);
+    else
+        printf("%s:%d:%d: %s\n", file, line, col, what);
+}
+
+/* Does `text` import `path`? (A light scan is enough to build the importer graph.) */
+static int imports(const char *text, const char *path)
+{
+    size_t n = strlen(path);
+
+    for (const char *p = strstr(text, "import"); p; p = strstr(p + 1, "import")) {
+        const char *q = strchr(p, '"');
+        const char *semi = strchr(p, ';');
+        if (!q || (semi && semi < q))
+            continue;
+        if (strncmp(q + 1, path, n) == 0 && q[1 + n] == '"')
+            return 1;
+    }
+    return 0;
+}
+
+static int in_list(const sr_strlist *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* Every file of `files` except `skip`, as the dependencies imports are resolved from. */
+static sr_dep *deps_of(const sr_gitfiles *files, const char *skip, size_t *n)
+{
+    sr_dep *d = sr_xcalloc(files->n + 1, sizeof(*d));
+
+    *n = 0;
+    for (size_t i = 0; i < files->n; i++)
+        if (strcmp(files->v[i].path, skip) != 0)
+            d[(*n)++] = (sr_dep){files->v[i].path, files->v[i].path, 1, SR_TYPE_PROTOBUF,
+                                 files->v[i].text};
+    return d;
+}
+
+/* "%s" placeholders filled: the reader and writer words of this direction. */
+static char *fill(const char *msg, const char *reader, const char *writer)
+{
+    sr_buf b = SR_BUF_INIT;
+    int nth = 0;
+
+    for (const char *p = msg; *p; p++) {
+        if (p[0] == '%' && p[1] == 's' && nth < 2) {
+            sr_buf_puts(&b, nth++ ? writer : reader);
+            p++;
+        } else {
+            sr_buf_putc(&b, *p);
+        }
+    }
+    return sr_buf_detach(&b);
+}
+
+/* One direction of the check: `update` read as new data by `original`'s readers or the reverse;
+ * findings located in the new file when they exist there. */
+static void compare(ci_report *r, const char *path, const sr_proto_fileset *original,
+                    const sr_proto_fileset *update, const sr_proto_fileset *newer,
+                    const char *reader, const char *writer)
+{
+    sr_proto_diffs d = {0};
+
+    sr_proto_diff_compare(&d, original, update);
+    for (size_t i = 0; i < d.n; i++) {
+        char *msg, *text;
+        int line = 1, col = 1;
+        if (sr_proto_diff_is_compatible(d.v[i].type))
+            continue;
+        if (sr_proto_diff_locate(&line, &col, newer, d.v[i].path) < 0)
+            line = col = 1;
+        msg = sr_proto_diff_message(&d.v[i]);
+        text = fill(msg, reader, writer);
+        finding(r, path, line, col, text);
+        free(msg);
+        free(text);
+    }
+    sr_proto_diffs_dispose(&d);
+}
+
+static void check_file(ci_report *r, const sr_gitdiff *g, const char *path, const char *old_path)
+{
+    const sr_gitfile *now = sr_gitfiles_find(&g->head, path);
+    const sr_gitfile *before = sr_gitfiles_find(&g->base, old_path ? old_path : path);
+    sr_proto_fileset *nfs = NULL, *ofs = NULL;
+    sr_dep *deps;
+    size_t n;
+    sr_err err = {0};
+    int rc;
+
+    if (!now)
+        return;
+    r->checked++;
+    deps = deps_of(&g->head, path, &n);
+    rc = sr_proto_parse(&nfs, path, now->text, deps, n, &err);
+    free(deps);
+    if (rc < 0) { /* the message holds "<file>:<line>:<col>: <what>" */
+        const char *details = strstr(err.msg, "details: ");
+        int line = 1, col = 1;
+        if (details)
+            sscanf(strchr(details + 9, ':') ? strchr(details + 9, ':') + 1 : "", "%d:%d", &line,
+                   &col);
+        finding(r, path, line, col, details ? details + 9 : err.msg);
+        return;
+    }
+    if (before) {
+        deps = deps_of(&g->base, before->path, &n);
+        rc = sr_proto_parse(&ofs, before->path, before->text, deps, n, &err);
+        free(deps);
+        if (rc == 0) {
+            int fwd = r->o->level == SR_COMPAT_FORWARD || r->o->level == SR_COMPAT_FULL ||
+                      r->o->level == SR_COMPAT_FORWARD_TRANSITIVE ||
+                      r->o->level == SR_COMPAT_FULL_TRANSITIVE;
+            int back = r->o->level != SR_COMPAT_NONE && (!fwd || r->o->level == SR_COMPAT_FULL ||
+                                                         r->o->level == SR_COMPAT_FULL_TRANSITIVE);
+            if (fwd)
+                compare(r, path, nfs, ofs, nfs, "old", "new");
+            if (back)
+                compare(r, path, ofs, nfs, nfs, "new", "old");
+        }
+    }
+    sr_proto_fileset_free(ofs);
+    sr_proto_fileset_free(nfs);
+}
+
+static int check(const ci_opts *o)
+{
+    sr_gitdiff g;
+    sr_strlist todo = SR_STRLIST_INIT, changed = SR_STRLIST_INIT;
+    ci_report r = {o, 0, 0};
+    sr_err err = {0};
+    int grew = 1;
+
+    if (sr_gitdiff_load(&g, o->repo, o->against, &err) < 0) {
+        fprintf(stderr, "sluice ci check: %s\n", err.msg);
+        return SR_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < g.nchanges; i++) {
+        const sr_change *c = &g.changes[i];
+        if (c->kind == SR_DELETED) {
+            char what[512];
+            snprintf(what, sizeof(what), "%s was deleted: its subject's readers lose every type "
+                     "it defined", c->old_path);
+            finding(&r, c->old_path, 1, 1, what);
+            sr_strlist_add(&changed, c->old_path);
+            continue;
+        }
+        if (c->old_path)
+            sr_strlist_add(&changed, c->old_path);
+        sr_strlist_add(&changed, c->new_path);
+        if (!in_list(&todo, c->new_path))
+            sr_strlist_add(&todo, c->new_path);
+    }
+    while (grew) { /* files that import changed files, transitively */
+        grew = 0;
+        for (size_t i = 0; i < g.head.n; i++) {
+            const sr_gitfile *f = &g.head.v[i];
+            if (in_list(&todo, f->path))
+                continue;
+            for (size_t k = 0; k < todo.n + changed.n; k++) {
+                const char *dep = k < todo.n ? todo.v[k] : changed.v[k - todo.n];
+                if (imports(f->text, dep)) {
+                    sr_strlist_add(&todo, f->path);
+                    grew = 1;
+                    break;
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < todo.n; i++) {
+        const char *old_path = NULL;
+        for (size_t k = 0; k < g.nchanges; k++)
+            if (g.changes[k].kind == SR_RENAMED && strcmp(g.changes[k].new_path, todo.v[i]) == 0)
+                old_path = g.changes[k].old_path;
+        check_file(&r, &g, todo.v[i], old_path);
+    }
+    fprintf(stderr, "sluice ci check: %d file%s checked against the merge base with %s, %d "
+            "breaking change%s\n", r.checked, r.checked == 1 ? "" : "s", o->against, r.breaking,
+            r.breaking == 1 ? "" : "s");
+    sr_strlist_dispose(&todo);
+    sr_strlist_dispose(&changed);
+    sr_gitdiff_dispose(&g);
+    return r.breaking ? SR_EXIT_BREAKING : SR_EXIT_OK;
+}
+
+int sr_cmd_ci(sr_cli *cli, int argc, char **argv)
+{
+    ci_opts o = {NULL, ".", "human", SR_COMPAT_BACKWARD, 0};
+    sr_err err = {0};
+    (void)cli;
+
+    if (argc < 1 || strcmp(argv[0], "check") != 0) {
+        fputs("usage: sluice ci check --against REV --offline [--repo DIR] [--level LEVEL] "
+              "[--format human|github]\n", stderr);
+        return SR_EXIT_USAGE;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--offline") == 0) {
+            o.offline = 1;
+        } else if (i + 1 < argc && strcmp(argv[i], "--against") == 0) {
+            o.against = argv[++i];
+        } else if (i + 1 < argc && strcmp(argv[i], "--repo") == 0) {
+            o.repo = argv[++i];
+        } else if (i + 1 < argc && strcmp(argv[i], "--format") == 0) {
+            o.format = argv[++i];
+        } else if (i + 1 < argc && strcmp(argv[i], "--level") == 0) {
+            if (sr_compat_level_parse(&o.level, argv[++i], &err) < 0) {
+                fprintf(stderr, "sluice ci check: %s\n", err.msg);
+                return SR_EXIT_USAGE;
+            }
+        } else {
+            fprintf(stderr, "sluice ci check: unexpected '%s'\n", argv[i]);
+            return SR_EXIT_USAGE;
+        }
+    }
+    if (!o.against || (strcmp(o.format, "human") && strcmp(o.format, "github"))) {
+        fputs("sluice ci check: --against REV is required; --format is human or github\n", stderr);
+        return SR_EXIT_USAGE;
+    }
+    if (!o.offline) {
+        fputs("sluice ci check: only --offline checks are available in this build\n", stderr);
+        return SR_EXIT_USAGE;
+    }
+    return check(&o);
+}

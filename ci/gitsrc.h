@@ -1,0 +1,45 @@
+/* gitsrc.h -- the .proto files of a Git repository at a revision, read with libgit2 (no
+ * checkout), and what changed between two revisions. */
+#ifndef SR_CI_GITSRC_H
+#define SR_CI_GITSRC_H
+
+#include <stddef.h>
+
+#include "common/err.h"
+
+/* A file's path and content at one revision. */
+typedef struct sr_gitfile {
+    char *path; /* from the repository root; owned */
+    char *text; /* owned */
+} sr_gitfile;
+
+typedef struct sr_gitfiles {
+    sr_gitfile *v;
+    size_t n;
+} sr_gitfiles;
+
+void sr_gitfiles_dispose(sr_gitfiles *f);
+const sr_gitfile *sr_gitfiles_find(const sr_gitfiles *f, const char *path);
+
+typedef enum sr_change_kind { SR_ADDED, SR_MODIFIED, SR_DELETED, SR_RENAMED } sr_change_kind;
+
+typedef struct sr_change {
+    sr_change_kind kind;
+    char *old_path; /* owned; NULL when added */
+    char *new_path; /* owned; NULL when deleted */
+} sr_change;
+
+typedef struct sr_gitdiff {
+    sr_gitfiles base;  /* .proto files at the merge base */
+    sr_gitfiles head;  /* .proto files at HEAD */
+    sr_change *changes;
+    size_t nchanges;
+} sr_gitdiff;
+
+/* Open the repository at `repo_path`, find the merge base of HEAD and `against`, and read the
+ * .proto files of both sides and the .proto changes between them (renames detected). 0, or -1
+ * with err (code 2: usage, e.g. an unknown revision or no repository). */
+int sr_gitdiff_load(sr_gitdiff *out, const char *repo_path, const char *against, sr_err *err);
+void sr_gitdiff_dispose(sr_gitdiff *d);
+
+#endif

@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""`sluice ci check --offline` on a real Git repository built here: a safe branch passes, and
+each breaking change under Confluent's protobuf rules fails with its file and line."""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
+from sluiced import ROOT  # noqa: E402
+
+SLUICE = os.environ.get("SLUICE") or os.path.join(ROOT, "build", "sluice")
+
+BASE = {
+    "common/money.proto": 'syntax = "proto3";\npackage acme.common;\n\nmessage Money {\n  string currency = 1;\n  int64 units = 2;\n}\n',
+    "events/order.proto": ('syntax = "proto3";\npackage acme.events;\n\nimport "common/money.proto";\n'
+                           'import "google/protobuf/timestamp.proto";\n\n'
+                           'message OrderPlaced {\n  string order_id = 1;\n  acme.common.Money total = 2;\n'
+                           '  google.protobuf.Timestamp at = 3;\n  string note = 4;\n}\n\n'
+                           'message OrderShipped {\n  string order_id = 1;\n}\n'),
+    "legacy/account.proto": 'syntax = "proto2";\npackage acme.legacy;\n\nmessage Account {\n  optional string id = 1;\n}\n',
+    "README.md": "event schemas\n",
+}
+
+
+def git(repo, *args):
+    subprocess.run(["git", "-C", repo] + list(args), check=True, capture_output=True,
+                   env=dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
+                            GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com"))
+
+
+class CiOffline(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.repo = cls.tmp.name
+        git(cls.repo, "init", "-q", "-b", "main")
+        cls.write(BASE)
+        git(cls.repo, "add", "-A")
+        git(cls.repo, "commit", "-q", "-m", "base")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    @classmethod
+    def write(cls, files):
+        for path, text in files.items():
+            full = os.path.join(cls.repo, path)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            with open(full, "w") as f:
+                f.write(text)
+
+    def branch(self, name, files=None, delete=()):
+        git(self.repo, "checkout", "-q", "-B", name, "main")
+        self.write(files or {})
+        for path in delete:
+            git(self.repo, "rm", "-q", path)
+        git(self.repo, "add", "-A")
+        git(self.repo, "commit", "-q", "-m", name)
+
+    def check(self, *extra):
+        r = subprocess.run([SLUICE, "ci", "check", "--against", "main", "--offline", "--repo", self.repo,
+                            "--format", "github"] + list(extra), capture_output=True, text=True, timeout=60)
+        self.assertNotIn("Sanitizer", r.stderr)
+        return r
+
+    def test_a_safe_branch_passes(self):
+        order = BASE["events/order.proto"].replace("  string note = 4;\n", "")  # a field removed
+        order = order.replace("string order_id = 1;\n}\n\nmessage OrderShipped", "string id = 1;\n}\n\nmessage OrderShipped", 1)
+        order = order.replace("google.protobuf.Timestamp at = 3;", "google.protobuf.Timestamp placed_at = 3;\n  int32 items = 5;")
+        order += "\nmessage OrderCancelled {\n  string order_id = 1;\n}\n"
+        self.branch("safe", {"events/order.proto": order})
+        r = self.check()
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(r.stdout, "")
+        self.assertIn("1 file checked", r.stderr)
+
+    def assertBreaking(self, r, file, line, kind):
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("::error file=%s,line=%d," % (file, line), r.stdout)
+        self.assertIn(kind, r.stdout)
+
+    def test_a_field_type_change_breaks(self):
+        self.branch("type-change", {"events/order.proto": BASE["events/order.proto"].replace("string note = 4;", "int64 note = 4;")})
+        self.assertBreaking(self.check(), "events/order.proto", 11, "FIELD_SCALAR_KIND_CHANGED")
+
+    def test_a_field_number_reused_with_another_type_breaks(self):
+        order = BASE["events/order.proto"].replace("  string note = 4;\n", "  acme.common.Money note_amount = 4;\n")
+        self.branch("number-reused", {"events/order.proto": order})
+        self.assertBreaking(self.check(), "events/order.proto", 11, "FIELD_KIND_CHANGED")
+
+    def test_a_proto2_required_field_added_breaks(self):
+        acct = BASE["legacy/account.proto"].replace("}\n", "  required string owner = 2;\n}\n")
+        self.branch("required", {"legacy/account.proto": acct})
+        self.assertBreaking(self.check(), "legacy/account.proto", 6, "REQUIRED_FIELD_ADDED")
+
+    def test_a_message_removed_breaks(self):
+        order = BASE["events/order.proto"].split("\nmessage OrderShipped")[0] + "\n"
+        self.branch("message-removed", {"events/order.proto": order})
+        r = self.check()
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("MESSAGE_REMOVED", r.stdout)
+
+    def test_a_package_change_breaks(self):
+        self.branch("package", {"common/money.proto": BASE["common/money.proto"].replace("acme.common", "acme.money")})
+        r = self.check()
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("file=common/money.proto,line=2,", r.stdout)
+        self.assertIn("PACKAGE_CHANGED", r.stdout)
+
+    def test_a_deleted_file_breaks(self):
+        self.branch("deleted", delete=["legacy/account.proto"])
+        self.assertBreaking(self.check(), "legacy/account.proto", 1, "was deleted")
+
+    def test_files_importing_a_changed_file_are_checked_too(self):
+        money = BASE["common/money.proto"].replace("int64 units = 2;", "string units = 2;")
+        self.branch("import-changed", {"common/money.proto": money})
+        r = self.check()
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("file=common/money.proto,line=6,", r.stdout)
+        self.assertIn("file=events/order.proto,line=9,", r.stdout)  # the field using Money
+        self.assertIn("FIELD_NAMED_TYPE_CHANGED", r.stdout)
+        self.assertIn("2 files checked", r.stderr)
+
+    def test_an_invalid_file_breaks_with_its_position(self):
+        self.branch("invalid", {"events/order.proto": BASE["events/order.proto"].replace("string note = 4;", "Nope note = 4;")})
+        self.assertBreaking(self.check(), "events/order.proto", 11, "is not defined")
+
+    def test_levels_and_usage(self):
+        order = BASE["events/order.proto"] + "\nmessage OrderReturned {\n  string order_id = 1;\n}\n"
+        self.branch("forward", {"events/order.proto": order})
+        self.assertEqual(self.check().returncode, 0)                       # BACKWARD: adding is fine
+        self.assertEqual(self.check("--level", "FORWARD").returncode, 1)   # old readers lack the type
+        self.assertEqual(self.check("--level", "nope").returncode, 2)
+        r = subprocess.run([SLUICE, "ci", "check", "--against", "main", "--repo", self.repo],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        r = subprocess.run([SLUICE, "ci", "check", "--against", "no-such-branch", "--offline", "--repo", self.repo],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+
+    def test_human_format_names_file_line_and_column(self):
+        self.branch("human", {"events/order.proto": BASE["events/order.proto"].replace("string note = 4;", "bool note = 4;")})
+        r = subprocess.run([SLUICE, "ci", "check", "--against", "main", "--offline", "--repo", self.repo],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 1)
+        self.assertTrue(r.stdout.startswith("events/order.proto:11:3: {errorType:\"FIELD_SCALAR_KIND_CHANGED\""), r.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
