@@ -1,8 +1,13 @@
-/* cmd_ci.c -- `sluice ci check --against REV --offline`: the .proto files changed between the
- * merge base of HEAD and REV, plus every file that imports them, each checked against its
- * version at the merge base with Confluent's protobuf rules (compat/), no registry needed.
- * Breaking changes are reported with file, line and column, for people or as GitHub Actions
- * annotations. */
+/* cmd_ci.c -- the CI gatekeeper.
+ *
+ * `sluice ci check --against REV`: the .proto files changed between the merge base of HEAD and
+ * REV, plus every file that imports them, each checked -- against the registry (a dry-run of its
+ * compatibility endpoint for the subject named by the file's path), or with --offline against
+ * its version at the merge base with Confluent's protobuf rules (compat/). Breaking changes are
+ * reported with file, line and column, for people or as GitHub Actions annotations.
+ *
+ * `sluice ci register [--since REV]`: registers files in dependency order, imports first. */
+#include "ci/client.h"
 #include "ci/commands.h"
 #include "ci/gitsrc.h"
 #include "common/buf.h"
@@ -14,6 +19,7 @@
 #include <string.h>
 
 typedef struct ci_opts {
+    const char *registry;
     const char *against;
     const char *repo;
     const char *format;       /* "human" or "github" */
@@ -115,6 +121,80 @@ static void compare(ci_report *r, const char *path, const sr_proto_fileset *orig
     sr_proto_diffs_dispose(&d);
 }
 
+/* The imports of a file that are files of the repository (built-ins need no reference). */
+static void local_imports(sr_strlist *out, const sr_gitfiles *files, const sr_gitfile *f)
+{
+    for (size_t i = 0; i < files->n; i++)
+        if (strcmp(files->v[i].path, f->path) != 0 && imports(f->text, files->v[i].path))
+            sr_strlist_add(out, files->v[i].path);
+}
+
+/* A RegisterRequest for a repository file: its text, and its local imports as references to
+ * the subjects named by their paths (latest version). */
+static json_t *request_for(const sr_gitfiles *files, const sr_gitfile *f)
+{
+    sr_strlist deps = SR_STRLIST_INIT;
+    json_t *refs = json_array();
+
+    local_imports(&deps, files, f);
+    for (size_t i = 0; i < deps.n; i++)
+        json_array_append_new(refs, json_pack("{s:s, s:s, s:i}", "name", deps.v[i], "subject",
+                                              deps.v[i], "version", -1));
+    sr_strlist_dispose(&deps);
+    return json_pack("{s:s, s:s, s:o}", "schemaType", "PROTOBUF", "schema", f->text,
+                     "references", refs);
+}
+
+/* The position a registry message carries (", line:N, column:M}"), if any. */
+static void message_position(const char *msg, int *line, int *col)
+{
+    const char *p = strstr(msg, ", line:");
+    *line = *col = 1;
+    if (p)
+        sscanf(p, ", line:%d, column:%d", line, col);
+}
+
+/* Ask the registry whether `path`'s new text is compatible with its subject's versions. */
+static int check_online(ci_report *r, sr_client *c, const sr_gitdiff *g, const char *path)
+{
+    const sr_gitfile *f = sr_gitfiles_find(&g->head, path);
+    json_t *body, *ans = NULL, *m;
+    char *subject, *url = NULL;
+    int status = 0, rc = SR_EXIT_OK;
+    sr_err err = {0};
+    size_t i;
+
+    if (!f)
+        return SR_EXIT_OK;
+    r->checked++;
+    body = request_for(&g->head, f);
+    subject = sr_client_escape(path);
+    if (asprintf(&url, "/compatibility/subjects/%s/versions?verbose=true", subject) < 0)
+        url = NULL;
+    if (!url || sr_client_request(&ans, &status, c, "POST", url, body, &err) < 0) {
+        fprintf(stderr, "sluice ci check: %s\n", err.msg);
+        rc = SR_EXIT_UNREACHABLE;
+    } else if (status != 200) {
+        const char *msg = json_string_value(json_object_get(ans, "message"));
+        finding(r, path, 1, 1, msg ? msg : "the registry refused the schema");
+    } else if (!json_is_true(json_object_get(ans, "is_compatible"))) {
+        json_array_foreach(json_object_get(ans, "messages"), i, m) {
+            const char *msg = json_string_value(m);
+            int line, col;
+            if (!msg || msg[0] != '{' || strncmp(msg, "{oldSchema", 10) == 0 ||
+                strncmp(msg, "{validateFields", 15) == 0)
+                continue; /* the findings, not the context lines */
+            message_position(msg, &line, &col);
+            finding(r, path, line, col, msg);
+        }
+    }
+    json_decref(ans);
+    json_decref(body);
+    free(url);
+    free(subject);
+    return rc;
+}
+
 static void check_file(ci_report *r, const sr_gitdiff *g, const char *path, const char *old_path)
 {
     const sr_gitfile *now = sr_gitfiles_find(&g->head, path);
@@ -162,14 +242,22 @@ static void check_file(ci_report *r, const sr_gitdiff *g, const char *path, cons
 
 static int check(const ci_opts *o)
 {
+    sr_client client;
+    int rc_online = SR_EXIT_OK;
     sr_gitdiff g;
     sr_strlist todo = SR_STRLIST_INIT, changed = SR_STRLIST_INIT;
     ci_report r = {o, 0, 0};
     sr_err err = {0};
     int grew = 1;
 
+    if (!o->offline && sr_client_init(&client, o->registry, &err) < 0) {
+        fprintf(stderr, "sluice ci check: %s\n", err.msg);
+        return SR_EXIT_USAGE;
+    }
     if (sr_gitdiff_load(&g, o->repo, o->against, &err) < 0) {
         fprintf(stderr, "sluice ci check: %s\n", err.msg);
+        if (!o->offline)
+            sr_client_dispose(&client);
         return SR_EXIT_USAGE;
     }
     for (size_t i = 0; i < g.nchanges; i++) {
@@ -209,30 +297,127 @@ static int check(const ci_opts *o)
         for (size_t k = 0; k < g.nchanges; k++)
             if (g.changes[k].kind == SR_RENAMED && strcmp(g.changes[k].new_path, todo.v[i]) == 0)
                 old_path = g.changes[k].old_path;
-        check_file(&r, &g, todo.v[i], old_path);
+        if (o->offline)
+            check_file(&r, &g, todo.v[i], old_path);
+        else if (rc_online == SR_EXIT_OK)
+            rc_online = check_online(&r, &client, &g, todo.v[i]);
     }
+    if (!o->offline)
+        sr_client_dispose(&client);
     fprintf(stderr, "sluice ci check: %d file%s checked against the merge base with %s, %d "
             "breaking change%s\n", r.checked, r.checked == 1 ? "" : "s", o->against, r.breaking,
             r.breaking == 1 ? "" : "s");
     sr_strlist_dispose(&todo);
     sr_strlist_dispose(&changed);
     sr_gitdiff_dispose(&g);
+    if (rc_online != SR_EXIT_OK)
+        return rc_online;
     return r.breaking ? SR_EXIT_BREAKING : SR_EXIT_OK;
+}
+
+/* Post-order over local imports: every file after the files it imports. Cycles are refused. */
+static int order_files(sr_strlist *out, const sr_gitfiles *files, const sr_gitfile *f,
+                       sr_strlist *visiting)
+{
+    sr_strlist deps = SR_STRLIST_INIT;
+    int rc = 0;
+
+    if (in_list(out, f->path))
+        return 0;
+    if (in_list(visiting, f->path)) {
+        fprintf(stderr, "sluice ci register: import cycle through %s\n", f->path);
+        return -1;
+    }
+    sr_strlist_add(visiting, f->path);
+    local_imports(&deps, files, f);
+    for (size_t i = 0; i < deps.n && rc == 0; i++)
+        rc = order_files(out, files, sr_gitfiles_find(files, deps.v[i]), visiting);
+    sr_strlist_dispose(&deps);
+    if (rc == 0)
+        sr_strlist_add(out, f->path);
+    return rc;
+}
+
+/* `ci register [--since REV]`: the files changed since REV (every file without it), with the
+ * files they import, registered imports first; idempotent. */
+static int do_register(const ci_opts *o, const char *since, int dry_run)
+{
+    sr_gitdiff g;
+    sr_strlist order = SR_STRLIST_INIT, visiting = SR_STRLIST_INIT;
+    sr_client c;
+    sr_err err = {0};
+    int rc = SR_EXIT_OK;
+
+    if (sr_client_init(&c, o->registry, &err) < 0) {
+        fprintf(stderr, "sluice ci register: %s\n", err.msg);
+        return SR_EXIT_USAGE;
+    }
+    if (sr_gitdiff_load(&g, o->repo, since ? since : "HEAD", &err) < 0) {
+        fprintf(stderr, "sluice ci register: %s\n", err.msg);
+        sr_client_dispose(&c);
+        return SR_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < g.head.n && rc == SR_EXIT_OK; i++) {
+        int wanted = !since;
+        for (size_t k = 0; k < g.nchanges && !wanted; k++)
+            wanted = g.changes[k].new_path && strcmp(g.changes[k].new_path, g.head.v[i].path) == 0;
+        if (wanted && order_files(&order, &g.head, &g.head.v[i], &visiting) < 0)
+            rc = SR_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < order.n && rc == SR_EXIT_OK; i++) {
+        const sr_gitfile *f = sr_gitfiles_find(&g.head, order.v[i]);
+        json_t *body = request_for(&g.head, f), *ans = NULL;
+        char *subject = sr_client_escape(f->path), *url = NULL;
+        int status = 0;
+        if (dry_run) {
+            printf("%s (would register)\n", f->path);
+        } else if (asprintf(&url, "/subjects/%s/versions", subject) < 0 ||
+                   sr_client_request(&ans, &status, &c, "POST", url, body, &err) < 0) {
+            fprintf(stderr, "sluice ci register: %s\n", err.msg);
+            rc = SR_EXIT_UNREACHABLE;
+        } else if (status != 200) {
+            long long code = json_integer_value(json_object_get(ans, "error_code"));
+            fprintf(stderr, "sluice ci register: %s: %s%s\n", f->path,
+                    json_string_value(json_object_get(ans, "message")),
+                    code == 42205 ? " (the registry does not take writes now)" : "");
+            rc = code == 40901 ? SR_EXIT_BREAKING : SR_EXIT_USAGE;
+        } else {
+            printf("%s version %lld id %lld\n", f->path,
+                   (long long)json_integer_value(json_object_get(ans, "version")),
+                   (long long)json_integer_value(json_object_get(ans, "id")));
+        }
+        json_decref(ans);
+        json_decref(body);
+        free(url);
+        free(subject);
+    }
+    sr_strlist_dispose(&order);
+    sr_strlist_dispose(&visiting);
+    sr_gitdiff_dispose(&g);
+    sr_client_dispose(&c);
+    return rc;
 }
 
 int sr_cmd_ci(sr_cli *cli, int argc, char **argv)
 {
-    ci_opts o = {NULL, ".", "human", SR_COMPAT_BACKWARD, 0};
+    ci_opts o = {cli->registry, NULL, ".", "human", SR_COMPAT_BACKWARD, 0};
+    const char *since = NULL;
+    int dry_run = 0, reg;
     sr_err err = {0};
-    (void)cli;
 
-    if (argc < 1 || strcmp(argv[0], "check") != 0) {
-        fputs("usage: sluice ci check --against REV --offline [--repo DIR] [--level LEVEL] "
-              "[--format human|github]\n", stderr);
+    if (argc < 1 || (strcmp(argv[0], "check") != 0 && strcmp(argv[0], "register") != 0)) {
+        fputs("usage: sluice ci check --against REV [--offline] [--repo DIR] [--level LEVEL] "
+              "[--format human|github]\n"
+              "       sluice ci register [--since REV] [--dry-run] [--repo DIR]\n", stderr);
         return SR_EXIT_USAGE;
     }
+    reg = strcmp(argv[0], "register") == 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--offline") == 0) {
+        if (reg && strcmp(argv[i], "--dry-run") == 0) {
+            dry_run = 1;
+        } else if (reg && i + 1 < argc && strcmp(argv[i], "--since") == 0) {
+            since = argv[++i];
+        } else if (!reg && strcmp(argv[i], "--offline") == 0) {
             o.offline = 1;
         } else if (i + 1 < argc && strcmp(argv[i], "--against") == 0) {
             o.against = argv[++i];
@@ -250,12 +435,10 @@ int sr_cmd_ci(sr_cli *cli, int argc, char **argv)
             return SR_EXIT_USAGE;
         }
     }
+    if (reg)
+        return do_register(&o, since, dry_run);
     if (!o.against || (strcmp(o.format, "human") && strcmp(o.format, "github"))) {
         fputs("sluice ci check: --against REV is required; --format is human or github\n", stderr);
-        return SR_EXIT_USAGE;
-    }
-    if (!o.offline) {
-        fputs("sluice ci check: only --offline checks are available in this build\n", stderr);
         return SR_EXIT_USAGE;
     }
     return check(&o);

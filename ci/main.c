@@ -20,9 +20,11 @@ static const struct {
                             "                                   dry-run compatibility against the subject"},
     {"config", sr_cmd_config, "config [SUBJECT] [LEVEL]         show or set the compatibility level"},
     {"mode", sr_cmd_mode, "mode [SUBJECT] [MODE]            show or set the mode"},
-    {"ci", sr_cmd_ci, "ci check --against REV --offline [--repo DIR] [--level L] [--format human|github]\n"
+    {"ci", sr_cmd_ci, "ci check --against REV [--offline] [--repo DIR] [--level L] [--format human|github]\n"
                       "                                   check the .proto files changed since the\n"
-                      "                                   merge base with REV, without a registry"},
+                      "                                   merge base with REV (--offline: no registry)\n"
+                      "  ci register [--since REV] [--dry-run] [--repo DIR]\n"
+                      "                                   register changed files, imports first"},
 };
 
 static void usage(FILE *f)

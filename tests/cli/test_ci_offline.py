@@ -134,9 +134,10 @@ class CiOffline(unittest.TestCase):
         self.assertEqual(self.check().returncode, 0)                       # BACKWARD: adding is fine
         self.assertEqual(self.check("--level", "FORWARD").returncode, 1)   # old readers lack the type
         self.assertEqual(self.check("--level", "nope").returncode, 2)
+        env = {k: v for k, v in os.environ.items() if k != "SLUICE_REGISTRY_URL"}
         r = subprocess.run([SLUICE, "ci", "check", "--against", "main", "--repo", self.repo],
-                           capture_output=True, text=True)
-        self.assertEqual(r.returncode, 2)
+                           capture_output=True, text=True, env=env)
+        self.assertEqual(r.returncode, 2)  # no --offline and no registry named
         r = subprocess.run([SLUICE, "ci", "check", "--against", "no-such-branch", "--offline", "--repo", self.repo],
                            capture_output=True, text=True)
         self.assertEqual(r.returncode, 2)

@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+"""`sluice ci register` and the registry-backed `sluice ci check` against the real sluiced, on a
+real Git repository: the base registered imports first with references, a breaking branch
+refused with its file and line, a safe change registered after the merge, READONLY reported."""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "api"))
+sys.path.insert(0, HERE)
+from sluiced import ROOT, Sluiced, q  # noqa: E402
+from test_ci_offline import BASE, git  # noqa: E402
+
+SLUICE = os.environ.get("SLUICE") or os.path.join(ROOT, "build", "sluice")
+
+
+class CiRegistry(unittest.TestCase):
+    def setUp(self):
+        self.srv = Sluiced().start()
+        self.tmp = tempfile.TemporaryDirectory()
+        self.repo = self.tmp.name
+        git(self.repo, "init", "-q", "-b", "main")
+        self.write(BASE)
+        git(self.repo, "add", "-A")
+        git(self.repo, "commit", "-q", "-m", "base")
+
+    def tearDown(self):
+        self.srv.stop()
+        self.srv.close()
+        self.tmp.cleanup()
+
+    def write(self, files):
+        for path, text in files.items():
+            full = os.path.join(self.repo, path)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            with open(full, "w") as f:
+                f.write(text)
+
+    def sluice(self, *args):
+        env = dict(os.environ, SLUICE_REGISTRY_URL="http://127.0.0.1:%d" % self.srv.port)
+        r = subprocess.run([SLUICE] + list(args) + ["--repo", self.repo], capture_output=True,
+                           text=True, env=env, timeout=60)
+        self.assertNotIn("Sanitizer", r.stderr)
+        return r
+
+    def test_register_check_and_register_after_merge(self):
+        r = self.sluice("ci", "register")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        # imports first
+        self.assertLess([l.split()[0] for l in lines].index("common/money.proto"),
+                        [l.split()[0] for l in lines].index("events/order.proto"))
+        order = self.srv.get("/subjects/%s/versions/latest" % q("events/order.proto")).json
+        self.assertEqual(order["references"], [{"name": "common/money.proto", "subject": "common/money.proto", "version": 1}])
+        self.assertEqual(self.srv.get("/subjects/%s/versions" % q("legacy/account.proto")).json, [1])
+        # registering again changes nothing
+        again = self.sluice("ci", "register")
+        self.assertEqual(again.stdout, r.stdout)
+
+        # a breaking branch, checked against the registry
+        git(self.repo, "checkout", "-q", "-b", "breaking")
+        self.write({"events/order.proto": BASE["events/order.proto"].replace("string note = 4;", "double note = 4;")})
+        git(self.repo, "commit", "-q", "-am", "breaking")
+        bad = self.sluice("ci", "check", "--against", "main", "--format", "github")
+        self.assertEqual(bad.returncode, 1, bad.stdout + bad.stderr)
+        self.assertIn("::error file=events/order.proto,line=11,col=3::", bad.stdout)
+        self.assertIn("FIELD_SCALAR_KIND_CHANGED", bad.stdout)
+
+        # a safe branch, merged, then registered
+        git(self.repo, "checkout", "-q", "main")
+        git(self.repo, "checkout", "-q", "-b", "safe")
+        self.write({"events/order.proto": BASE["events/order.proto"].replace("  string note = 4;\n", "  string note = 4;\n  int32 items = 5;\n")})
+        git(self.repo, "commit", "-q", "-am", "safe")
+        ok = self.sluice("ci", "check", "--against", "main")
+        self.assertEqual(ok.returncode, 0, ok.stdout + ok.stderr)
+        git(self.repo, "checkout", "-q", "main")
+        git(self.repo, "merge", "-q", "--ff-only", "safe")
+        dry = self.sluice("ci", "register", "--since", "HEAD~1", "--dry-run")
+        self.assertEqual(dry.stdout, "common/money.proto (would register)\nevents/order.proto (would register)\n")
+        reg = self.sluice("ci", "register", "--since", "HEAD~1")
+        self.assertEqual(reg.returncode, 0, reg.stderr)
+        self.assertIn("events/order.proto version 2 id ", reg.stdout)
+        self.assertIn("common/money.proto version 1 id ", reg.stdout)
+        self.assertEqual(self.srv.get("/subjects/%s/versions" % q("events/order.proto")).json, [1, 2])
+
+    def test_a_readonly_registry_is_reported(self):
+        self.srv.put("/mode", {"mode": "READONLY"})
+        r = self.sluice("ci", "register")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("read-only", r.stderr)
+        self.assertIn("does not take writes", r.stderr)
+
+    def test_an_unreachable_registry_exits_3(self):
+        env = dict(os.environ, SLUICE_REGISTRY_URL="http://127.0.0.1:1")
+        r = subprocess.run([SLUICE, "ci", "register", "--repo", self.repo], capture_output=True, text=True,
+                           env=env, timeout=60)
+        self.assertEqual(r.returncode, 3, r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
