@@ -10,6 +10,7 @@
 #include "ci/client.h"
 #include "ci/commands.h"
 #include "ci/gitsrc.h"
+#include "ci/report.h"
 #include "common/buf.h"
 #include "compat/compat.h"
 #include "compat/proto_diff.h"
@@ -31,15 +32,13 @@ typedef struct ci_report {
     const ci_opts *o;
     int breaking;
     int checked;
+    sr_report found; /* rendered at the end, in the chosen format */
 } ci_report;
 
 static void finding(ci_report *r, const char *file, int line, int col, const char *what)
 {
     r->breaking++;
-    if (strcmp(r->o->format, "github") == 0)
-        printf("::error file=%s,line=%d,col=%d::%s\n", file, line, col, what);
-    else
-        printf("%s:%d:%d: %s\n", file, line, col, what);
+    sr_report_finding(&r->found, file, line, col, what);
 }
 
 /* Does `text` import `path`? (A light scan is enough to build the importer graph.) */
@@ -167,6 +166,7 @@ static int check_online(ci_report *r, sr_client *c, const sr_gitdiff *g, const c
     if (!f)
         return SR_EXIT_OK;
     r->checked++;
+    sr_report_checked(&r->found, path);
     body = request_for(&g->head, f);
     subject = sr_client_escape(path);
     if (asprintf(&url, "/compatibility/subjects/%s/versions?verbose=true", subject) < 0)
@@ -208,6 +208,7 @@ static void check_file(ci_report *r, const sr_gitdiff *g, const char *path, cons
     if (!now)
         return;
     r->checked++;
+    sr_report_checked(&r->found, path);
     deps = deps_of(&g->head, path, &n);
     rc = sr_proto_parse(&nfs, path, now->text, deps, n, &err);
     free(deps);
@@ -246,7 +247,7 @@ static int check(const ci_opts *o)
     int rc_online = SR_EXIT_OK;
     sr_gitdiff g;
     sr_strlist todo = SR_STRLIST_INIT, changed = SR_STRLIST_INIT;
-    ci_report r = {o, 0, 0};
+    ci_report r = {o, 0, 0, {SR_STRLIST_INIT, NULL, 0}};
     sr_err err = {0};
     int grew = 1;
 
@@ -304,6 +305,8 @@ static int check(const ci_opts *o)
     }
     if (!o->offline)
         sr_client_dispose(&client);
+    sr_report_write(&r.found, o->format, o->against, stdout);
+    sr_report_dispose(&r.found);
     fprintf(stderr, "sluice ci check: %d file%s checked against the merge base with %s, %d "
             "breaking change%s\n", r.checked, r.checked == 1 ? "" : "s", o->against, r.breaking,
             r.breaking == 1 ? "" : "s");
@@ -407,7 +410,7 @@ int sr_cmd_ci(sr_cli *cli, int argc, char **argv)
 
     if (argc < 1 || (strcmp(argv[0], "check") != 0 && strcmp(argv[0], "register") != 0)) {
         fputs("usage: sluice ci check --against REV [--offline] [--repo DIR] [--level LEVEL] "
-              "[--format human|github]\n"
+              "[--format human|github|markdown|junit|json]\n"
               "       sluice ci register [--since REV] [--dry-run] [--repo DIR]\n", stderr);
         return SR_EXIT_USAGE;
     }
@@ -437,8 +440,9 @@ int sr_cmd_ci(sr_cli *cli, int argc, char **argv)
     }
     if (reg)
         return do_register(&o, since, dry_run);
-    if (!o.against || (strcmp(o.format, "human") && strcmp(o.format, "github"))) {
-        fputs("sluice ci check: --against REV is required; --format is human or github\n", stderr);
+    if (!o.against || !sr_report_format_known(o.format)) {
+        fputs("sluice ci check: --against REV is required; --format is human, github, markdown, "
+              "junit or json\n", stderr);
         return SR_EXIT_USAGE;
     }
     return check(&o);

@@ -20,9 +20,10 @@ static const struct {
                             "                                   dry-run compatibility against the subject"},
     {"config", sr_cmd_config, "config [SUBJECT] [LEVEL]         show or set the compatibility level"},
     {"mode", sr_cmd_mode, "mode [SUBJECT] [MODE]            show or set the mode"},
-    {"ci", sr_cmd_ci, "ci check --against REV [--offline] [--repo DIR] [--level L] [--format human|github]\n"
+    {"ci", sr_cmd_ci, "ci check --against REV [--offline] [--repo DIR] [--level L] [--format F]\n"
                       "                                   check the .proto files changed since the\n"
-                      "                                   merge base with REV (--offline: no registry)\n"
+                      "                                   merge base with REV (--offline: no registry;\n"
+                      "                                   F: human, github, markdown, junit, json)\n"
                       "  ci register [--since REV] [--dry-run] [--repo DIR]\n"
                       "                                   register changed files, imports first"},
 };

@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """`sluice ci check --offline` on a real Git repository built here: a safe branch passes, and
 each breaking change under Confluent's protobuf rules fails with its file and line."""
+import json
 import os
 import subprocess
+import xml.etree.ElementTree as ET
 import sys
 import tempfile
 import unittest
@@ -141,6 +143,33 @@ class CiOffline(unittest.TestCase):
         r = subprocess.run([SLUICE, "ci", "check", "--against", "no-such-branch", "--offline", "--repo", self.repo],
                            capture_output=True, text=True)
         self.assertEqual(r.returncode, 2)
+
+    def test_machine_formats_junit_json_markdown_and_the_github_summary(self):
+        self.branch("formats", {"events/order.proto": BASE["events/order.proto"].replace("string note = 4;", "bool note = 4;")},
+                    delete=["legacy/account.proto"])
+        junit = self.check("--format", "junit")
+        self.assertEqual(junit.returncode, 1)
+        root = ET.fromstring(junit.stdout)  # well-formed XML, or this raises
+        suite = root.find("testsuite")
+        self.assertEqual((suite.get("tests"), suite.get("failures")), ("2", "2"))
+        cases = {c.get("name"): c for c in suite.findall("testcase")}
+        self.assertEqual(set(cases), {"events/order.proto", "legacy/account.proto"})
+        self.assertIn("FIELD_SCALAR_KIND_CHANGED", cases["events/order.proto"].find("failure").get("message"))
+        doc = json.loads(self.check("--format", "json").stdout)
+        self.assertFalse(doc["compatible"])
+        self.assertEqual(doc["checked"], ["events/order.proto"])
+        self.assertEqual(sorted((b["file"], b["line"]) for b in doc["breaking"]),
+                         [("events/order.proto", 11), ("legacy/account.proto", 1)])
+        md = self.check("--format", "markdown").stdout
+        self.assertIn("### sluice: breaking schema changes", md)
+        self.assertIn("| `events/order.proto` | 11:3 |", md)
+        with tempfile.NamedTemporaryFile("r", suffix=".md") as summary:
+            r = subprocess.run([SLUICE, "ci", "check", "--against", "main", "--offline", "--repo", self.repo,
+                                "--format", "github"], capture_output=True, text=True,
+                               env=dict(os.environ, GITHUB_STEP_SUMMARY=summary.name))
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("| `legacy/account.proto` | 1:1 |", summary.read())
+        self.assertEqual(self.check("--format", "yaml").returncode, 2)
 
     def test_human_format_names_file_line_and_column(self):
         self.branch("human", {"events/order.proto": BASE["events/order.proto"].replace("string note = 4;", "bool note = 4;")})
