@@ -9,6 +9,7 @@
  * `sluice ci register [--since REV]`: registers files in dependency order, imports first. */
 #include "ci/client.h"
 #include "ci/commands.h"
+#include "ci/config.h"
 #include "ci/gitsrc.h"
 #include "ci/report.h"
 #include "common/buf.h"
@@ -30,6 +31,7 @@ typedef struct ci_opts {
 
 typedef struct ci_report {
     const ci_opts *o;
+    const sr_ci_config *cfg;
     int breaking;
     int checked;
     sr_report found; /* rendered at the end, in the chosen format */
@@ -39,6 +41,105 @@ static void finding(ci_report *r, const char *file, int line, int col, const cha
 {
     r->breaking++;
     sr_report_finding(&r->found, file, line, col, what);
+}
+
+/* Keep the files under the proto roots and not ignored, named by their path from the root
+ * (import paths and subjects are); the repository path stays for annotations. */
+static void map_files(sr_gitfiles *files, const sr_ci_config *cfg)
+{
+    size_t kept = 0;
+
+    for (size_t i = 0; i < files->n; i++) {
+        sr_gitfile f = files->v[i];
+        const char *rel = sr_ci_config_relative(cfg, f.path);
+        if (!rel) {
+            free(f.path);
+            free(f.text);
+            continue;
+        }
+        f.repo_path = f.path;
+        f.path = sr_xstrdup(rel);
+        files->v[kept++] = f;
+    }
+    files->n = kept;
+}
+
+static void map_paths(sr_gitdiff *g, const sr_ci_config *cfg)
+{
+    size_t kept = 0;
+
+    map_files(&g->base, cfg);
+    map_files(&g->head, cfg);
+    for (size_t i = 0; i < g->nchanges; i++) {
+        sr_change c = g->changes[i];
+        const char *o = c.old_path ? sr_ci_config_relative(cfg, c.old_path) : NULL;
+        const char *n = c.new_path ? sr_ci_config_relative(cfg, c.new_path) : NULL;
+        char *no = o ? sr_xstrdup(o) : NULL, *nn = n ? sr_xstrdup(n) : NULL;
+        free(c.old_path);
+        free(c.new_path);
+        if (!no && !nn)
+            continue;
+        c.old_path = no;
+        c.new_path = nn;
+        if (!no && c.kind != SR_ADDED)
+            c.kind = SR_ADDED; /* moved in from outside the roots */
+        if (!nn && c.kind != SR_DELETED)
+            c.kind = SR_DELETED;
+        g->changes[kept++] = c;
+    }
+    g->nchanges = kept;
+}
+
+/* The path to show for a file: its repository path. */
+static const char *shown(const sr_gitfiles *files, const char *path)
+{
+    const sr_gitfile *f = sr_gitfiles_find(files, path);
+    return f && f->repo_path ? f->repo_path : path;
+}
+
+static int load_config(sr_ci_config *cfg, const sr_gitdiff *g, const char *cmd)
+{
+    sr_err err = {0};
+
+    if (sr_ci_config_parse(cfg, g->config, &err) < 0) {
+        fprintf(stderr, "sluice %s: %s\n", cmd, err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* The subjects a file is registered under: its path (default), its mapped subject, or one per
+ * top-level message, named by its fully-qualified name. */
+static void subjects_of(sr_strlist *out, const sr_ci_config *cfg, const sr_gitfiles *files,
+                        const sr_gitfile *f)
+{
+    if (cfg->mapping == SR_MAP_EXPLICIT) {
+        for (size_t i = 0; i < cfg->map_files.n; i++)
+            if (strcmp(cfg->map_files.v[i], f->path) == 0) {
+                sr_strlist_add(out, cfg->map_subjects.v[i]);
+                return;
+            }
+    } else if (cfg->mapping == SR_MAP_MESSAGE) {
+        sr_proto_fileset *fs = NULL;
+        sr_dep *deps = sr_xcalloc(files->n + 1, sizeof(*deps));
+        size_t n = 0;
+        sr_err err = {0};
+        for (size_t i = 0; i < files->n; i++)
+            if (files->v + i != f)
+                deps[n++] = (sr_dep){files->v[i].path, files->v[i].path, 1, SR_TYPE_PROTOBUF,
+                                     files->v[i].text};
+        if (sr_proto_parse(&fs, f->path, f->text, deps, n, &err) == 0) {
+            const Google__Protobuf__FileDescriptorProto *fd = sr_proto_fileset_main(fs);
+            for (size_t i = 0; i < fd->n_message_type; i++)
+                sr_strlist_addf(out, "%s%s%s", fd->package ? fd->package : "",
+                                fd->package ? "." : "", fd->message_type[i]->name);
+        }
+        sr_proto_fileset_free(fs);
+        free(deps);
+        if (out->n)
+            return;
+    }
+    sr_strlist_add(out, f->path);
 }
 
 /* Does `text` import `path`? (A light scan is enough to build the importer graph.) */
@@ -130,15 +231,20 @@ static void local_imports(sr_strlist *out, const sr_gitfiles *files, const sr_gi
 
 /* A RegisterRequest for a repository file: its text, and its local imports as references to
  * the subjects named by their paths (latest version). */
-static json_t *request_for(const sr_gitfiles *files, const sr_gitfile *f)
+static json_t *request_for(const sr_ci_config *cfg, const sr_gitfiles *files,
+                           const sr_gitfile *f)
 {
     sr_strlist deps = SR_STRLIST_INIT;
     json_t *refs = json_array();
 
     local_imports(&deps, files, f);
-    for (size_t i = 0; i < deps.n; i++)
+    for (size_t i = 0; i < deps.n; i++) {
+        sr_strlist subjects = SR_STRLIST_INIT;
+        subjects_of(&subjects, cfg, files, sr_gitfiles_find(files, deps.v[i]));
         json_array_append_new(refs, json_pack("{s:s, s:s, s:i}", "name", deps.v[i], "subject",
-                                              deps.v[i], "version", -1));
+                                              subjects.v[0], "version", -1));
+        sr_strlist_dispose(&subjects);
+    }
     sr_strlist_dispose(&deps);
     return json_pack("{s:s, s:s, s:o}", "schemaType", "PROTOBUF", "schema", f->text,
                      "references", refs);
@@ -154,21 +260,38 @@ static void message_position(const char *msg, int *line, int *col)
 }
 
 /* Ask the registry whether `path`'s new text is compatible with its subject's versions. */
+static int check_subject(ci_report *r, sr_client *c, const sr_gitdiff *g, const sr_gitfile *f,
+                         const char *subject_name);
+
 static int check_online(ci_report *r, sr_client *c, const sr_gitdiff *g, const char *path)
 {
     const sr_gitfile *f = sr_gitfiles_find(&g->head, path);
+    sr_strlist subjects = SR_STRLIST_INIT;
+    int rc = SR_EXIT_OK;
+
+    if (!f)
+        return SR_EXIT_OK;
+    r->checked++;
+    sr_report_checked(&r->found, shown(&g->head, path));
+    subjects_of(&subjects, r->cfg, &g->head, f);
+    for (size_t i = 0; i < subjects.n && rc == SR_EXIT_OK; i++)
+        rc = check_subject(r, c, g, f, subjects.v[i]);
+    sr_strlist_dispose(&subjects);
+    return rc;
+}
+
+static int check_subject(ci_report *r, sr_client *c, const sr_gitdiff *g, const sr_gitfile *f,
+                         const char *subject_name)
+{
+    const char *path = shown(&g->head, f->path);
     json_t *body, *ans = NULL, *m;
     char *subject, *url = NULL;
     int status = 0, rc = SR_EXIT_OK;
     sr_err err = {0};
     size_t i;
 
-    if (!f)
-        return SR_EXIT_OK;
-    r->checked++;
-    sr_report_checked(&r->found, path);
-    body = request_for(&g->head, f);
-    subject = sr_client_escape(path);
+    body = request_for(r->cfg, &g->head, f);
+    subject = sr_client_escape(subject_name);
     if (asprintf(&url, "/compatibility/subjects/%s/versions?verbose=true", subject) < 0)
         url = NULL;
     if (!url || sr_client_request(&ans, &status, c, "POST", url, body, &err) < 0) {
@@ -208,7 +331,7 @@ static void check_file(ci_report *r, const sr_gitdiff *g, const char *path, cons
     if (!now)
         return;
     r->checked++;
-    sr_report_checked(&r->found, path);
+    sr_report_checked(&r->found, shown(&g->head, path));
     deps = deps_of(&g->head, path, &n);
     rc = sr_proto_parse(&nfs, path, now->text, deps, n, &err);
     free(deps);
@@ -218,7 +341,7 @@ static void check_file(ci_report *r, const sr_gitdiff *g, const char *path, cons
         if (details)
             sscanf(strchr(details + 9, ':') ? strchr(details + 9, ':') + 1 : "", "%d:%d", &line,
                    &col);
-        finding(r, path, line, col, details ? details + 9 : err.msg);
+        finding(r, shown(&g->head, path), line, col, details ? details + 9 : err.msg);
         return;
     }
     if (before) {
@@ -232,9 +355,9 @@ static void check_file(ci_report *r, const sr_gitdiff *g, const char *path, cons
             int back = r->o->level != SR_COMPAT_NONE && (!fwd || r->o->level == SR_COMPAT_FULL ||
                                                          r->o->level == SR_COMPAT_FULL_TRANSITIVE);
             if (fwd)
-                compare(r, path, nfs, ofs, nfs, "old", "new");
+                compare(r, shown(&g->head, path), nfs, ofs, nfs, "old", "new");
             if (back)
-                compare(r, path, ofs, nfs, nfs, "new", "old");
+                compare(r, shown(&g->head, path), ofs, nfs, nfs, "new", "old");
         }
     }
     sr_proto_fileset_free(ofs);
@@ -247,7 +370,8 @@ static int check(const ci_opts *o)
     int rc_online = SR_EXIT_OK;
     sr_gitdiff g;
     sr_strlist todo = SR_STRLIST_INIT, changed = SR_STRLIST_INIT;
-    ci_report r = {o, 0, 0, {SR_STRLIST_INIT, NULL, 0}};
+    ci_report r = {o, NULL, 0, 0, {SR_STRLIST_INIT, NULL, 0}};
+    sr_ci_config cfg;
     sr_err err = {0};
     int grew = 1;
 
@@ -255,20 +379,26 @@ static int check(const ci_opts *o)
         fprintf(stderr, "sluice ci check: %s\n", err.msg);
         return SR_EXIT_USAGE;
     }
-    if (sr_gitdiff_load(&g, o->repo, o->against, &err) < 0) {
-        fprintf(stderr, "sluice ci check: %s\n", err.msg);
+    if (sr_gitdiff_load(&g, o->repo, o->against, &err) < 0 || load_config(&cfg, &g, "ci check") < 0) {
+        if (err.code)
+            fprintf(stderr, "sluice ci check: %s\n", err.msg);
         if (!o->offline)
             sr_client_dispose(&client);
+        sr_gitdiff_dispose(&g);
         return SR_EXIT_USAGE;
     }
+    map_paths(&g, &cfg);
+    r.cfg = &cfg;
     for (size_t i = 0; i < g.nchanges; i++) {
         const sr_change *c = &g.changes[i];
         if (c->kind == SR_DELETED) {
             char what[512];
+            sr_strlist_add(&changed, c->old_path);
+            if (cfg.allow_deletions)
+                continue;
             snprintf(what, sizeof(what), "%s was deleted: its subject's readers lose every type "
                      "it defined", c->old_path);
-            finding(&r, c->old_path, 1, 1, what);
-            sr_strlist_add(&changed, c->old_path);
+            finding(&r, shown(&g.base, c->old_path), 1, 1, what);
             continue;
         }
         if (c->old_path)
@@ -313,6 +443,7 @@ static int check(const ci_opts *o)
     sr_strlist_dispose(&todo);
     sr_strlist_dispose(&changed);
     sr_gitdiff_dispose(&g);
+    sr_ci_config_dispose(&cfg);
     if (rc_online != SR_EXIT_OK)
         return rc_online;
     return r.breaking ? SR_EXIT_BREAKING : SR_EXIT_OK;
@@ -341,12 +472,81 @@ static int order_files(sr_strlist *out, const sr_gitfiles *files, const sr_gitfi
     return rc;
 }
 
+/* A subject the registry does not know yet gets the configured level before its first
+ * version (sluice.yaml `compatibility`). */
+static int set_initial_level(sr_client *c, const sr_ci_config *cfg, const char *subject, sr_err *err)
+{
+    json_t *ans = NULL, *body;
+    char *s = sr_client_escape(subject), *url = NULL;
+    int status = 0, rc = 0;
+
+    if (!cfg->compatibility) {
+        free(s);
+        return 0;
+    }
+    if (asprintf(&url, "/subjects/%s/versions", s) >= 0 &&
+        (rc = sr_client_request(&ans, &status, c, "GET", url, NULL, err)) == 0 && status == 404) {
+        json_decref(ans);
+        ans = NULL;
+        free(url);
+        url = NULL;
+        body = json_pack("{s:s}", "compatibility", cfg->compatibility);
+        if (asprintf(&url, "/config/%s", s) >= 0)
+            rc = sr_client_request(&ans, &status, c, "PUT", url, body, err);
+        json_decref(body);
+    }
+    json_decref(ans);
+    free(url);
+    free(s);
+    return rc;
+}
+
+/* Register one file under one subject; prints "path -> subject version N id M". */
+static int register_one(sr_client *c, const sr_ci_config *cfg, const sr_gitfiles *files,
+                        const sr_gitfile *f, const char *subject_name, int dry_run)
+{
+    json_t *body, *ans = NULL;
+    char *subject, *url = NULL;
+    const char *path = f->repo_path ? f->repo_path : f->path;
+    int status = 0, rc = SR_EXIT_OK;
+    sr_err err = {0};
+
+    if (dry_run) {
+        printf("%s (would register as %s)\n", path, subject_name);
+        return SR_EXIT_OK;
+    }
+    body = request_for(cfg, files, f);
+    subject = sr_client_escape(subject_name);
+    if (set_initial_level(c, cfg, subject_name, &err) < 0 ||
+        asprintf(&url, "/subjects/%s/versions", subject) < 0 ||
+        sr_client_request(&ans, &status, c, "POST", url, body, &err) < 0) {
+        fprintf(stderr, "sluice ci register: %s\n", err.msg);
+        rc = SR_EXIT_UNREACHABLE;
+    } else if (status != 200) {
+        long long code = json_integer_value(json_object_get(ans, "error_code"));
+        fprintf(stderr, "sluice ci register: %s: %s%s\n", path,
+                json_string_value(json_object_get(ans, "message")),
+                code == 42205 ? " (the registry does not take writes now)" : "");
+        rc = code == 40901 ? SR_EXIT_BREAKING : SR_EXIT_USAGE;
+    } else {
+        printf("%s -> %s version %lld id %lld\n", path, subject_name,
+               (long long)json_integer_value(json_object_get(ans, "version")),
+               (long long)json_integer_value(json_object_get(ans, "id")));
+    }
+    json_decref(ans);
+    json_decref(body);
+    free(url);
+    free(subject);
+    return rc;
+}
+
 /* `ci register [--since REV]`: the files changed since REV (every file without it), with the
  * files they import, registered imports first; idempotent. */
 static int do_register(const ci_opts *o, const char *since, int dry_run)
 {
     sr_gitdiff g;
     sr_strlist order = SR_STRLIST_INIT, visiting = SR_STRLIST_INIT;
+    sr_ci_config cfg;
     sr_client c;
     sr_err err = {0};
     int rc = SR_EXIT_OK;
@@ -355,11 +555,15 @@ static int do_register(const ci_opts *o, const char *since, int dry_run)
         fprintf(stderr, "sluice ci register: %s\n", err.msg);
         return SR_EXIT_USAGE;
     }
-    if (sr_gitdiff_load(&g, o->repo, since ? since : "HEAD", &err) < 0) {
-        fprintf(stderr, "sluice ci register: %s\n", err.msg);
+    if (sr_gitdiff_load(&g, o->repo, since ? since : "HEAD", &err) < 0 ||
+        load_config(&cfg, &g, "ci register") < 0) {
+        if (err.code)
+            fprintf(stderr, "sluice ci register: %s\n", err.msg);
+        sr_gitdiff_dispose(&g);
         sr_client_dispose(&c);
         return SR_EXIT_USAGE;
     }
+    map_paths(&g, &cfg);
     for (size_t i = 0; i < g.head.n && rc == SR_EXIT_OK; i++) {
         int wanted = !since;
         for (size_t k = 0; k < g.nchanges && !wanted; k++)
@@ -369,34 +573,16 @@ static int do_register(const ci_opts *o, const char *since, int dry_run)
     }
     for (size_t i = 0; i < order.n && rc == SR_EXIT_OK; i++) {
         const sr_gitfile *f = sr_gitfiles_find(&g.head, order.v[i]);
-        json_t *body = request_for(&g.head, f), *ans = NULL;
-        char *subject = sr_client_escape(f->path), *url = NULL;
-        int status = 0;
-        if (dry_run) {
-            printf("%s (would register)\n", f->path);
-        } else if (asprintf(&url, "/subjects/%s/versions", subject) < 0 ||
-                   sr_client_request(&ans, &status, &c, "POST", url, body, &err) < 0) {
-            fprintf(stderr, "sluice ci register: %s\n", err.msg);
-            rc = SR_EXIT_UNREACHABLE;
-        } else if (status != 200) {
-            long long code = json_integer_value(json_object_get(ans, "error_code"));
-            fprintf(stderr, "sluice ci register: %s: %s%s\n", f->path,
-                    json_string_value(json_object_get(ans, "message")),
-                    code == 42205 ? " (the registry does not take writes now)" : "");
-            rc = code == 40901 ? SR_EXIT_BREAKING : SR_EXIT_USAGE;
-        } else {
-            printf("%s version %lld id %lld\n", f->path,
-                   (long long)json_integer_value(json_object_get(ans, "version")),
-                   (long long)json_integer_value(json_object_get(ans, "id")));
-        }
-        json_decref(ans);
-        json_decref(body);
-        free(url);
-        free(subject);
+        sr_strlist subjects = SR_STRLIST_INIT;
+        subjects_of(&subjects, &cfg, &g.head, f);
+        for (size_t k = 0; k < subjects.n && rc == SR_EXIT_OK; k++)
+            rc = register_one(&c, &cfg, &g.head, f, subjects.v[k], dry_run);
+        sr_strlist_dispose(&subjects);
     }
     sr_strlist_dispose(&order);
     sr_strlist_dispose(&visiting);
     sr_gitdiff_dispose(&g);
+    sr_ci_config_dispose(&cfg);
     sr_client_dispose(&c);
     return rc;
 }

@@ -19,6 +19,7 @@ void sr_gitfiles_dispose(sr_gitfiles *f)
     for (size_t i = 0; i < f->n; i++) {
         free(f->v[i].path);
         free(f->v[i].text);
+        free(f->v[i].repo_path);
     }
     free(f->v);
     f->v = NULL;
@@ -54,6 +55,7 @@ static int collect(const char *root, const git_tree_entry *entry, void *payload)
         return 0;
     }
     f.text = sr_xstrndup(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+    f.repo_path = NULL;
     git_blob_free(blob);
     w->files->v = sr_xrealloc(w->files->v, (w->files->n + 1) * sizeof(*w->files->v));
     w->files->v[w->files->n++] = f;
@@ -105,6 +107,15 @@ int sr_gitdiff_load(sr_gitdiff *out, const char *repo_path, const char *against,
     if (git_commit_tree(&base_tree, base) < 0 || git_commit_tree(&head_tree, head) < 0) {
         git_fail(err, "tree");
         goto out;
+    }
+    {
+        git_tree_entry *e = NULL;
+        git_blob *blob = NULL;
+        if (git_tree_entry_bypath(&e, head_tree, "sluice.yaml") == 0 &&
+            git_blob_lookup(&blob, repo, git_tree_entry_id(e)) == 0)
+            out->config = sr_xstrndup(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+        git_blob_free(blob);
+        git_tree_entry_free(e);
     }
     w.repo = repo;
     w.files = &out->base;
@@ -169,5 +180,6 @@ void sr_gitdiff_dispose(sr_gitdiff *d)
         free(d->changes[i].new_path);
     }
     free(d->changes);
+    free(d->config);
     memset(d, 0, sizeof(*d));
 }

@@ -9,8 +9,9 @@
 
 /* A file's path and content at one revision. */
 typedef struct sr_gitfile {
-    char *path; /* from the repository root; owned */
-    char *text; /* owned */
+    char *path;      /* from the repository root, or from its proto root once mapped; owned */
+    char *text;      /* owned */
+    char *repo_path; /* from the repository root, once `path` is mapped (else NULL); owned */
 } sr_gitfile;
 
 typedef struct sr_gitfiles {
@@ -34,6 +35,7 @@ typedef struct sr_gitdiff {
     sr_gitfiles head;  /* .proto files at HEAD */
     sr_change *changes;
     size_t nchanges;
+    char *config;      /* sluice.yaml at HEAD's root, or NULL; owned */
 } sr_gitdiff;
 
 /* Open the repository at `repo_path`, find the merge base of HEAD and `against`, and read the

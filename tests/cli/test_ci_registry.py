@@ -53,6 +53,7 @@ class CiRegistry(unittest.TestCase):
         # imports first
         self.assertLess([l.split()[0] for l in lines].index("common/money.proto"),
                         [l.split()[0] for l in lines].index("events/order.proto"))
+        self.assertIn("events/order.proto -> events/order.proto version 1 id ", r.stdout)
         order = self.srv.get("/subjects/%s/versions/latest" % q("events/order.proto")).json
         self.assertEqual(order["references"], [{"name": "common/money.proto", "subject": "common/money.proto", "version": 1}])
         self.assertEqual(self.srv.get("/subjects/%s/versions" % q("legacy/account.proto")).json, [1])
@@ -79,12 +80,58 @@ class CiRegistry(unittest.TestCase):
         git(self.repo, "checkout", "-q", "main")
         git(self.repo, "merge", "-q", "--ff-only", "safe")
         dry = self.sluice("ci", "register", "--since", "HEAD~1", "--dry-run")
-        self.assertEqual(dry.stdout, "common/money.proto (would register)\nevents/order.proto (would register)\n")
+        self.assertEqual(dry.stdout, "common/money.proto (would register as common/money.proto)\n"
+                                     "events/order.proto (would register as events/order.proto)\n")
         reg = self.sluice("ci", "register", "--since", "HEAD~1")
         self.assertEqual(reg.returncode, 0, reg.stderr)
-        self.assertIn("events/order.proto version 2 id ", reg.stdout)
-        self.assertIn("common/money.proto version 1 id ", reg.stdout)
+        self.assertIn("events/order.proto -> events/order.proto version 2 id ", reg.stdout)
+        self.assertIn("common/money.proto -> common/money.proto version 1 id ", reg.stdout)
         self.assertEqual(self.srv.get("/subjects/%s/versions" % q("events/order.proto")).json, [1, 2])
+
+    def test_the_config_file_maps_roots_subjects_levels_and_deletions(self):
+        # the schemas move under proto/, with a vendored file to ignore and an explicit map
+        self.write({"proto/" + p: t for p, t in BASE.items() if p.endswith(".proto")})
+        self.write({"vendor/thirdparty.proto": 'syntax = "proto3";\nmessage Vendored {}\n',
+                    "sluice.yaml": "roots: [proto]\nignore: [\"legacy/*\"]\nsubjects: map\n"
+                                   "subject_map:\n  events/order.proto: orders-value\n"
+                                   "compatibility: FULL\nallow_deletions: true\n"})
+        for p in BASE:
+            if p.endswith(".proto"):
+                git(self.repo, "rm", "-q", p)
+        git(self.repo, "add", "-A")
+        git(self.repo, "commit", "-q", "-m", "proto root")
+        r = self.sluice("ci", "register")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("proto/events/order.proto -> orders-value version 1 id ", r.stdout)
+        self.assertIn("proto/common/money.proto -> common/money.proto version 1 id ", r.stdout)
+        self.assertNotIn("vendor", r.stdout)   # outside the roots
+        self.assertNotIn("legacy", r.stdout)   # ignored
+        self.assertEqual(self.srv.get("/config/orders-value").json, {"compatibilityLevel": "FULL"})
+        refs = self.srv.get("/subjects/orders-value/versions/1").json["references"]
+        self.assertEqual(refs, [{"name": "common/money.proto", "subject": "common/money.proto", "version": 1}])
+        # deleting a file is allowed by the config; a breaking change is reported at its repo path
+        git(self.repo, "checkout", "-q", "-b", "change")
+        git(self.repo, "rm", "-q", "proto/common/money.proto")
+        order = BASE["events/order.proto"].replace('import "common/money.proto";\n', "").replace(
+            "  acme.common.Money total = 2;\n", "").replace("string note = 4;", "int64 note = 4;")
+        self.write({"proto/events/order.proto": order})
+        git(self.repo, "commit", "-q", "-am", "change")
+        bad = self.sluice("ci", "check", "--against", "main", "--format", "github")
+        self.assertEqual(bad.returncode, 1, bad.stdout + bad.stderr)
+        self.assertIn("::error file=proto/events/order.proto,line=", bad.stdout)
+        self.assertNotIn("was deleted", bad.stdout)
+        offline = self.sluice("ci", "check", "--against", "main", "--offline", "--format", "github")
+        self.assertEqual(offline.returncode, 1)
+        self.assertIn("file=proto/events/order.proto,", offline.stdout)
+        self.assertNotIn("was deleted", offline.stdout)
+
+    def test_a_broken_config_file_is_a_usage_error(self):
+        self.write({"sluice.yaml": "subjects: sideways\n"})
+        git(self.repo, "add", "-A")
+        git(self.repo, "commit", "-q", "-m", "bad config")
+        r = self.sluice("ci", "register")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("sluice.yaml: subjects is path, message or map", r.stderr)
 
     def test_a_readonly_registry_is_reported(self):
         self.srv.put("/mode", {"mode": "READONLY"})
