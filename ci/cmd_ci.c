@@ -210,8 +210,9 @@ static void compare(ci_report *r, const char *path, const sr_proto_fileset *orig
         int line = 1, col = 1;
         if (sr_proto_diff_is_compatible(d.v[i].type))
             continue;
-        if (sr_proto_diff_locate(&line, &col, newer, d.v[i].path) < 0)
-            line = col = 1;
+        if (sr_proto_diff_locate(&line, &col, newer, d.v[i].path) < 0 &&
+            sr_proto_diff_locate(&line, &col, newer == update ? original : update, d.v[i].path) < 0)
+            line = col = 1; /* e.g. a removed message: where it was */
         msg = sr_proto_diff_message(&d.v[i]);
         text = fill(msg, reader, writer);
         finding(r, path, line, col, text);
@@ -259,6 +260,39 @@ static void message_position(const char *msg, int *line, int *col)
         sscanf(p, ", line:%d, column:%d", line, col);
 }
 
+/* The registry locates findings in the texts it holds; re-locate them in the repository's own
+ * files, by the diff path in the message ("path '#/Order/2'"): in the new file, else in the
+ * file at the merge base (an element that was removed). 0 when found. */
+static int relocate(const sr_gitdiff *g, const sr_gitfile *f, const char *msg, int *line, int *col)
+{
+    const char *p = strstr(msg, "path '"), *q;
+    const sr_gitfile *sides[2] = {f, sr_gitfiles_find(&g->base, f->path)};
+    const sr_gitfiles *sets[2] = {&g->head, &g->base};
+    char *dpath;
+    int rc = -1;
+
+    if (!p)
+        p = strstr(msg, "path: '");
+    if (!p || !(p = strchr(p, '\'')) || !(q = strchr(p + 1, '\'')))
+        return -1;
+    dpath = sr_xstrndup(p + 1, (size_t)(q - p - 1));
+    for (int i = 0; i < 2 && rc < 0; i++) {
+        sr_proto_fileset *fs = NULL;
+        sr_dep *deps;
+        size_t n;
+        sr_err err = {0};
+        if (!sides[i])
+            continue;
+        deps = deps_of(sets[i], sides[i]->path, &n);
+        if (sr_proto_parse(&fs, sides[i]->path, sides[i]->text, deps, n, &err) == 0)
+            rc = sr_proto_diff_locate(line, col, fs, dpath);
+        sr_proto_fileset_free(fs);
+        free(deps);
+    }
+    free(dpath);
+    return rc;
+}
+
 /* Ask the registry whether `path`'s new text is compatible with its subject's versions. */
 static int check_subject(ci_report *r, sr_client *c, const sr_gitdiff *g, const sr_gitfile *f,
                          const char *subject_name);
@@ -301,14 +335,24 @@ static int check_subject(ci_report *r, sr_client *c, const sr_gitdiff *g, const 
         const char *msg = json_string_value(json_object_get(ans, "message"));
         finding(r, path, 1, 1, msg ? msg : "the registry refused the schema");
     } else if (!json_is_true(json_object_get(ans, "is_compatible"))) {
+        int before = r->breaking;
         json_array_foreach(json_object_get(ans, "messages"), i, m) {
             const char *msg = json_string_value(m);
             int line, col;
             if (!msg || msg[0] != '{' || strncmp(msg, "{oldSchema", 10) == 0 ||
                 strncmp(msg, "{validateFields", 15) == 0)
                 continue; /* the findings, not the context lines */
-            message_position(msg, &line, &col);
+            if (relocate(g, f, msg, &line, &col) < 0)
+                message_position(msg, &line, &col);
             finding(r, path, line, col, msg);
+        }
+        if (r->breaking == before) { /* not a diff: the schema itself is invalid */
+            const char *msg = json_string_value(json_array_get(json_object_get(ans, "messages"), 0));
+            const char *details = msg ? strstr(msg, "details: ") : NULL;
+            int line = 1, col = 1;
+            if (details && strchr(details + 9, ':'))
+                sscanf(strchr(details + 9, ':') + 1, "%d:%d", &line, &col);
+            finding(r, path, line, col, details ? details + 9 : msg ? msg : "incompatible");
         }
     }
     json_decref(ans);
