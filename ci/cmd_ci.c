@@ -11,6 +11,7 @@
 #include "ci/commands.h"
 #include "ci/config.h"
 #include "ci/gitsrc.h"
+#include "ci/plan.h"
 #include "ci/report.h"
 #include "common/buf.h"
 #include "compat/compat.h"
@@ -108,64 +109,6 @@ static int load_config(sr_ci_config *cfg, const sr_gitdiff *g, const char *cmd)
     return 0;
 }
 
-/* The subjects a file is registered under: its path (default), its mapped subject, or one per
- * top-level message, named by its fully-qualified name. */
-static void subjects_of(sr_strlist *out, const sr_ci_config *cfg, const sr_gitfiles *files,
-                        const sr_gitfile *f)
-{
-    if (cfg->mapping == SR_MAP_EXPLICIT) {
-        for (size_t i = 0; i < cfg->map_files.n; i++)
-            if (strcmp(cfg->map_files.v[i], f->path) == 0) {
-                sr_strlist_add(out, cfg->map_subjects.v[i]);
-                return;
-            }
-    } else if (cfg->mapping == SR_MAP_MESSAGE) {
-        sr_proto_fileset *fs = NULL;
-        sr_dep *deps = sr_xcalloc(files->n + 1, sizeof(*deps));
-        size_t n = 0;
-        sr_err err = {0};
-        for (size_t i = 0; i < files->n; i++)
-            if (files->v + i != f)
-                deps[n++] = (sr_dep){files->v[i].path, files->v[i].path, 1, SR_TYPE_PROTOBUF,
-                                     files->v[i].text};
-        if (sr_proto_parse(&fs, f->path, f->text, deps, n, &err) == 0) {
-            const Google__Protobuf__FileDescriptorProto *fd = sr_proto_fileset_main(fs);
-            for (size_t i = 0; i < fd->n_message_type; i++)
-                sr_strlist_addf(out, "%s%s%s", fd->package ? fd->package : "",
-                                fd->package ? "." : "", fd->message_type[i]->name);
-        }
-        sr_proto_fileset_free(fs);
-        free(deps);
-        if (out->n)
-            return;
-    }
-    sr_strlist_add(out, f->path);
-}
-
-/* Does `text` import `path`? (A light scan is enough to build the importer graph.) */
-static int imports(const char *text, const char *path)
-{
-    size_t n = strlen(path);
-
-    for (const char *p = strstr(text, "import"); p; p = strstr(p + 1, "import")) {
-        const char *q = strchr(p, '"');
-        const char *semi = strchr(p, ';');
-        if (!q || (semi && semi < q))
-            continue;
-        if (strncmp(q + 1, path, n) == 0 && q[1 + n] == '"')
-            return 1;
-    }
-    return 0;
-}
-
-static int in_list(const sr_strlist *l, const char *s)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->v[i], s) == 0)
-            return 1;
-    return 0;
-}
-
 /* Every file of `files` except `skip`, as the dependencies imports are resolved from. */
 static sr_dep *deps_of(const sr_gitfiles *files, const char *skip, size_t *n)
 {
@@ -222,14 +165,6 @@ static void compare(ci_report *r, const char *path, const sr_proto_fileset *orig
     sr_proto_diffs_dispose(&d);
 }
 
-/* The imports of a file that are files of the repository (built-ins need no reference). */
-static void local_imports(sr_strlist *out, const sr_gitfiles *files, const sr_gitfile *f)
-{
-    for (size_t i = 0; i < files->n; i++)
-        if (strcmp(files->v[i].path, f->path) != 0 && imports(f->text, files->v[i].path))
-            sr_strlist_add(out, files->v[i].path);
-}
-
 /* A RegisterRequest for a repository file: its text, and its local imports as references to
  * the subjects named by their paths (latest version). */
 static json_t *request_for(const sr_ci_config *cfg, const sr_gitfiles *files,
@@ -238,10 +173,10 @@ static json_t *request_for(const sr_ci_config *cfg, const sr_gitfiles *files,
     sr_strlist deps = SR_STRLIST_INIT;
     json_t *refs = json_array();
 
-    local_imports(&deps, files, f);
+    sr_ci_local_imports(&deps, files, f);
     for (size_t i = 0; i < deps.n; i++) {
         sr_strlist subjects = SR_STRLIST_INIT;
-        subjects_of(&subjects, cfg, files, sr_gitfiles_find(files, deps.v[i]));
+        sr_ci_subjects_of(&subjects, cfg, files, sr_gitfiles_find(files, deps.v[i]));
         json_array_append_new(refs, json_pack("{s:s, s:s, s:i}", "name", deps.v[i], "subject",
                                               subjects.v[0], "version", -1));
         sr_strlist_dispose(&subjects);
@@ -307,7 +242,7 @@ static int check_online(ci_report *r, sr_client *c, const sr_gitdiff *g, const c
         return SR_EXIT_OK;
     r->checked++;
     sr_report_checked(&r->found, shown(&g->head, path));
-    subjects_of(&subjects, r->cfg, &g->head, f);
+    sr_ci_subjects_of(&subjects, r->cfg, &g->head, f);
     for (size_t i = 0; i < subjects.n && rc == SR_EXIT_OK; i++)
         rc = check_subject(r, c, g, f, subjects.v[i]);
     sr_strlist_dispose(&subjects);
@@ -448,18 +383,18 @@ static int check(const ci_opts *o)
         if (c->old_path)
             sr_strlist_add(&changed, c->old_path);
         sr_strlist_add(&changed, c->new_path);
-        if (!in_list(&todo, c->new_path))
+        if (!sr_ci_in_list(&todo, c->new_path))
             sr_strlist_add(&todo, c->new_path);
     }
     while (grew) { /* files that import changed files, transitively */
         grew = 0;
         for (size_t i = 0; i < g.head.n; i++) {
             const sr_gitfile *f = &g.head.v[i];
-            if (in_list(&todo, f->path))
+            if (sr_ci_in_list(&todo, f->path))
                 continue;
             for (size_t k = 0; k < todo.n + changed.n; k++) {
                 const char *dep = k < todo.n ? todo.v[k] : changed.v[k - todo.n];
-                if (imports(f->text, dep)) {
+                if (sr_ci_imports(f->text, dep)) {
                     sr_strlist_add(&todo, f->path);
                     grew = 1;
                     break;
@@ -491,29 +426,6 @@ static int check(const ci_opts *o)
     if (rc_online != SR_EXIT_OK)
         return rc_online;
     return r.breaking ? SR_EXIT_BREAKING : SR_EXIT_OK;
-}
-
-/* Post-order over local imports: every file after the files it imports. Cycles are refused. */
-static int order_files(sr_strlist *out, const sr_gitfiles *files, const sr_gitfile *f,
-                       sr_strlist *visiting)
-{
-    sr_strlist deps = SR_STRLIST_INIT;
-    int rc = 0;
-
-    if (in_list(out, f->path))
-        return 0;
-    if (in_list(visiting, f->path)) {
-        fprintf(stderr, "sluice ci register: import cycle through %s\n", f->path);
-        return -1;
-    }
-    sr_strlist_add(visiting, f->path);
-    local_imports(&deps, files, f);
-    for (size_t i = 0; i < deps.n && rc == 0; i++)
-        rc = order_files(out, files, sr_gitfiles_find(files, deps.v[i]), visiting);
-    sr_strlist_dispose(&deps);
-    if (rc == 0)
-        sr_strlist_add(out, f->path);
-    return rc;
 }
 
 /* A subject the registry does not know yet gets the configured level before its first
@@ -612,13 +524,13 @@ static int do_register(const ci_opts *o, const char *since, int dry_run)
         int wanted = !since;
         for (size_t k = 0; k < g.nchanges && !wanted; k++)
             wanted = g.changes[k].new_path && strcmp(g.changes[k].new_path, g.head.v[i].path) == 0;
-        if (wanted && order_files(&order, &g.head, &g.head.v[i], &visiting) < 0)
+        if (wanted && sr_ci_order_files(&order, &g.head, &g.head.v[i], &visiting) < 0)
             rc = SR_EXIT_USAGE;
     }
     for (size_t i = 0; i < order.n && rc == SR_EXIT_OK; i++) {
         const sr_gitfile *f = sr_gitfiles_find(&g.head, order.v[i]);
         sr_strlist subjects = SR_STRLIST_INIT;
-        subjects_of(&subjects, &cfg, &g.head, f);
+        sr_ci_subjects_of(&subjects, &cfg, &g.head, f);
         for (size_t k = 0; k < subjects.n && rc == SR_EXIT_OK; k++)
             rc = register_one(&c, &cfg, &g.head, f, subjects.v[k], dry_run);
         sr_strlist_dispose(&subjects);

@@ -1,0 +1,24 @@
+/* plan.h -- what a CI run works on: import edges between repository files, the subjects a
+ * file maps to (sluice.yaml), and registration order. */
+#ifndef SR_CI_PLAN_H
+#define SR_CI_PLAN_H
+
+#include "ci/config.h"
+#include "ci/gitsrc.h"
+#include "common/strlist.h"
+
+/* Does .proto `text` import `path`? (A light scan of its import statements.) */
+int sr_ci_imports(const char *text, const char *path);
+int sr_ci_in_list(const sr_strlist *l, const char *s);
+/* The files of `files` that `f` imports (built-ins are not files of the repository). */
+void sr_ci_local_imports(sr_strlist *out, const sr_gitfiles *files, const sr_gitfile *f);
+/* The subjects `f` is registered under: its path (default), its subject_map entry, or one per
+ * top-level message by fully-qualified name (subjects: message). Never empty. */
+void sr_ci_subjects_of(sr_strlist *out, const sr_ci_config *cfg, const sr_gitfiles *files,
+                       const sr_gitfile *f);
+/* Append `f` to `out` after every file it imports, transitively (post-order); `visiting` holds
+ * the files on the current path. 0, or -1 (reported on stderr) on an import cycle. */
+int sr_ci_order_files(sr_strlist *out, const sr_gitfiles *files, const sr_gitfile *f,
+                      sr_strlist *visiting);
+
+#endif
