@@ -3,6 +3,7 @@
  * registry's error code and message. */
 #include "ci/commands.h"
 #include "common/buf.h"
+#include "common/file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,21 +141,6 @@ static const char *type_of(const char *file)
     return "AVRO";
 }
 
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    sr_buf b = SR_BUF_INIT;
-    char chunk[8192];
-    size_t n;
-
-    if (!f)
-        return NULL;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        sr_buf_put(&b, chunk, n);
-    fclose(f);
-    return sr_buf_detach(&b);
-}
-
 /* SUBJECT FILE [--type T] [--ref NAME=SUBJECT:VERSION]... into a RegisterRequest body. */
 static int schema_body(json_t **out, int argc, char **argv, const char *cmd)
 {
@@ -193,7 +179,7 @@ static int schema_body(json_t **out, int argc, char **argv, const char *cmd)
                                               (size_t)(colon - eq - 1), "version",
                                               atoi(colon + 1)));
     }
-    if (!(text = read_file(argv[1]))) {
+    if (!(text = sr_file_read(argv[1]))) {
         fprintf(stderr, "sluice %s: cannot read %s\n", cmd, argv[1]);
         json_decref(refs);
         return SR_EXIT_USAGE;

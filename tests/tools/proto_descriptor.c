@@ -12,23 +12,9 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/file.h"
 #include "compat/proto_parse.h"
 #include "compat/proto_print.h"
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    sr_buf b = SR_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-
-    if (!f)
-        return NULL;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        sr_buf_put(&b, chunk, n);
-    fclose(f);
-    return sr_buf_detach(&b);
-}
 
 /* Every import reachable from `path`, read from ROOT, as dependencies (recursively). */
 static void collect(sr_dep **deps, size_t *n, const char *root, const char *path, int depth)
@@ -43,7 +29,7 @@ static void collect(sr_dep **deps, size_t *n, const char *root, const char *path
         if (strcmp((*deps)[i].name, path) == 0)
             return;
     snprintf(full, sizeof(full), "%s/%s", root, path);
-    if (!(text = slurp(full)))
+    if (!(text = sr_file_read(full)))
         return; /* a built-in, or missing: the parser says which */
     *deps = sr_xrealloc(*deps, (*n + 1) * sizeof(**deps));
     (*deps)[*n] = (sr_dep){sr_xstrdup(path), "", 1, SR_TYPE_PROTOBUF, text};
