@@ -20,7 +20,7 @@ test_pkgs=(
   python3-protobuf nodejs npm git curl sqlite3 libclang-rt-14-dev
 )
 
-bench_pkgs=(wrk hyperfine)
+bench_pkgs=(wrk hyperfine bc time)
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
