@@ -343,6 +343,37 @@ static void check_file(ci_report *r, const sr_gitdiff *g, const char *path, cons
     sr_proto_fileset_free(nfs);
 }
 
+/* Is any subject of the base version of `path` registered? (A deleted file breaks only the
+ * readers of what was registered.) -1 when the registry cannot be reached. */
+static int registered(sr_client *c, const sr_ci_config *cfg, const sr_gitdiff *g,
+                      const char *path)
+{
+    const sr_gitfile *f = sr_gitfiles_find(&g->base, path);
+    sr_strlist subjects = SR_STRLIST_INIT;
+    sr_err err = {0};
+    int found = 0;
+
+    if (!f)
+        return 0;
+    sr_ci_subjects_of(&subjects, cfg, &g->base, f);
+    for (size_t i = 0; i < subjects.n && found == 0; i++) {
+        char *s = sr_client_escape(subjects.v[i]), *url = NULL;
+        json_t *ans = NULL;
+        int status = 0;
+        if (asprintf(&url, "/subjects/%s/versions", s) >= 0) {
+            if (sr_client_request(&ans, &status, c, "GET", url, NULL, &err) < 0)
+                found = -1;
+            else if (status == 200)
+                found = 1;
+        }
+        json_decref(ans);
+        free(url);
+        free(s);
+    }
+    sr_strlist_dispose(&subjects);
+    return found;
+}
+
 static int check(const ci_opts *o)
 {
     sr_client client;
@@ -375,6 +406,13 @@ static int check(const ci_opts *o)
             sr_strlist_add(&changed, c->old_path);
             if (cfg.allow_deletions)
                 continue;
+            if (!o->offline) {
+                int reg = registered(&client, &cfg, &g, c->old_path);
+                if (reg < 0)
+                    rc_online = SR_EXIT_UNREACHABLE;
+                if (reg <= 0)
+                    continue; /* never registered: nobody reads it yet */
+            }
             snprintf(what, sizeof(what), "%s was deleted: its subject's readers lose every type "
                      "it defined", c->old_path);
             finding(&r, shown(&g.base, c->old_path), 1, 1, what);

@@ -125,6 +125,19 @@ class CiRegistry(unittest.TestCase):
         self.assertIn("file=proto/events/order.proto,", offline.stdout)
         self.assertNotIn("was deleted", offline.stdout)
 
+    def test_deleting_a_file_breaks_only_when_its_subject_is_registered(self):
+        self.assertEqual(self.sluice("ci", "register").returncode, 0)
+        self.write({"drafts/idea.proto": 'syntax = "proto3";\nmessage Idea { string text = 1; }\n'})
+        git(self.repo, "add", "-A")
+        git(self.repo, "commit", "-q", "-m", "an unregistered draft")
+        git(self.repo, "checkout", "-q", "-b", "drop")
+        git(self.repo, "rm", "-q", "drafts/idea.proto", "legacy/account.proto")
+        git(self.repo, "commit", "-q", "-m", "drop two files")
+        r = self.sluice("ci", "check", "--against", "main", "--format", "github")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("file=legacy/account.proto,", r.stdout)   # registered: breaking
+        self.assertNotIn("drafts/idea.proto", r.stdout)         # never registered: fine
+
     def test_a_broken_config_file_is_a_usage_error(self):
         self.write({"sluice.yaml": "subjects: sideways\n"})
         git(self.repo, "add", "-A")
