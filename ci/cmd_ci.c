@@ -122,23 +122,6 @@ static sr_dep *deps_of(const sr_gitfiles *files, const char *skip, size_t *n)
     return d;
 }
 
-/* "%s" placeholders filled: the reader and writer words of this direction. */
-static char *fill(const char *msg, const char *reader, const char *writer)
-{
-    sr_buf b = SR_BUF_INIT;
-    int nth = 0;
-
-    for (const char *p = msg; *p; p++) {
-        if (p[0] == '%' && p[1] == 's' && nth < 2) {
-            sr_buf_puts(&b, nth++ ? writer : reader);
-            p++;
-        } else {
-            sr_buf_putc(&b, *p);
-        }
-    }
-    return sr_buf_detach(&b);
-}
-
 /* One direction of the check: `update` read as new data by `original`'s readers or the reverse;
  * findings located in the new file when they exist there. */
 static void compare(ci_report *r, const char *path, const sr_proto_fileset *original,
@@ -157,7 +140,7 @@ static void compare(ci_report *r, const char *path, const sr_proto_fileset *orig
             sr_proto_diff_locate(&line, &col, newer == update ? original : update, d.v[i].path) < 0)
             line = col = 1; /* e.g. a removed message: where it was */
         msg = sr_proto_diff_message(&d.v[i]);
-        text = fill(msg, reader, writer);
+        text = sr_compat_fill_words(msg, reader, writer);
         finding(r, path, line, col, text);
         free(msg);
         free(text);

@@ -140,9 +140,8 @@ const char *sr_compat_level_name(sr_compat_level level)
     return (unsigned)level < 7 ? level_names[level] : "NONE";
 }
 
-/* Substitute the two "%s" placeholders literally (never through printf: a '%' inside a name in
- * the message must survive; compatibility-rules.md §1.3). */
-static char *fill_words(const char *msg, const char *reader_word, const char *writer_word)
+/* compatibility-rules.md §1.3: the words go in literally. */
+char *sr_compat_fill_words(const char *msg, const char *reader_word, const char *writer_word)
 {
     sr_buf b = SR_BUF_INIT;
     int nth = 0;
@@ -172,7 +171,7 @@ static int one_direction(sr_strlist *out, const sr_schema *reader, const sr_sche
     }
     rc = raw.n == 0;
     for (size_t i = 0; i < raw.n; i++)
-        sr_strlist_take(out, fill_words(raw.v[i], reader_word, writer_word));
+        sr_strlist_take(out, sr_compat_fill_words(raw.v[i], reader_word, writer_word));
     sr_strlist_dispose(&raw);
     return rc;
 }

@@ -71,6 +71,10 @@ int sr_schema_render(char **out, const sr_schema *s, const char *format, sr_err 
 int sr_schema_read_compat(sr_strlist *msgs, const sr_schema *reader, const sr_schema *writer,
                           sr_err *err);
 
+/* A message of sr_schema_read_compat with its two "%s" placeholders replaced, literally (never
+ * through printf: a '%' in a name must survive), by the reader and writer words. Caller frees. */
+char *sr_compat_fill_words(const char *msg, const char *reader_word, const char *writer_word);
+
 /* ---- fingerprint (api §5.1, refdata/schema-md5-golden-data.json) ---- */
 
 typedef struct sr_ref {

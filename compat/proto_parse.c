@@ -597,7 +597,6 @@ static int map_field(pp_parser *p, pp_msg *m, const char *scope)
 {
     pp_field *f = new_field(), *key = new_field(), *value = new_field();
     pp_msg *entry = sr_xmalloc(sizeof(*entry));
-    char *entry_scope = NULL;
 
     google__protobuf__descriptor_proto__init(entry);
     PP_APPEND(entry->field, entry->n_field, key);
@@ -644,12 +643,10 @@ static int map_field(pp_parser *p, pp_msg *m, const char *scope)
     if (bracket_options(p, (ProtobufCMessage **)&f->options,
                         &google__protobuf__field_options__descriptor, f) < 0)
         goto fail;
-    free(entry_scope);
     return expect(p, ';');
 fail:
     if (entry)
         protobuf_c_message_free_unpacked(&entry->base, NULL);
-    free(entry_scope);
     return -1;
 }
 

@@ -110,7 +110,6 @@ void sr_h_schema_text_by_id(sr_app *app, const sr_req *req, sr_resp *resp)
     }
     resp->status = 200;
     resp->body = text; /* the bare text, not JSON-quoted, as Confluent */
-    resp->raw = 1;
 }
 
 static void id_holders(sr_app *app, const sr_req *req, sr_resp *resp, int versions)

@@ -62,7 +62,6 @@ void sr_h_version_text(sr_app *app, const sr_req *req, sr_resp *resp)
     }
     resp->status = 200;
     resp->body = text;
-    resp->raw = 1;
 }
 
 void sr_h_referenced_by(sr_app *app, const sr_req *req, sr_resp *resp)

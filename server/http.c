@@ -18,7 +18,6 @@
 typedef struct exchange {
     struct timespec start;
     sr_buf body;
-    int has_body;
     int too_large;
     int status;          /* for the access log */
     char *method;        /* for the access log; owned */
@@ -188,7 +187,6 @@ static void dispatch(struct sr_http *h, struct MHD_Connection *c, exchange *ex, 
     req.path = url;
     req.body = ex->body.ptr;
     req.body_len = ex->body.len;
-    req.has_body = ex->has_body;
     req.conn = c;
     req.exchange = ex;
     if (ex->too_large) {
@@ -231,7 +229,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (*upload_data_size) {
-        ex->has_body = 1;
         if (ex->body.len + *upload_data_size > h->max_body) {
             ex->too_large = 1;
             sr_buf_dispose(&ex->body);

@@ -22,7 +22,6 @@ typedef struct sr_req {
     int nparams;
     const char *body;                 /* NUL-terminated; "" when none */
     size_t body_len;
-    int has_body;                     /* a body (even an empty one) was sent */
     void *conn;                       /* the libmicrohttpd connection, for query lookups */
     void *exchange;                   /* the front's per-request state */
 } sr_req;
@@ -30,8 +29,7 @@ typedef struct sr_req {
 /* What a handler answers. */
 typedef struct sr_resp {
     int status;
-    char *body;            /* owned (free()) */
-    int raw;               /* body is not JSON (GET .../schema returns the bare text) */
+    char *body;            /* owned (free()); JSON, or the bare text of GET .../schema */
 } sr_resp;
 
 typedef struct sr_app {

@@ -332,11 +332,6 @@ static int holder(const sr_store_version *vs, size_t n, int id, int deleted)
     return -1;
 }
 
-static const char *mode_word(sr_mode m)
-{
-    return m == SR_MODE_IMPORT || m == SR_MODE_FORWARD ? "read-write" : "read-only";
-}
-
 /* Compatibility of `p` against the subject's candidate versions at `level`. Returns 1/0/-1. */
 static int check_candidates(sr_strlist *msgs, sr_tx *tx, const sr_schema *schema,
                             const sr_store_version *vs, size_t n, int only_version,
@@ -448,7 +443,7 @@ static int register_in(json_t **out, sr_registry *r, sr_tx *tx, const char *subj
 
     /* Mode (§4). */
     if (mode == SR_MODE_READONLY || mode == SR_MODE_READONLY_OVERRIDE) {
-        sr_err_set(err, 42205, "Subject %s in context  is in %s mode", subject, mode_word(mode));
+        sr_err_set(err, 42205, "Subject %s in context  is in read-only mode", subject);
         goto out;
     }
     if ((mode == SR_MODE_IMPORT || mode == SR_MODE_FORWARD) && req->id <= 0) {
