@@ -178,14 +178,30 @@ static void message_position(const char *msg, int *line, int *col)
         sscanf(p, ", line:%d, column:%d", line, col);
 }
 
+/* A repository file parsed with the other files of its revision as imports, or NULL. */
+static sr_proto_fileset *parse_in(const sr_gitfiles *files, const sr_gitfile *f)
+{
+    sr_proto_fileset *fs = NULL;
+    sr_err err = {0};
+    size_t n;
+    sr_dep *deps;
+
+    if (!f)
+        return NULL;
+    deps = deps_of(files, f->path, &n);
+    if (sr_proto_parse(&fs, f->path, f->text, deps, n, &err) < 0)
+        fs = NULL;
+    free(deps);
+    return fs;
+}
+
 /* The registry locates findings in the texts it holds; re-locate them in the repository's own
  * files, by the diff path in the message ("path '#/Order/2'"): in the new file, else in the
- * file at the merge base (an element that was removed). 0 when found. */
-static int relocate(const sr_gitdiff *g, const sr_gitfile *f, const char *msg, int *line, int *col)
+ * file at the merge base (an element that was removed). `sides` are those two, parsed (either
+ * may be NULL). 0 when found. */
+static int relocate(sr_proto_fileset *const sides[2], const char *msg, int *line, int *col)
 {
     const char *p = strstr(msg, "path '"), *q;
-    const sr_gitfile *sides[2] = {f, sr_gitfiles_find(&g->base, f->path)};
-    const sr_gitfiles *sets[2] = {&g->head, &g->base};
     char *dpath;
     int rc = -1;
 
@@ -194,19 +210,9 @@ static int relocate(const sr_gitdiff *g, const sr_gitfile *f, const char *msg, i
     if (!p || !(p = strchr(p, '\'')) || !(q = strchr(p + 1, '\'')))
         return -1;
     dpath = sr_xstrndup(p + 1, (size_t)(q - p - 1));
-    for (int i = 0; i < 2 && rc < 0; i++) {
-        sr_proto_fileset *fs = NULL;
-        sr_dep *deps;
-        size_t n;
-        sr_err err = {0};
-        if (!sides[i])
-            continue;
-        deps = deps_of(sets[i], sides[i]->path, &n);
-        if (sr_proto_parse(&fs, sides[i]->path, sides[i]->text, deps, n, &err) == 0)
-            rc = sr_proto_diff_locate(line, col, fs, dpath);
-        sr_proto_fileset_free(fs);
-        free(deps);
-    }
+    for (int i = 0; i < 2 && rc < 0; i++)
+        if (sides[i])
+            rc = sr_proto_diff_locate(line, col, sides[i], dpath);
     free(dpath);
     return rc;
 }
@@ -254,16 +260,21 @@ static int check_subject(ci_report *r, sr_client *c, const sr_gitdiff *g, const 
         finding(r, path, 1, 1, msg ? msg : "the registry refused the schema");
     } else if (!json_is_true(json_object_get(ans, "is_compatible"))) {
         int before = r->breaking;
+        /* parsed once for all the messages: the new file, and the one at the merge base */
+        sr_proto_fileset *sides[2] = {parse_in(&g->head, f),
+                                      parse_in(&g->base, sr_gitfiles_find(&g->base, f->path))};
         json_array_foreach(json_object_get(ans, "messages"), i, m) {
             const char *msg = json_string_value(m);
             int line, col;
             if (!msg || msg[0] != '{' || strncmp(msg, "{oldSchema", 10) == 0 ||
                 strncmp(msg, "{validateFields", 15) == 0)
                 continue; /* the findings, not the context lines */
-            if (relocate(g, f, msg, &line, &col) < 0)
+            if (relocate(sides, msg, &line, &col) < 0)
                 message_position(msg, &line, &col);
             finding(r, path, line, col, msg);
         }
+        sr_proto_fileset_free(sides[0]);
+        sr_proto_fileset_free(sides[1]);
         if (r->breaking == before) { /* not a diff: the schema itself is invalid */
             const char *msg = json_string_value(json_array_get(json_object_get(ans, "messages"), 0));
             const char *details = msg ? strstr(msg, "details: ") : NULL;
@@ -306,21 +317,16 @@ static void check_file(ci_report *r, const sr_gitdiff *g, const char *path, cons
         finding(r, shown(&g->head, path), line, col, details ? details + 9 : err.msg);
         return;
     }
-    if (before) {
-        deps = deps_of(&g->base, before->path, &n);
-        rc = sr_proto_parse(&ofs, before->path, before->text, deps, n, &err);
-        free(deps);
-        if (rc == 0) {
-            int fwd = r->o->level == SR_COMPAT_FORWARD || r->o->level == SR_COMPAT_FULL ||
-                      r->o->level == SR_COMPAT_FORWARD_TRANSITIVE ||
-                      r->o->level == SR_COMPAT_FULL_TRANSITIVE;
-            int back = r->o->level != SR_COMPAT_NONE && (!fwd || r->o->level == SR_COMPAT_FULL ||
-                                                         r->o->level == SR_COMPAT_FULL_TRANSITIVE);
-            if (fwd)
-                compare(r, shown(&g->head, path), nfs, ofs, nfs, "old", "new");
-            if (back)
-                compare(r, shown(&g->head, path), ofs, nfs, nfs, "new", "old");
-        }
+    if (before && (ofs = parse_in(&g->base, before))) {
+        sr_compat_level l = r->o->level;
+        int fwd = l == SR_COMPAT_FORWARD || l == SR_COMPAT_FORWARD_TRANSITIVE ||
+                  l == SR_COMPAT_FULL || l == SR_COMPAT_FULL_TRANSITIVE;
+        int back = l != SR_COMPAT_NONE && l != SR_COMPAT_FORWARD &&
+                   l != SR_COMPAT_FORWARD_TRANSITIVE;
+        if (fwd)
+            compare(r, shown(&g->head, path), nfs, ofs, nfs, "old", "new");
+        if (back)
+            compare(r, shown(&g->head, path), ofs, nfs, nfs, "new", "old");
     }
     sr_proto_fileset_free(ofs);
     sr_proto_fileset_free(nfs);
