@@ -120,6 +120,16 @@ install_prerequisites() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends git make ca-certificates'
 }
 
+# A network that inspects TLS (a proxy with its own certificate authority) is part of this machine,
+# not of sluice: give the new root the same local authorities, so that npm reaches its registry
+# from there as it does from here. Nothing is added where this machine has none.
+trust_local_cas() {
+  local certs=(/usr/local/share/ca-certificates/*.crt)
+  [ -e "${certs[0]}" ] || { echo "no local certificate authorities"; return 0; }
+  cp "${certs[@]}" "$root/usr/local/share/ca-certificates/"
+  in_root 'update-ca-certificates'
+}
+
 # The clone is of a bundle of HEAD, so that a checkout with uncommitted changes or one that is a
 # worktree is tried as CI would see it.
 clone() {
@@ -174,6 +184,7 @@ make_test() {
 
 step "debootstrap --variant=minbase $suite" bootstrap || finish
 step "apt-get install git make ca-certificates" install_prerequisites || finish
+step "trust this machine's local CAs" trust_local_cas || finish
 step "git clone" clone || finish
 if step "make run (until GET / answers on :$port)" make_run; then
   step "stop the server by its pid" stop_server || true
