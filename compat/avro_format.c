@@ -6,12 +6,15 @@
 #include <string.h>
 
 static int avro_parse(void **out, char **canonical_out, const char *text, const sr_dep *deps,
-                      size_t ndeps, unsigned flags, sr_err *err)
+                      size_t ndeps, unsigned flags,
+                      const sr_parse_limits *limits, sr_err *err)
 {
     const char **texts = sr_xcalloc(ndeps + 1, sizeof(*texts));
     av_schema *s = NULL;
     size_t n = 0;
     int rc;
+
+    (void)limits; /* the Avro parser bounds nesting itself (MAX_DEPTH) */
 
     for (size_t i = 0; i < ndeps; i++) /* only Avro references define Avro types */
         if (deps[i].type == SR_TYPE_AVRO)

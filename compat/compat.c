@@ -61,6 +61,14 @@ int sr_schema_type_available(sr_schema_type t)
 int sr_schema_parse(sr_schema **out, sr_schema_type t, const char *text, const sr_dep *deps,
                     size_t ndeps, unsigned flags, sr_err *err)
 {
+    return sr_schema_parse_limited(out, t, text, deps, ndeps, flags, NULL, err);
+}
+
+int sr_schema_parse_limited(sr_schema **out, sr_schema_type t, const char *text,
+                            const sr_dep *deps, size_t ndeps, unsigned flags,
+                            const sr_parse_limits *limits, sr_err *err)
+{
+    static const sr_parse_limits defaults = {SR_PARSE_MAX_DEPTH_DEFAULT};
     const sr_format_ops *ops = ops_for(t);
     void *model = NULL;
     char *canonical = NULL;
@@ -68,7 +76,8 @@ int sr_schema_parse(sr_schema **out, sr_schema_type t, const char *text, const s
 
     if (!ops)
         return sr_err_set(err, 42201, "Invalid schema type %s", sr_schema_type_name(t));
-    if (ops->parse(&model, &canonical, text, deps, ndeps, flags, err) < 0)
+    if (ops->parse(&model, &canonical, text, deps, ndeps, flags, limits ? limits : &defaults,
+                   err) < 0)
         return -1;
     s = sr_xcalloc(1, sizeof(*s));
     s->type = t;

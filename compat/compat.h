@@ -44,12 +44,24 @@ enum {
 
 typedef struct sr_schema sr_schema;
 
+/* Bounds that every parser and checker honours, so that hostile input costs bounded stack and
+ * time: deeper input is refused with 42201 naming the limit, never recursed into. */
+typedef struct sr_parse_limits {
+    int max_depth; /* nesting of types, messages, option values and JSON values */
+} sr_parse_limits;
+
+#define SR_PARSE_MAX_DEPTH_DEFAULT 100
+
 /* Parse and validate `text` as type `t` with its dependencies `deps` (borrowed for the call only).
  * On success the caller owns *out (free with sr_schema_free). Errors: 42201 with
  * "Invalid schema of type <T>, details: ..." style messages that name the problem and, where the
  * input has one, its position. */
 int sr_schema_parse(sr_schema **out, sr_schema_type t, const char *text, const sr_dep *deps,
                     size_t ndeps, unsigned flags, sr_err *err);
+/* The same with explicit limits (NULL = the defaults above). */
+int sr_schema_parse_limited(sr_schema **out, sr_schema_type t, const char *text,
+                            const sr_dep *deps, size_t ndeps, unsigned flags,
+                            const sr_parse_limits *limits, sr_err *err);
 void sr_schema_free(sr_schema *s); /* NULL is a no-op */
 
 sr_schema_type sr_schema_get_type(const sr_schema *s);

@@ -11,9 +11,10 @@ typedef struct sr_format_ops {
     const char *name; /* "AVRO", "PROTOBUF", "JSON" */
 
     /* Parse + validate; *out owned by the caller (free with ->free); *canonical_out is the
-     * canonical (or normalized, per flags) text, owned by the caller (free()). */
+     * canonical (or normalized, per flags) text, owned by the caller (free()). `limits` is never
+     * NULL. */
     int (*parse)(void **out, char **canonical_out, const char *text, const sr_dep *deps,
-                 size_t ndeps, unsigned flags, sr_err *err);
+                 size_t ndeps, unsigned flags, const sr_parse_limits *limits, sr_err *err);
     void (*free)(void *model);
 
     /* Optional alternative renderings; NULL when the format has none. Same contract as

@@ -43,7 +43,8 @@ static Google__Protobuf__FileDescriptorProto *from_base64(const char *text)
 }
 
 static int pb_parse(void **out, char **canonical_out, const char *text, const sr_dep *deps,
-                    size_t ndeps, unsigned flags, sr_err *err)
+                    size_t ndeps, unsigned flags,
+                    const sr_parse_limits *limits, sr_err *err)
 {
     Google__Protobuf__FileDescriptorProto *fd = from_base64(text);
     sr_dep *pdeps = sr_xcalloc(ndeps + 1, sizeof(*pdeps));
@@ -52,6 +53,7 @@ static int pb_parse(void **out, char **canonical_out, const char *text, const sr
     size_t n = 0;
     int rc;
 
+    (void)limits; /* the .proto parser bounds nesting itself (MAX_NESTING) */
     if (fd) {
         converted = sr_proto_print(fd, 0);
         google__protobuf__file_descriptor_proto__free_unpacked(fd, NULL);
