@@ -7,12 +7,17 @@ BUILD    ?= build
 CC       ?= cc
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT      ?= -O2 -g
-PKGS     := libmicrohttpd sqlite3 jansson libprotobuf-c avro-c libgit2 libcurl yaml-0.1 nettle
+# Libraries by layer: each binary links only the layers it uses (see LINK below).
+LIB_PKGS    := jansson libprotobuf-c nettle
+SERVER_PKGS := $(LIB_PKGS) libmicrohttpd sqlite3
+CI_PKGS     := $(LIB_PKGS) libgit2 libcurl yaml-0.1
+PKGS        := $(sort $(SERVER_PKGS) $(CI_PKGS) avro-c)
 GEN      := build/gen
 
 ALL_CFLAGS  = -std=c17 -D_GNU_SOURCE $(WARN) $(OPT) -I. -I$(GEN) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -pthread
 ALL_LDFLAGS = $(LDFLAGS) -pthread
 LIBS        = $(PKG_LIBS) -lm
+pkg_libs    = $(shell pkg-config --libs $(1) 2>/dev/null) -lm
 
 ifdef SANITIZE
 ALL_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -26,11 +31,12 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # ---- sources ----
 DESC_PROTO  := /usr/include/google/protobuf/descriptor.proto
 DESC_C      := $(GEN)/google/protobuf/descriptor.pb-c.c
-COMMON_SRC  := $(wildcard common/*.c)
-COMPAT_SRC  := $(wildcard compat/*.c)
-STORE_SRC   := $(wildcard store/*.c)
-SERVER_SRC  := $(wildcard server/*.c)
-CI_SRC      := $(wildcard ci/*.c)
+sources      = $(sort $(shell find $(1) -name '*.c'))
+COMMON_SRC  := $(call sources,common)
+COMPAT_SRC  := $(call sources,compat)
+STORE_SRC   := $(call sources,store)
+SERVER_SRC  := $(call sources,server)
+CI_SRC      := $(call sources,ci)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 WKT_FILES   := $(patsubst /usr/include/%,/usr/include:%,$(sort $(wildcard /usr/include/google/protobuf/*.proto))) \
@@ -40,8 +46,11 @@ WKT_C       := $(GEN)/proto_wkt_data.c
 # when it changes: a system .proto file added, removed or updated, or another protoc-c, makes the
 # generated C again even when no file's time says so.
 GEN_INPUTS  := $(GEN)/inputs.sha256
-LIB_OBJ     := $(call obj,$(COMMON_SRC) $(COMPAT_SRC) $(STORE_SRC)) $(BUILD)/obj/gen/descriptor.pb-c.o \
+# The layers, bottom up. compat/ and common/ are shared; store/ belongs to the server alone, so
+# that the CLI cannot reach the store (it would not link).
+COMPAT_OBJ  := $(call obj,$(COMMON_SRC) $(COMPAT_SRC)) $(BUILD)/obj/gen/descriptor.pb-c.o \
                $(BUILD)/obj/gen/proto_wkt_data.o
+STORE_OBJ   := $(call obj,$(STORE_SRC))
 SERVER_OBJ  := $(call obj,$(filter-out server/main.c,$(SERVER_SRC)))
 CI_OBJ      := $(call obj,$(filter-out ci/main.c,$(CI_SRC)))
 
@@ -90,27 +99,32 @@ $(BUILD)/obj/%.o: %.c | $(DESC_C)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/sluiced: $(BUILD)/obj/server/main.o $(SERVER_OBJ) $(LIB_OBJ)
-	$(CC) $(ALL_LDFLAGS) $^ -o $@ $(LIBS)
+SERVER_LINK := $(SERVER_OBJ) $(STORE_OBJ) $(COMPAT_OBJ)
+CI_LINK     := $(CI_OBJ) $(COMPAT_OBJ)
 
-$(BUILD)/sluice: $(BUILD)/obj/ci/main.o $(CI_OBJ) $(LIB_OBJ)
-	$(CC) $(ALL_LDFLAGS) $^ -o $@ $(LIBS)
+$(BUILD)/sluiced: $(BUILD)/obj/server/main.o $(SERVER_LINK)
+	$(CC) $(ALL_LDFLAGS) $^ -o $@ $(call pkg_libs,$(SERVER_PKGS))
 
-# Unit tests link every library object plus, for server/ and ci/ tests, that layer's objects.
-$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJ) $(SERVER_OBJ) $(CI_OBJ)
+$(BUILD)/sluice: $(BUILD)/obj/ci/main.o $(CI_LINK)
+	$(CC) $(ALL_LDFLAGS) $^ -o $@ $(call pkg_libs,$(CI_PKGS))
+
+# A unit test links the layer it tests and those below it: tests/unit/server/* the server's
+# objects, tests/unit/ci/* the CLI's, everything else compat/, common/ and store/.
+unit_link = $(if $(filter server/%,$(1)),$(SERVER_LINK),$(if $(filter ci/%,$(1)),$(CI_LINK),\
+            $(STORE_OBJ) $(COMPAT_OBJ)))
+.SECONDEXPANSION:
+$(BUILD)/tests/unit/%: tests/unit/%.c $$(call unit_link,$$*)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< \
-	    $(LIB_OBJ) $(if $(filter server/%,$*),$(SERVER_OBJ)) $(if $(filter ci/%,$*),$(CI_OBJ)) \
-	    -o $@ $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(call unit_link,$*) -o $@ $(LIBS) -lcmocka
 
 # Helper programs the test scripts drive (tests/tools/).
-$(BUILD)/tests/tools/%: tests/tools/%.c $(LIB_OBJ)
+$(BUILD)/tests/tools/%: tests/tools/%.c $(COMPAT_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB_OBJ) -o $@ $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(COMPAT_OBJ) -o $@ $(LIBS)
 
-$(BUILD)/tests/bench/%: tests/bench/%.c $(LIB_OBJ) $(SERVER_OBJ)
+$(BUILD)/tests/bench/%: tests/bench/%.c $(SERVER_LINK)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(LIB_OBJ) $(SERVER_OBJ) -o $@ $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(SERVER_LINK) -o $@ $(LIBS)
 
 run: $(BUILD)/sluiced
 	@mkdir -p var
