@@ -12,10 +12,9 @@ void sr_config_defaults(sr_config *c)
     memset(c, 0, sizeof(*c));
     c->listeners = sr_xstrdup("http://0.0.0.0:8081");
     c->db_path = sr_xstrdup("var/sluice.db");
-    c->level = SR_COMPAT_BACKWARD;
     c->max_body = 16u << 20;
     c->threads = 8;
-    c->cache_entries = 100000;
+    sr_registry_options_defaults(&c->registry);
 }
 
 void sr_config_dispose(sr_config *c)
@@ -36,10 +35,50 @@ static int parse_size(size_t *out, const char *v, size_t min, size_t max)
     return 0;
 }
 
+/* The numeric keys: where each goes and its bounds. */
+typedef struct size_key {
+    const char *key;
+    size_t min, max;
+    size_t *size_out; /* one of these two */
+    int *int_out;
+} size_key;
+
+static int set_size(sr_config *c, const char *key, const char *value, sr_err *err)
+{
+    sr_registry_options *o = &c->registry;
+    const size_key keys[] = {
+        {"sluice.request.max.bytes", 1024, (size_t)1 << 30, &c->max_body, NULL},
+        {"sluice.schema.max.bytes", 64, (size_t)1 << 30, &o->schema_max_bytes, NULL},
+        {"sluice.schema.max.depth", 8, 10000, NULL, &o->schema_max_depth},
+        {"sluice.schema.max.references", 0, 1000000, NULL, &o->references_max},
+        {"sluice.schema.max.reference.depth", 1, 10000, NULL, &o->reference_depth_max},
+        {"sluice.cache.bytes", 0, (size_t)1 << 40, &o->cache_bytes, NULL},
+        {"sluice.cache.parsed.bytes", 0, (size_t)1 << 40, &o->parsed_cache_bytes, NULL},
+    };
+    size_t n;
+
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        if (strcmp(key, keys[i].key) != 0)
+            continue;
+        if (parse_size(&n, value, keys[i].min, keys[i].max) < 0)
+            return sr_err_set(err, 1, "%s must be a whole number from %zu to %zu", key,
+                              keys[i].min, keys[i].max);
+        if (keys[i].size_out)
+            *keys[i].size_out = n;
+        else
+            *keys[i].int_out = (int)n;
+        return 0;
+    }
+    return 1;
+}
+
 int sr_config_set(sr_config *c, const char *key, const char *value, sr_err *err)
 {
     size_t n;
+    int rc = set_size(c, key, value, err);
 
+    if (rc <= 0)
+        return rc;
     if (strcmp(key, "listeners") == 0) {
         const char *comma = strchr(value, ','); /* the first listener is served */
         free(c->listeners);
@@ -48,17 +87,11 @@ int sr_config_set(sr_config *c, const char *key, const char *value, sr_err *err)
         free(c->db_path);
         c->db_path = sr_xstrdup(value);
     } else if (strcmp(key, "schema.compatibility.level") == 0) {
-        return sr_compat_level_parse(&c->level, value, err);
-    } else if (strcmp(key, "sluice.request.max.bytes") == 0) {
-        if (parse_size(&c->max_body, value, 1024, (size_t)1 << 30) < 0)
-            return sr_err_set(err, 1, "sluice.request.max.bytes must be 1024..1073741824");
+        return sr_compat_level_parse(&c->registry.default_level, value, err);
     } else if (strcmp(key, "sluice.threads") == 0) {
         if (parse_size(&n, value, 1, 256) < 0)
             return sr_err_set(err, 1, "sluice.threads must be 1..256");
         c->threads = (unsigned)n;
-    } else if (strcmp(key, "sluice.cache.entries") == 0) {
-        if (parse_size(&c->cache_entries, value, 0, 100000000) < 0)
-            return sr_err_set(err, 1, "sluice.cache.entries must be 0..100000000");
     }
     return 0;
 }
@@ -75,35 +108,41 @@ static char *trim(char *s)
     return s;
 }
 
+/* One line of a properties file: 0 (also for blanks and comments), or -1 with err. */
+static int load_line(sr_config *c, char *line, const char *path, int lineno, sr_err *err)
+{
+    char *s = trim(line), *sep, *key, *value;
+    sr_err e = {0};
+    int rc = 0;
+
+    if (!*s || *s == '#' || *s == '!')
+        return 0;
+    sep = s + strcspn(s, "=:");
+    if (!*sep)
+        return sr_err_set(err, 1, "%s:%d: expected key=value", path, lineno);
+    *sep = '\0';
+    key = trim(s);
+    value = trim(sep + 1);
+    if (sr_config_set(c, key, value, &e) < 0)
+        rc = sr_err_set(err, 1, "%s:%d: %s", path, lineno, sr_err_message(&e));
+    sr_err_dispose(&e);
+    return rc;
+}
+
 int sr_config_load(sr_config *c, const char *path, sr_err *err)
 {
     FILE *f = fopen(path, "r");
-    char line[4096];
-    int lineno = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0, rc = 0;
 
     if (!f)
         return sr_err_set(err, 1, "%s: cannot open", path);
-    while (fgets(line, sizeof(line), f)) {
-        char *s = trim(line), *sep, *key, *value;
-        sr_err e = {0};
-        lineno++;
-        if (!*s || *s == '#' || *s == '!')
-            continue;
-        sep = s + strcspn(s, "=:");
-        if (!*sep) {
-            fclose(f);
-            return sr_err_set(err, 1, "%s:%d: expected key=value", path, lineno);
-        }
-        *sep = '\0';
-        key = trim(s);
-        value = trim(sep + 1);
-        if (sr_config_set(c, key, value, &e) < 0) {
-            fclose(f);
-            return sr_err_set(err, 1, "%s:%d: %s", path, lineno, e.msg);
-        }
-    }
+    while (rc == 0 && getline(&line, &cap, f) >= 0)
+        rc = load_line(c, line, path, ++lineno, err);
+    free(line);
     fclose(f);
-    return 0;
+    return rc;
 }
 
 int sr_config_parse_listener(char **host_out, int *port_out, const char *url, sr_err *err)

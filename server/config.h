@@ -6,17 +6,18 @@
 
 #include "common/err.h"
 #include "compat/compat.h"
+#include "server/registry/registry.h"
 
 typedef struct sr_config {
     char *listeners;               /* "http://HOST:PORT" (first of a comma list); owned */
     char *db_path;                 /* sluice.db.path; owned */
-    sr_compat_level level;         /* schema.compatibility.level */
     size_t max_body;               /* sluice.request.max.bytes */
     unsigned threads;              /* sluice.threads */
-    size_t cache_entries;          /* sluice.cache.entries */
+    sr_registry_options registry;  /* schema.compatibility.level, limits, caches */
 } sr_config;
 
-/* Defaults: listeners http://0.0.0.0:8081, db ./var/sluice.db, BACKWARD, 16 MiB, 8 threads. */
+/* Defaults: listeners http://0.0.0.0:8081, db ./var/sluice.db, 16 MiB bodies, 8 threads, and
+ * the registry's own defaults (docs/configuration.md). */
 void sr_config_defaults(sr_config *c);
 void sr_config_dispose(sr_config *c);
 

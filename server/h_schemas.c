@@ -1,6 +1,5 @@
 /* h_schemas.c -- root, metadata, schema types and schemas by id (confluent-api.md §3.1-§3.2). */
 #include "server/http.h"
-#include "server/server.h"
 #include "server/version.h"
 
 #include <stdlib.h>
@@ -78,24 +77,23 @@ void sr_h_schema_by_id(sr_app *app, const sr_req *req, sr_resp *resp)
     int id = atoi(req->params[0]);
     const char *format = sr_query(req, "format");
     int fetch_max = sr_query_bool(req, "fetchMaxId");
-    int plain = (!format || !*format) && !fetch_max; /* the cacheable form */
     json_t *out = NULL;
     sr_err err = {0};
-    char *cached;
+    char *body = NULL;
+    int rc;
 
-    if (plain && (cached = sr_cache_get(app->cache, id))) {
+    if ((!format || !*format) && !fetch_max) { /* the consumers' hot path, kept in memory */
+        if (sr_registry_schema_by_id_body(&body, app->reg, id, &err) < 0) {
+            sr_reply_err(resp, &err);
+            return;
+        }
         resp->status = 200;
-        resp->body = cached;
+        resp->body = body;
         return;
     }
-    if (sr_registry_schema_by_id(&out, app->reg, id, sr_query(req, "subject"), format, fetch_max,
-                                 &err) < 0) {
-        sr_reply_err(resp, &err);
-        return;
-    }
-    sr_reply_json(resp, 200, out);
-    if (plain)
-        sr_cache_put(app->cache, id, resp->body);
+    rc = sr_registry_schema_by_id(&out, app->reg, id, sr_query(req, "subject"), format, fetch_max,
+                                  &err);
+    sr_reply_result(resp, rc, out, &err);
 }
 
 void sr_h_schema_text_by_id(sr_app *app, const sr_req *req, sr_resp *resp)

@@ -2,7 +2,6 @@
  * (confluent-api.md §3.3-§3.5). Each handler parses, calls the registry once, renders. */
 #include "server/http.h"
 #include "server/schema_body.h"
-#include "server/server.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -132,8 +131,6 @@ void sr_h_delete_subject(sr_app *app, const sr_req *req, sr_resp *resp)
     sr_err err = {0};
     int rc = sr_registry_delete_subject(&out, app->reg, req->params[0], permanent, &err);
 
-    if (rc == 0 && permanent)
-        sr_cache_clear(app->cache); /* a schema may have lost its last holder */
     sr_reply_result(resp, rc, out, &err);
 }
 
@@ -145,7 +142,5 @@ void sr_h_delete_version(sr_app *app, const sr_req *req, sr_resp *resp)
     int rc = sr_registry_delete_version(&out, app->reg, req->params[0], req->params[1], permanent,
                                         &err);
 
-    if (rc == 0 && permanent)
-        sr_cache_clear(app->cache);
     sr_reply_result(resp, rc, out, &err);
 }

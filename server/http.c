@@ -8,6 +8,7 @@
 #include "server/server.h"
 
 #include <microhttpd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,7 @@ const char *sr_query(const sr_req *req, const char *name)
 
     if (!raw)
         return NULL;
-    v = sr_percent_decode(raw, strlen(raw), 1);
+    v = sr_percent_decode(raw, strlen(raw), 1, NULL);
     if (!v)
         return raw; /* a malformed escape: take the value as written */
     sr_strlist_take(&ex->scratch, v);
@@ -97,65 +98,9 @@ int sr_query_page(sr_page *out, const sr_req *req, sr_resp *resp)
     return 0;
 }
 
-void sr_reply_result(sr_resp *resp, int rc, json_t *out, const sr_err *err)
-{
-    if (rc < 0)
-        sr_reply_err(resp, err);
-    else
-        sr_reply_json(resp, 200, out);
-}
-
-void sr_reply_json(sr_resp *resp, int status, json_t *body)
-{
-    resp->status = status;
-    resp->body = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
-    json_decref(body);
-}
-
-void sr_reply_error(sr_resp *resp, int status, int code, const char *msg)
-{
-    sr_reply_json(resp, status, json_pack("{s:i, s:s}", "error_code", code, "message", msg));
-}
-
-void sr_reply_err(sr_resp *resp, const sr_err *err)
-{
-    int status = sr_err_http_status(err);
-    sr_reply_error(resp, status >= 400 && status < 600 ? status : 500, err->code, err->msg);
-}
-
-int sr_body_object(json_t **out, const sr_req *req, sr_resp *resp)
-{
-    json_error_t jerr;
-    json_t *j;
-    char msg[400];
-
-    if (req->body_len == 0) {
-        sr_reply_error(resp, 422, 422, "Request body must not be null");
-        return -1;
-    }
-    j = json_loadb(req->body, req->body_len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
-    if (!j) {
-        snprintf(msg, sizeof(msg), "Invalid JSON at line %d, column %d: %s", jerr.line,
-                 jerr.column, jerr.text);
-        sr_reply_error(resp, 400, 400, msg);
-        return -1;
-    }
-    if (json_is_null(j)) {
-        json_decref(j);
-        sr_reply_error(resp, 422, 422, "Request body must not be null");
-        return -1;
-    }
-    if (!json_is_object(j)) {
-        json_decref(j);
-        sr_reply_error(resp, 400, 400, "Invalid request body: expected a JSON object");
-        return -1;
-    }
-    *out = j;
-    return 0;
-}
-
 /* ---- the exchange ---- */
 
+/* Hand the answer to libmicrohttpd. MHD_NO (the connection is closed) when it cannot be. */
 static enum MHD_Result queue(struct MHD_Connection *c, exchange *ex, sr_resp *resp,
                              const char *accept)
 {
@@ -166,14 +111,75 @@ static enum MHD_Result queue(struct MHD_Connection *c, exchange *ex, sr_resp *re
     r = MHD_create_response_from_buffer(strlen(body), (void *)body,
                                         resp->body ? MHD_RESPMEM_MUST_FREE
                                                    : MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(r, "Content-Type", sr_negotiate(accept));
-    ex->status = resp->status;
-    ok = MHD_queue_response(c, (unsigned)resp->status, r);
-    MHD_destroy_response(r);
+    if (!r)
+        return MHD_NO;
     resp->body = NULL; /* owned by the MHD response now */
+    ex->status = resp->status;
+    ok = MHD_add_response_header(r, "Content-Type", sr_negotiate(accept));
+    if (ok == MHD_YES)
+        ok = MHD_queue_response(c, (unsigned)resp->status, r);
+    MHD_destroy_response(r);
     return ok;
 }
 
+/* Every query parameter's name and value must decode to text (no NUL, valid UTF-8): a value that
+ * C would silently cut at a NUL must not reach a handler. */
+typedef struct query_check {
+    const char *name;    /* of the first bad parameter */
+    const char *problem; /* static */
+} query_check;
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    query_check *q = cls;
+    const char *parts[2] = {key, value};
+    (void)kind;
+
+    for (int i = 0; i < 2; i++) {
+        size_t len;
+        char *d = parts[i] ? sr_percent_decode(parts[i], strlen(parts[i]), 1, &len) : NULL;
+        const char *problem = d ? sr_text_problem(d, len) : NULL;
+        free(d);
+        if (problem) {
+            q->name = key;
+            q->problem = problem;
+            return MHD_NO;
+        }
+    }
+    return MHD_YES;
+}
+
+/* 0, or -1 with the 400 written. */
+static int check_query(struct MHD_Connection *c, sr_resp *resp)
+{
+    query_check q = {NULL, NULL};
+    char *msg;
+
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, check_arg, &q);
+    if (!q.problem)
+        return 0;
+    if (asprintf(&msg, "Invalid query parameter '%s': %s", q.name, q.problem) < 0)
+        abort();
+    sr_reply_error(resp, 400, 400, msg);
+    free(msg);
+    return -1;
+}
+
+/* A path parameter that is not text: 42208 for a subject, 42202 for a version. */
+static void reply_bad_param(sr_resp *resp, const sr_route *route, const sr_req *req)
+{
+    const char *name = strstr(route->pattern, "{version}") && req->bad_param == 2 ? "version"
+                                                                                   : "subject";
+    char *msg;
+
+    if (asprintf(&msg, "The specified %s is not valid: %s", name, req->bad_reason) < 0)
+        abort();
+    sr_reply_error(resp, 422, strcmp(name, "version") == 0 ? 42202 : 42208, msg);
+    free(msg);
+}
+
+/* Route and run one request; resp gets the answer. */
 static void dispatch(struct sr_http *h, struct MHD_Connection *c, exchange *ex, const char *url,
                      const char *method, sr_resp *resp)
 {
@@ -196,12 +202,14 @@ static void dispatch(struct sr_http *h, struct MHD_Connection *c, exchange *ex, 
         return;
     }
     route = sr_route_match(&req, req.method, url, &status);
-    if (!route) {
+    if (!route)
         sr_reply_error(resp, status, status,
                        status == 405 ? "HTTP 405 Method Not Allowed" : "HTTP 404 Not Found");
-        return;
-    }
-    if ((req.method == SR_POST || req.method == SR_PUT) && !sr_content_type_ok(ct))
+    else if (req.bad_param)
+        reply_bad_param(resp, route, &req);
+    else if (check_query(c, resp) < 0)
+        ; /* answered */
+    else if ((req.method == SR_POST || req.method == SR_PUT) && !sr_content_type_ok(ct))
         sr_reply_error(resp, 415, 415, "HTTP 415 Unsupported Media Type");
     else
         route->handler(h->app, &req, resp);

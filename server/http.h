@@ -8,7 +8,7 @@
 
 #include "common/buf.h"
 #include "common/err.h"
-#include "server/registry.h"
+#include "server/registry/registry.h"
 
 typedef enum sr_method { SR_GET, SR_POST, SR_PUT, SR_DELETE, SR_OTHER } sr_method;
 
@@ -20,6 +20,8 @@ typedef struct sr_req {
     const char *path;                 /* raw path, not decoded */
     char *params[SR_MAX_PARAMS];      /* decoded {subject}, {version}, {id}... in pattern order */
     int nparams;
+    int bad_param;                    /* 1 + index of a param that is not valid text, else 0 */
+    const char *bad_reason;           /* why (static) */
     const char *body;                 /* NUL-terminated; "" when none */
     size_t body_len;
     void *conn;                       /* the libmicrohttpd connection, for query lookups */
@@ -34,7 +36,6 @@ typedef struct sr_resp {
 
 typedef struct sr_app {
     sr_registry *reg;
-    struct sr_cache *cache;
 } sr_app;
 
 typedef void (*sr_handler)(sr_app *app, const sr_req *req, sr_resp *resp);
@@ -55,8 +56,11 @@ const sr_route *sr_route_match(sr_req *req, sr_method method, const char *path, 
 void sr_req_free_params(sr_req *req);
 
 /* Decode %XX escapes (and '+' as space when `plus_is_space`) of `s[0..len)`. Caller frees.
- * NULL when an escape is malformed. */
-char *sr_percent_decode(const char *s, size_t len, int plus_is_space);
+ * NULL when an escape is malformed. *out_len (may be NULL) gets the decoded length, which is
+ * less than strlen's when the text holds an encoded NUL. */
+char *sr_percent_decode(const char *s, size_t len, int plus_is_space, size_t *out_len);
+/* Why decoded text cannot name anything (a NUL inside, or not UTF-8), or NULL when it can. */
+const char *sr_text_problem(const char *s, size_t len);
 
 /* The response media type for an Accept header (never fails: clients get JSON whatever they
  * ask, rather than a 406). */
@@ -75,10 +79,13 @@ int sr_query_int(int *out, const sr_req *req, const char *name, int def, sr_resp
 /* offset (>= 0, else 422) and limit query parameters. 0, or -1 with the reply written. */
 int sr_query_page(sr_page *out, const sr_req *req, sr_resp *resp);
 
-/* The common tail of a handler: 200 with `out` (stolen) when rc is 0, else the error. */
-void sr_reply_result(sr_resp *resp, int rc, json_t *out, const sr_err *err);
-void sr_reply_json(sr_resp *resp, int status, json_t *body); /* steals body */
-void sr_reply_err(sr_resp *resp, const sr_err *err);
+/* The common tail of a handler: 200 with `out` (stolen) when rc is 0, else the error (which is
+ * disposed). */
+void sr_reply_result(sr_resp *resp, int rc, json_t *out, sr_err *err);
+/* Steals body. When it cannot be encoded (NULL, or text that is not UTF-8), a 500 with a fixed
+ * body goes out instead: a reply is never empty. */
+void sr_reply_json(sr_resp *resp, int status, json_t *body);
+void sr_reply_err(sr_resp *resp, sr_err *err); /* disposes err */
 void sr_reply_error(sr_resp *resp, int status, int code, const char *msg);
 /* The body as a JSON object: 0, or -1 with the error reply written (400 syntax or shape,
  * 422 when absent). */

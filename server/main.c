@@ -1,7 +1,8 @@
 /* main.c -- sluiced: parse settings, open the registry, serve until SIGTERM or SIGINT. */
 #include "server/config.h"
+#include "common/buf.h"
 #include "server/http.h"
-#include "server/registry.h"
+#include "server/registry/registry.h"
 #include "server/server.h"
 
 #include <errno.h>
@@ -19,8 +20,8 @@ static const char usage[] =
     "Serve the Confluent Schema Registry REST API, storing in SQLite.\n"
     "\n"
     "  --config FILE      properties file (listeners, schema.compatibility.level,\n"
-    "                     sluice.db.path, sluice.request.max.bytes, sluice.threads,\n"
-    "                     sluice.cache.entries); the flags below override it\n"
+    "                     sluice.db.path, sluice.threads, limits and caches: see\n"
+    "                     docs/configuration.md); the flags below override it\n"
     "  --listeners URL    where to listen (default http://0.0.0.0:8081)\n"
     "  --db PATH          the SQLite database file (default var/sluice.db)\n"
     "  --help             this text\n"
@@ -88,6 +89,7 @@ int main(int argc, char **argv)
     sigset_t sigs;
     int port, sig, rc = 1, a;
 
+    json_set_alloc_funcs(sr_xmalloc, free); /* one out-of-memory policy: abort (buf.h) */
     sr_config_defaults(&cfg);
     a = parse_args(&cfg, argc, argv);
     if (a != 0) {
@@ -113,26 +115,24 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     make_parent_dirs(cfg.db_path);
-    if (sr_registry_open(&reg, cfg.db_path, cfg.level, &err) < 0) {
+    if (sr_registry_open(&reg, cfg.db_path, &cfg.registry, &err) < 0) {
         fprintf(stderr, "sluiced: %s: %s\n", cfg.db_path, err.msg);
         goto out;
     }
     app.reg = reg;
-    app.cache = sr_cache_new(cfg.cache_entries);
     if (sr_http_start(&http, &app, ai->ai_addr, ai->ai_family == AF_INET6, cfg.threads,
                       cfg.max_body, &err) < 0) {
         fprintf(stderr, "sluiced: %s: %s\n", cfg.listeners, err.msg);
         goto out;
     }
     fprintf(stderr, "sluiced: listening on %s (store %s, compatibility %s)\n", cfg.listeners,
-            cfg.db_path, sr_compat_level_name(cfg.level));
+            cfg.db_path, sr_compat_level_name(cfg.registry.default_level));
     while (sigwait(&sigs, &sig) != 0)
         ;
     fprintf(stderr, "sluiced: %s, shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     rc = 0;
 out:
     sr_http_stop(http);
-    sr_cache_free(app.cache);
     sr_registry_close(reg);
     if (ai)
         freeaddrinfo(ai);

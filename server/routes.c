@@ -1,5 +1,6 @@
 /* routes.c -- the API, one line per endpoint (confluent-api.md §3), and the router. */
 #include "server/http.h"
+#include "common/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ static int hexval(char c)
     return -1;
 }
 
-char *sr_percent_decode(const char *s, size_t len, int plus_is_space)
+char *sr_percent_decode(const char *s, size_t len, int plus_is_space, size_t *out_len)
 {
     char *out = sr_xmalloc(len + 1), *o = out;
 
@@ -78,7 +79,18 @@ char *sr_percent_decode(const char *s, size_t len, int plus_is_space)
         }
     }
     *o = '\0';
+    if (out_len)
+        *out_len = (size_t)(o - out);
     return out;
+}
+
+const char *sr_text_problem(const char *s, size_t len)
+{
+    if (memchr(s, '\0', len))
+        return "it contains a NUL character (%00)";
+    if (sr_utf8_invalid_at(s, len) < len)
+        return "it is not valid UTF-8";
+    return NULL;
 }
 
 void sr_req_free_params(sr_req *req)
@@ -106,6 +118,8 @@ static int match(sr_req *req, const char *pattern, const char *path)
     const char *p = pattern, *s = path;
 
     sr_req_free_params(req);
+    req->bad_param = 0;
+    req->bad_reason = NULL;
     while (*p && *s) {
         const char *pe, *se;
         if (*p != '/' || *s != '/')
@@ -117,15 +131,21 @@ static int match(sr_req *req, const char *pattern, const char *path)
         pe = pe ? pe : p + strlen(p);
         se = se ? se : s + strlen(s);
         if (*p == '{') {
+            const char *problem;
+            size_t len;
             char *v;
             if (se == s || req->nparams == SR_MAX_PARAMS)
                 goto fail;
-            v = sr_percent_decode(s, (size_t)(se - s), 0);
+            v = sr_percent_decode(s, (size_t)(se - s), 0, &len);
             if (!v)
                 goto fail;
             req->params[req->nparams++] = v;
             if (strncmp(p, "{id}", 4) == 0 && !is_int(v))
                 goto fail;
+            if ((problem = sr_text_problem(v, len)) && !req->bad_param) {
+                req->bad_param = req->nparams;
+                req->bad_reason = problem;
+            }
         } else if ((size_t)(pe - p) != (size_t)(se - s) || strncmp(p, s, (size_t)(pe - p)) != 0) {
             goto fail;
         }

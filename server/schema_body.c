@@ -44,20 +44,69 @@ static int int_field(int *out, json_t *v, const char *name, sr_resp *resp)
     return -1;
 }
 
+/* Where a JSON string holds a NUL (which C would cut it at), or -1 when it holds none. The body
+ * is read with JSON_ALLOW_NUL so that this is seen and refused, not silently truncated. */
+static long nul_at(const json_t *v)
+{
+    const char *p = json_string_value(v);
+    size_t len = json_string_length(v);
+    const char *nul = memchr(p, '\0', len);
+
+    return nul ? (long)(nul - p) : -1;
+}
+
 static int string_field(const char **out, json_t *v, const char *name, sr_resp *resp)
 {
-    char msg[160];
+    char msg[200];
 
     *out = NULL;
     if (!v || json_is_null(v))
         return 0;
-    if (json_is_string(v)) {
+    if (json_is_string(v) && nul_at(v) < 0) {
         *out = json_string_value(v);
         return 0;
     }
-    snprintf(msg, sizeof(msg), "Invalid request body: \"%s\" must be a string", name);
-    sr_reply_error(resp, 400, 400, msg);
+    if (json_is_string(v))
+        snprintf(msg, sizeof(msg), "Invalid request body: \"%s\" contains a NUL character at "
+                 "offset %ld", name, nul_at(v));
+    else
+        snprintf(msg, sizeof(msg), "Invalid request body: \"%s\" must be a string", name);
+    sr_reply_error(resp, json_is_string(v) ? 422 : 400, json_is_string(v) ? 42201 : 400, msg);
     return -1;
+}
+
+/* Confluent's Metadata: "properties" maps names to strings, "tags" maps paths to arrays of
+ * strings, "sensitive" is an array of strings. 0, or the name of what is wrong. */
+static const char *metadata_problem(const json_t *meta)
+{
+    json_t *props = json_object_get(meta, "properties"), *tags = json_object_get(meta, "tags"),
+           *sens = json_object_get(meta, "sensitive"), *v, *e;
+    const char *k;
+    size_t i;
+
+    if (props && !json_is_null(props)) {
+        if (!json_is_object(props))
+            return "\"metadata.properties\" must be an object";
+        json_object_foreach(props, k, v) if (!json_is_string(v) || nul_at(v) >= 0) return
+            "every value of \"metadata.properties\" must be a string without NUL characters";
+    }
+    if (tags && !json_is_null(tags)) {
+        if (!json_is_object(tags))
+            return "\"metadata.tags\" must be an object";
+        json_object_foreach(tags, k, v) {
+            if (!json_is_array(v))
+                return "every value of \"metadata.tags\" must be an array of strings";
+            json_array_foreach(v, i, e) if (!json_is_string(e)) return
+                "every value of \"metadata.tags\" must be an array of strings";
+        }
+    }
+    if (sens && !json_is_null(sens)) {
+        if (!json_is_array(sens))
+            return "\"metadata.sensitive\" must be an array of strings";
+        json_array_foreach(sens, i, e) if (!json_is_string(e)) return
+            "\"metadata.sensitive\" must be an array of strings";
+    }
+    return NULL;
 }
 
 static int parse_refs(sr_schema_body *b, json_t *refs, sr_resp *resp)
@@ -107,7 +156,13 @@ int sr_schema_body_parse(sr_schema_body *b, const sr_req *req, sr_resp *resp)
     if (sr_body_object(&b->json, req, resp) < 0)
         return -1;
     schema = json_object_get(b->json, "schema");
-    if (json_is_string(schema)) {
+    if (json_is_string(schema) && nul_at(schema) >= 0) {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "Invalid schema: it contains a NUL character at offset %ld",
+                 nul_at(schema));
+        sr_reply_error(resp, 422, 42201, msg);
+        goto fail;
+    } else if (json_is_string(schema)) {
         b->req.schema = json_string_value(schema);
     } else if (json_is_number(schema)) {
         b->schema_text = json_dumps(schema, JSON_ENCODE_ANY);
@@ -129,8 +184,15 @@ int sr_schema_body_parse(sr_schema_body *b, const sr_req *req, sr_resp *resp)
         goto fail;
     meta = json_object_get(b->json, "metadata");
     if (meta && !json_is_null(meta)) {
+        const char *problem;
         if (!json_is_object(meta)) {
             sr_reply_error(resp, 400, 400, "Invalid request body: \"metadata\" must be an object");
+            goto fail;
+        }
+        if ((problem = metadata_problem(meta))) {
+            char msg[200];
+            snprintf(msg, sizeof(msg), "Invalid metadata: %s", problem);
+            sr_reply_error(resp, 422, 42201, msg);
             goto fail;
         }
         if (json_object_size(meta)) {

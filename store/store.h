@@ -91,6 +91,9 @@ void sr_store_versions_free(sr_store_version *v, size_t n); /* NULL ok */
 /* Every version of `subject` (soft-deleted included), ascending by version. n may be 0. */
 int sr_store_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
                       sr_err *err);
+/* One version: 0 with *out (its subject owned by the caller), or 1 when it does not exist. */
+int sr_store_version_get(sr_store_version *out, sr_tx *tx, const char *subject, int version,
+                         sr_err *err);
 /* Every version of every subject whose name starts with `prefix` ("" = all), soft-deleted
  * included, sorted by subject (byte order) then version. */
 int sr_store_all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,

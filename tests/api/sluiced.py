@@ -73,6 +73,8 @@ class Sluiced:
                 if r.status == 200 and r.json == {}:
                     return self
             except OSError:
+                if self.conn:
+                    self.conn.close()
                 self.conn = None
             time.sleep(0.05)
         raise AssertionError("sluiced did not answer GET / within 60 s")
@@ -123,6 +125,8 @@ class Sluiced:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         for attempt in range(2):
             if self.conn is None or fresh:
+                if self.conn:
+                    self.conn.close()
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
             try:
                 self.conn.request(method, path, body=data, headers=hdrs)
@@ -133,6 +137,7 @@ class Sluiced:
                     self.conn = None
                 return Response(resp.status, payload, dict(resp.getheaders()))
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.conn.close()
                 self.conn = None
                 if attempt == 1:
                     raise

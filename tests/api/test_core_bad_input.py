@@ -72,9 +72,13 @@ class BadInput(ServerTest):
         self.assertError(r, 422, 42201, "Invalid schema type XML")
 
     def test_invalid_subject_names_are_42208(self):
-        for subject in ("bad\x01name", "__GLOBAL", "__EMPTY", "tab\there"):
+        reasons = {"bad\x01name": "It contains the control character U+0001 (byte 4).",
+                   "__GLOBAL": "The name is reserved.", "__EMPTY": "The name is reserved.",
+                   "tab\there": "It contains the control character U+0009 (byte 4)."}
+        for subject, reason in reasons.items():
             r = self.srv.register(subject, A)
-            self.assertError(r, 422, 42208, "The specified subject '%s' is not a valid." % subject)
+            self.assertError(r, 422, 42208,
+                             "The specified subject '%s' is not a valid. %s" % (subject, reason))
         self.assertError(self.srv.put("/config/%s" % q("x\x7fy"), {"compatibility": "NONE"}), 422, 42208)
 
     def test_huge_bodies_are_refused_with_413(self):

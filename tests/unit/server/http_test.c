@@ -12,7 +12,7 @@
 
 #include "server/config.h"
 #include "server/http.h"
-#include "server/registry.h"
+#include "server/registry/registry.h"
 
 static void test_router__matches_patterns_and_decodes_each_segment_after_splitting(void **state)
 {
@@ -69,18 +69,18 @@ static void test_percent_decode__handles_escapes_plus_and_malformed_input(void *
     char *s;
     (void)state;
 
-    s = sr_percent_decode("a%2Fb%2fc", 9, 0);
+    s = sr_percent_decode("a%2Fb%2fc", 9, 0, NULL);
     assert_string_equal(s, "a/b/c");
     free(s);
-    s = sr_percent_decode("a+b", 3, 1);
+    s = sr_percent_decode("a+b", 3, 1, NULL);
     assert_string_equal(s, "a b");
     free(s);
-    s = sr_percent_decode("a+b", 3, 0);
+    s = sr_percent_decode("a+b", 3, 0, NULL);
     assert_string_equal(s, "a+b");
     free(s);
-    assert_null(sr_percent_decode("%zz", 3, 0));
-    assert_null(sr_percent_decode("abc%4", 5, 0));
-    assert_null(sr_percent_decode("%", 1, 0));
+    assert_null(sr_percent_decode("%zz", 3, 0, NULL));
+    assert_null(sr_percent_decode("abc%4", 5, 0, NULL));
+    assert_null(sr_percent_decode("%", 1, 0, NULL));
 }
 
 static void test_media_types__any_accept_gets_json_and_request_types_are_checked(void **state)
@@ -133,7 +133,8 @@ static void test_config__properties_file_then_overrides(void **state)
     int fd = mkstemp(path);
     const char *text = "# comment\n! also a comment\nlisteners = http://127.0.0.1:9999\n"
                        "schema.compatibility.level: full_transitive\nsluice.db.path=/tmp/x.db\n"
-                       "sluice.threads=3\nunknown.key=ignored\n";
+                       "sluice.threads=3\nunknown.key=ignored\nsluice.schema.max.depth=50\n"
+                       "sluice.cache.bytes: 1048576\n";
     sr_config c;
     sr_err err = {0};
     char *host = NULL;
@@ -146,11 +147,15 @@ static void test_config__properties_file_then_overrides(void **state)
     sr_config_defaults(&c);
     assert_int_equal(sr_config_load(&c, path, &err), 0);
     assert_string_equal(c.listeners, "http://127.0.0.1:9999");
-    assert_int_equal(c.level, SR_COMPAT_FULL_TRANSITIVE);
+    assert_int_equal(c.registry.default_level, SR_COMPAT_FULL_TRANSITIVE);
+    assert_int_equal(c.registry.schema_max_depth, 50);
+    assert_int_equal(c.registry.cache_bytes, 1048576);
     assert_string_equal(c.db_path, "/tmp/x.db");
     assert_int_equal(c.threads, 3);
     assert_int_equal(sr_config_set(&c, "schema.compatibility.level", "bogus", &err), -1);
     assert_int_equal(sr_config_set(&c, "sluice.threads", "0", &err), -1);
+    assert_int_equal(sr_config_set(&c, "sluice.schema.max.depth", "1", &err), -1);
+    assert_int_equal(sr_config_set(&c, "sluice.schema.max.bytes", "12x", &err), -1);
     assert_int_equal(sr_config_parse_listener(&host, &port, c.listeners, &err), 0);
     assert_string_equal(host, "127.0.0.1");
     assert_int_equal(port, 9999);

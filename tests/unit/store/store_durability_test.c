@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "store/migrations.h"
+#include "store/sqlite/migrations.h"
 #include "store/store.h"
 #include "tmpdb.h"
 

@@ -1,5 +1,5 @@
 /* registry_delete.c -- soft and permanent deletes of versions and subjects (confluent-api.md §5.3). */
-#include "server/registry_int.h"
+#include "server/registry/internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,14 +44,33 @@ static int forget_subject_if_empty(sr_tx *tx, const char *subject, sr_err *err)
     return 0;
 }
 
-static int delete_version(json_t **out, sr_tx *tx, const char *subject, const char *version,
-                          int permanent, sr_err *err)
+/* 42205 unless the subject's mode allows changing it. */
+static int require_writable(sr_tx *tx, const sr_registry *r, const char *subject, sr_err *err)
 {
+    sr_scope scope;
+
+    if (sr_registry__scope(&scope, r, tx, subject, err) < 0)
+        return -1;
+    return sr_registry__writable(scope.mode, subject, err);
+}
+
+typedef struct target {
+    const char *subject;
+    const char *version; /* NULL: the whole subject */
+    int permanent;
+} target;
+
+static int delete_version(json_t **out, sr_write *w, void *arg, sr_err *err)
+{
+    const target *t = arg;
+    const char *subject = t->subject;
+    int permanent = t->permanent;
+    sr_tx *tx = w->tx;
     sr_store_version *vs = NULL;
     size_t n = 0;
     int v, at, rc = -1;
 
-    if (sr_registry_parse_version(&v, version, err) < 0 ||
+    if (sr_registry_parse_version(&v, t->version, err) < 0 ||
         sr_store_versions(&vs, &n, tx, subject, err) < 0)
         return -1;
     if (n == 0) {
@@ -69,7 +88,7 @@ static int delete_version(json_t **out, sr_tx *tx, const char *subject, const ch
                    "delete permanently", subject, v);
         goto out;
     }
-    if (sr_registry__require_writable(tx, subject, err) < 0 ||
+    if (require_writable(tx, w->r, subject, err) < 0 ||
         referenced(tx, subject, v, permanent, 0, err) < 0)
         goto out;
     if (permanent && !vs[at].deleted) {
@@ -77,7 +96,7 @@ static int delete_version(json_t **out, sr_tx *tx, const char *subject, const ch
                    "permanently deleted", subject, v);
         goto out;
     }
-    if (permanent ? sr_store_version_remove(tx, subject, v, err) < 0 ||
+    if (permanent ? sr_registry__remove_version(w, subject, v, vs[at].id, err) < 0 ||
                         forget_subject_if_empty(tx, subject, err) < 0
                   : sr_store_version_soft_delete(tx, subject, v, err) < 0)
         goto out;
@@ -88,9 +107,12 @@ out:
     return rc;
 }
 
-static int delete_subject(json_t **out, sr_tx *tx, const char *subject, int permanent,
-                          sr_err *err)
+static int delete_subject(json_t **out, sr_write *w, void *arg, sr_err *err)
 {
+    const target *t = arg;
+    const char *subject = t->subject;
+    int permanent = t->permanent;
+    sr_tx *tx = w->tx;
     sr_store_version *vs = NULL;
     size_t n = 0, live = 0;
     json_t *a = NULL;
@@ -109,7 +131,7 @@ static int delete_subject(json_t **out, sr_tx *tx, const char *subject, int perm
                    "permanently", subject);
         goto out;
     }
-    if (sr_registry__require_writable(tx, subject, err) < 0)
+    if (require_writable(tx, w->r, subject, err) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
         if ((permanent || !vs[i].deleted) &&
@@ -128,7 +150,7 @@ static int delete_subject(json_t **out, sr_tx *tx, const char *subject, int perm
         json_array_append_new(a, json_integer(vs[i].version));
     }
     for (size_t i = n; i-- > 0;) { /* permanent: newest first, as Confluent removes them */
-        if (permanent ? sr_store_version_remove(tx, subject, vs[i].version, err) < 0
+        if (permanent ? sr_registry__remove_version(w, subject, vs[i].version, vs[i].id, err) < 0
                       : !vs[i].deleted &&
                             sr_store_version_soft_delete(tx, subject, vs[i].version, err) < 0)
             goto out;
@@ -147,25 +169,13 @@ out:
 int sr_registry_delete_version(json_t **out, sr_registry *r, const char *subject,
                                const char *version, int permanent, sr_err *err)
 {
-    sr_tx *tx = NULL;
-    json_t *res = NULL;
-    int rc;
-
-    if (sr_store_write_begin(&tx, r->store, err) < 0)
-        return -1;
-    rc = delete_version(&res, tx, subject, version, permanent, err);
-    return sr_registry__finish_write(out, res, rc, tx, err);
+    target t = {subject, version, permanent};
+    return sr_registry__write(out, r, delete_version, &t, err);
 }
 
 int sr_registry_delete_subject(json_t **out, sr_registry *r, const char *subject, int permanent,
                                sr_err *err)
 {
-    sr_tx *tx = NULL;
-    json_t *res = NULL;
-    int rc;
-
-    if (sr_store_write_begin(&tx, r->store, err) < 0)
-        return -1;
-    rc = delete_subject(&res, tx, subject, permanent, err);
-    return sr_registry__finish_write(out, res, rc, tx, err);
+    target t = {subject, NULL, permanent};
+    return sr_registry__write(out, r, delete_subject, &t, err);
 }

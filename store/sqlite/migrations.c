@@ -6,7 +6,7 @@
  * a PostgreSQL backend can run the same statements. */
 #include <stddef.h>
 
-#include "store/migrations.h"
+#include "store/sqlite/migrations.h"
 
 static const char *const steps[] = {
     /* 1: everything. */

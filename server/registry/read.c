@@ -1,37 +1,38 @@
 /* registry_read.c -- the read side: schemas by id, subjects, versions, referencedby
  * (confluent-api.md §3.2-§3.4). */
-#include "server/registry_int.h"
+#include "server/registry/internal.h"
 #include "common/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Evaluate `body` (which uses `tx`) inside a read transaction, leaving its result in `rc`. */
+/* Evaluate `body` (which uses `rd`) inside a read transaction, leaving its result in `rc`. */
 #define WITH_READ(r, err, body)                                                                    \
     do {                                                                                           \
-        sr_tx *tx = NULL;                                                                          \
-        rc = sr_store_read_begin(&tx, (r)->store, err);                                            \
+        sr_reading rd;                                                                             \
+        rc = sr_registry__read_begin(&rd, (r), err);                                               \
         if (rc == 0) {                                                                             \
             rc = (body);                                                                           \
-            sr_store_rollback(tx);                                                                 \
+            sr_registry__read_end(&rd);                                                            \
         }                                                                                          \
     } while (0)
 
 /* Render stored schema `s` in `format`; *out owned. The canonical text when the format does not
  * apply. */
-static int render(char **out, sr_tx *tx, const sr_store_schema *s, const char *format, sr_err *err)
+static int render(char **out, sr_registry *r, const sr_reading *rd, const sr_store_schema *s,
+                  const char *format, sr_err *err)
 {
-    sr_schema *parsed = NULL;
+    sr_idcache_ref *parsed = NULL;
     int rc;
 
     if (!format || !*format) {
         *out = sr_xstrdup(s->text);
         return 0;
     }
-    if (sr_registry__parse_stored(&parsed, tx, s, err) < 0)
+    if (sr_registry__parsed(&parsed, r, rd, s->id, err) != 0)
         return -1;
-    rc = sr_schema_render(out, parsed, format, err);
-    sr_schema_free(parsed);
+    rc = sr_schema_render(out, sr_registry__parsed_schema(parsed), format, err);
+    sr_registry__parsed_release(r, parsed);
     if (rc == 1) {
         *out = sr_xstrdup(s->text);
         rc = 0;
@@ -39,31 +40,23 @@ static int render(char **out, sr_tx *tx, const sr_store_schema *s, const char *f
     return rc;
 }
 
-static int get_schema(sr_store_schema **out, sr_tx *tx, int id, sr_err *err)
-{
-    int rc = sr_store_schema_get(out, tx, id, err);
-    return rc == 1 ? sr_err_set(err, 40403, "Schema %d not found", id) : rc;
-}
-
-static int schema_by_id(json_t **out, sr_tx *tx, int id, const char *format, int fetch_max_id,
-                        sr_err *err)
+static int schema_by_id(json_t **out, sr_registry *r, const sr_reading *rd, int id,
+                        const char *format, int fetch_max_id, sr_err *err)
 {
     sr_store_schema *s = NULL;
     char *text = NULL;
     int max = 0, rc = -1;
 
-    if (get_schema(&s, tx, id, err) < 0 || render(&text, tx, s, format, err) < 0)
+    if (sr_registry__stored(&s, rd->tx, id, err) < 0 || render(&text, r, rd, s, format, err) < 0 ||
+        (fetch_max_id && sr_store_max_id(&max, rd->tx, err) < 0))
         goto out;
-    *out = json_pack("{s:s, s:s}", "schemaType", s->type, "schema", text);
+    *out = json_object();
+    json_object_set_new(*out, "schemaType", sr_registry__string(s->type));
+    json_object_set_new(*out, "schema", sr_registry__string(text));
     if (s->nrefs)
         json_object_set_new(*out, "references", sr_registry__refs_json(s->refs, s->nrefs));
-    if (fetch_max_id) {
-        if (sr_store_max_id(&max, tx, err) < 0) {
-            json_decref(*out);
-            goto out;
-        }
+    if (fetch_max_id)
         json_object_set_new(*out, "maxId", json_integer(max));
-    }
     rc = 0;
 out:
     free(text);
@@ -76,17 +69,48 @@ int sr_registry_schema_by_id(json_t **out, sr_registry *r, int id, const char *s
 {
     int rc;
     (void)subject; /* selects a context in Confluent; sluice has the default context only */
-    WITH_READ(r, err, schema_by_id(out, tx, id, format, fetch_max_id, err));
+    WITH_READ(r, err, schema_by_id(out, r, &rd, id, format, fetch_max_id, err));
     return rc;
 }
 
-static int schema_text(char **out, sr_tx *tx, int id, const char *format, sr_err *err)
+/* The plain answer rendered and kept, under the generation read before its transaction. */
+static int body_by_id(sr_idcache_ref **out, sr_registry *r, const sr_reading *rd, int id,
+                      sr_err *err)
+{
+    json_t *o = NULL;
+    char *body;
+
+    if (schema_by_id(&o, r, rd, id, NULL, 0, err) < 0)
+        return -1;
+    body = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    if (!body)
+        return sr_err_set(err, 50001, "Schema %d could not be encoded", id);
+    *out = sr_idcache_put(r->bodies, id, body, strlen(body) + 64, rd->bodies_gen);
+    return 0;
+}
+
+int sr_registry_schema_by_id_body(char **out, sr_registry *r, int id, sr_err *err)
+{
+    sr_idcache_ref *ref = sr_idcache_get(r->bodies, id);
+    int rc = 0;
+
+    if (!ref)
+        WITH_READ(r, err, body_by_id(&ref, r, &rd, id, err));
+    if (rc == 0)
+        *out = sr_xstrdup(sr_idcache_value(ref));
+    sr_idcache_release(r->bodies, ref);
+    return rc;
+}
+
+static int schema_text(char **out, sr_registry *r, const sr_reading *rd, int id,
+                       const char *format, sr_err *err)
 {
     sr_store_schema *s = NULL;
-    int rc = get_schema(&s, tx, id, err);
+    int rc = sr_registry__stored(&s, rd->tx, id, err);
 
     if (rc == 0)
-        rc = render(out, tx, s, format, err);
+        rc = render(out, r, rd, s, format, err);
     sr_store_schema_free(s);
     return rc;
 }
@@ -94,7 +118,7 @@ static int schema_text(char **out, sr_tx *tx, int id, const char *format, sr_err
 int sr_registry_schema_text(char **out, sr_registry *r, int id, const char *format, sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, schema_text(out, tx, id, format, err));
+    WITH_READ(r, err, schema_text(out, r, &rd, id, format, err));
     return rc;
 }
 
@@ -117,12 +141,13 @@ static int id_holders(json_t **out, sr_tx *tx, int id, int deleted, int versions
         if (vs[i].deleted && !deleted)
             continue;
         if (versions)
-            json_array_append_new(a, json_pack("{s:s, s:i}", "subject", vs[i].subject,
-                                               "version", vs[i].version));
+            json_array_append_new(a, json_pack("{s:o, s:i}", "subject",
+                                               sr_registry__string(vs[i].subject), "version",
+                                               vs[i].version));
         else if (!json_array_size(a) ||
                  strcmp(json_string_value(json_array_get(a, json_array_size(a) - 1)),
                         vs[i].subject) != 0)
-            json_array_append_new(a, json_string(vs[i].subject));
+            json_array_append_new(a, sr_registry__string(vs[i].subject));
     }
     sr_store_versions_free(vs, n);
     sr_registry__page(a, page);
@@ -134,7 +159,7 @@ int sr_registry_id_subjects(json_t **out, sr_registry *r, int id, int deleted, s
                             sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, id_holders(out, tx, id, deleted, 0, page, err));
+    WITH_READ(r, err, id_holders(out, rd.tx, id, deleted, 0, page, err));
     return rc;
 }
 
@@ -142,7 +167,7 @@ int sr_registry_id_versions(json_t **out, sr_registry *r, int id, int deleted, s
                             sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, id_holders(out, tx, id, deleted, 1, page, err));
+    WITH_READ(r, err, id_holders(out, rd.tx, id, deleted, 1, page, err));
     return rc;
 }
 
@@ -190,7 +215,7 @@ int sr_registry_schemas(json_t **out, sr_registry *r, const char *prefix, int de
     int rc;
     if (page.limit <= 0 || page.limit > 1000)
         page.limit = 1000; /* Confluent's default and maximum for /schemas */
-    WITH_READ(r, err, schemas(out, tx, prefix, deleted, latest_only, page, err));
+    WITH_READ(r, err, schemas(out, rd.tx, prefix, deleted, latest_only, page, err));
     return rc;
 }
 
@@ -206,7 +231,7 @@ static int subjects(json_t **out, sr_tx *tx, const char *prefix, int deleted, in
     a = json_array();
     for (size_t i = 0; i < n; i++) {
         if (deleted_only ? ss[i].all_deleted : (deleted || !ss[i].all_deleted))
-            json_array_append_new(a, json_string(ss[i].name));
+            json_array_append_new(a, sr_registry__string(ss[i].name));
     }
     sr_store_subjects_free(ss, n);
     sr_registry__page(a, page);
@@ -218,7 +243,7 @@ int sr_registry_subjects(json_t **out, sr_registry *r, const char *prefix, int d
                          int deleted_only, sr_page page, sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, subjects(out, tx, prefix, deleted, deleted_only, page, err));
+    WITH_READ(r, err, subjects(out, rd.tx, prefix, deleted, deleted_only, page, err));
     return rc;
 }
 
@@ -252,7 +277,7 @@ int sr_registry_versions(json_t **out, sr_registry *r, const char *subject, int 
                          int deleted_only, int as_negative, sr_page page, sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, versions(out, tx, subject, deleted, deleted_only, as_negative, page, err));
+    WITH_READ(r, err, versions(out, rd.tx, subject, deleted, deleted_only, as_negative, page, err));
     return rc;
 }
 
@@ -276,8 +301,9 @@ static int locate(sr_store_version **vs, size_t *n, sr_tx *tx, const char *subje
     return at;
 }
 
-static int version_get(json_t **out, char **text_out, sr_tx *tx, const char *subject,
-                       const char *version, int deleted, const char *format, sr_err *err)
+static int version_get(json_t **out, char **text_out, sr_registry *r, const sr_reading *rd,
+                       const char *subject, const char *version, int deleted, const char *format,
+                       sr_err *err)
 {
     sr_store_version *vs = NULL;
     sr_store_schema *s = NULL;
@@ -285,8 +311,9 @@ static int version_get(json_t **out, char **text_out, sr_tx *tx, const char *sub
     size_t n = 0;
     int at, rc = -1;
 
-    at = locate(&vs, &n, tx, subject, version, deleted, err);
-    if (at < 0 || get_schema(&s, tx, vs[at].id, err) < 0 || render(&text, tx, s, format, err) < 0)
+    at = locate(&vs, &n, rd->tx, subject, version, deleted, err);
+    if (at < 0 || sr_registry__stored(&s, rd->tx, vs[at].id, err) < 0 ||
+        render(&text, r, rd, s, format, err) < 0)
         goto out;
     if (out)
         *out = sr_registry__schema_json(subject, vs[at].version, s, text);
@@ -306,7 +333,7 @@ int sr_registry_version_get(json_t **out, sr_registry *r, const char *subject,
                             const char *version, int deleted, const char *format, sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, version_get(out, NULL, tx, subject, version, deleted, format, err));
+    WITH_READ(r, err, version_get(out, NULL, r, &rd, subject, version, deleted, format, err));
     return rc;
 }
 
@@ -314,7 +341,7 @@ int sr_registry_version_text(char **out, sr_registry *r, const char *subject,
                              const char *version, int deleted, const char *format, sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, version_get(NULL, out, tx, subject, version, deleted, format, err));
+    WITH_READ(r, err, version_get(NULL, out, r, &rd, subject, version, deleted, format, err));
     return rc;
 }
 
@@ -351,6 +378,6 @@ int sr_registry_referenced_by(json_t **out, sr_registry *r, const char *subject,
                               const char *version, int deleted, sr_page page, sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, referenced_by(out, tx, subject, version, deleted, page, err));
+    WITH_READ(r, err, referenced_by(out, rd.tx, subject, version, deleted, page, err));
     return rc;
 }

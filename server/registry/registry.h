@@ -2,12 +2,14 @@
  *
  * This is the one place that owns Confluent's rules (confluent-api.md §4-§5): one global id per
  * distinct schema, version numbering across soft and hard deletes, modes, references, and which
- * versions a compatibility check runs against. Handlers translate HTTP to these calls and render
- * the json_t they return; nothing here knows about HTTP.
+ * versions a compatibility check runs against; and the caches of answers and parsed schemas,
+ * which it keeps coherent with the store. Handlers translate HTTP to these calls and render the
+ * json_t they return; nothing here knows about HTTP.
  *
  * Every function returns 0 with *out owned by the caller (json_decref / free), or -1 with `err`
- * holding Confluent's error code and message. Writes run in one store transaction that commits
- * before the function returns, so an answered write is durable. Thread-safe. */
+ * holding Confluent's error code and message (dispose it: messages can be long). Writes run in
+ * one store transaction that commits before the function returns, so an answered write is
+ * durable. No schema is parsed while the store's write lock is held. Thread-safe. */
 #ifndef SR_SERVER_REGISTRY_H
 #define SR_SERVER_REGISTRY_H
 
@@ -18,7 +20,20 @@
 
 typedef struct sr_registry sr_registry;
 
-int sr_registry_open(sr_registry **out, const char *db_path, sr_compat_level default_level,
+/* What the operator sets (docs/configuration.md); zero fields take the defaults. */
+typedef struct sr_registry_options {
+    sr_compat_level default_level;   /* schema.compatibility.level */
+    size_t schema_max_bytes;         /* sluice.schema.max.bytes: a longer schema text is 42201 */
+    int schema_max_depth;            /* sluice.schema.max.depth: nesting inside one schema */
+    int references_max;              /* sluice.schema.max.references: per schema */
+    int reference_depth_max;         /* sluice.schema.max.reference.depth: chains of references */
+    size_t cache_bytes;              /* sluice.cache.bytes: answers of GET /schemas/ids/{id} */
+    size_t parsed_cache_bytes;       /* sluice.cache.parsed.bytes: parsed stored schemas */
+} sr_registry_options;
+
+void sr_registry_options_defaults(sr_registry_options *o);
+
+int sr_registry_open(sr_registry **out, const char *db_path, const sr_registry_options *opt,
                      sr_err *err);
 void sr_registry_close(sr_registry *r); /* NULL is a no-op */
 
@@ -51,6 +66,9 @@ typedef struct sr_page {
     int limit;  /* <= 0 = no limit */
 } sr_page;
 
+/* GET /schemas/ids/{id} in its plain form (no format, no fetchMaxId): the answer's JSON text,
+ * from memory when it was asked before. Caller frees. */
+int sr_registry_schema_by_id_body(char **out, sr_registry *r, int id, sr_err *err);
 int sr_registry_schema_by_id(json_t **out, sr_registry *r, int id, const char *subject,
                              const char *format, int fetch_max_id, sr_err *err);
 /* The raw text of schema `id` (rendered per `format`); caller frees. */
@@ -91,9 +109,16 @@ int sr_registry_mode_put(json_t **out, sr_registry *r, const char *subject, json
                          int force, sr_err *err);
 int sr_registry_mode_delete(json_t **out, sr_registry *r, const char *subject, sr_err *err);
 
-/* Subject name rules for writes (confluent-api.md §1.3): 0, or -1 with 42208. */
+/* Subject name rules for writes (confluent-api.md §1.3): 0, or -1 with 42208 saying why. */
 int sr_registry_check_subject(const char *subject, sr_err *err);
 /* "latest"/"-1" -> -1, else 1..2^31-1; -1 with 42202 otherwise. */
 int sr_registry_parse_version(int *out, const char *text, sr_err *err);
+
+/* What the caches hold, for tests and operators. */
+typedef struct sr_registry_cache_stats {
+    size_t body_entries, body_bytes, parsed_entries, parsed_bytes;
+    unsigned long long body_hits, body_misses, parsed_hits, parsed_misses;
+} sr_registry_cache_stats;
+void sr_registry_cache_stats_get(sr_registry *r, sr_registry_cache_stats *out);
 
 #endif

@@ -1,0 +1,187 @@
+/* internal.h -- what the files of server/registry/ share. Not an API.
+ *
+ * Layers inside the folder (a file uses only those above it in this list):
+ *   names.c     subject and version rules, version-list helpers, paging
+ *   idcache.c   the byte-bounded caches
+ *   reading.c   a read transaction with the caches' generations; render.c: the JSON answers
+ *   scope.c     mode, level and normalize of a subject, read once
+ *   refs.c      reference resolution; stored.c: stored schemas parsed, through the cache
+ *   candidates.c  which versions a level checks against, and the check
+ *   prepared.c  a request schema parsed, canonicalized and fingerprinted
+ *   write.c     the one write-transaction wrapper, and every removal of a version
+ *   the use-cases: register.c, lookup.c, read.c, delete.c, settings.c */
+#ifndef SR_REGISTRY_INTERNAL_H
+#define SR_REGISTRY_INTERNAL_H
+
+#include <stdint.h>
+
+#include "server/registry/idcache.h"
+#include "common/strlist.h"
+#include "server/registry/registry.h"
+#include "store/store.h"
+
+struct sr_registry {
+    sr_store *store;
+    sr_registry_options opt;
+    sr_parse_limits limits; /* from opt, for compat */
+    sr_idcache *bodies;     /* char *: plain answers of GET /schemas/ids/{id} */
+    sr_idcache *parsed;     /* sr_schema *: stored schemas, parsed with their references */
+};
+
+typedef enum sr_mode {
+    SR_MODE_READWRITE,
+    SR_MODE_READONLY,
+    SR_MODE_READONLY_OVERRIDE,
+    SR_MODE_IMPORT,
+    SR_MODE_FORWARD,
+} sr_mode;
+
+/* ---- names.c ---- */
+
+/* Index of version `v` in `vs` (ascending), or -1. */
+int sr_registry__find(const sr_store_version *vs, size_t n, int v);
+/* Index of the latest non-deleted version, or -1. */
+int sr_registry__latest(const sr_store_version *vs, size_t n);
+/* Index of the newest version holding `id`, visible under `deleted`; -1 when none. */
+int sr_registry__holder(const sr_store_version *vs, size_t n, int id, int deleted);
+/* Apply offset/limit to a JSON array in place. */
+void sr_registry__page(json_t *array, sr_page page);
+
+/* ---- reading: a read transaction that remembers the caches' generations ---- */
+
+typedef struct sr_reading {
+    sr_tx *tx;
+    uint64_t parsed_gen, bodies_gen; /* taken before the transaction began (idcache.h) */
+} sr_reading;
+
+int sr_registry__read_begin(sr_reading *rd, sr_registry *r, sr_err *err);
+void sr_registry__read_end(sr_reading *rd);
+
+/* ---- render.c ---- */
+
+json_t *sr_registry__refs_json(const sr_store_ref *refs, size_t n);
+/* The Schema object: subject, version, id, schemaType, references, metadata, schema (`text`, or
+ * the stored text when NULL). NULL subject/0 version leave those out. Never NULL. */
+json_t *sr_registry__schema_json(const char *subject, int version, const sr_store_schema *s,
+                                 const char *text);
+/* A JSON string of text that may hold invalid UTF-8 (replaced by U+FFFD). Never NULL. */
+json_t *sr_registry__string(const char *text);
+
+/* ---- scope.c: what governs a subject, read once per use-case ---- */
+
+typedef struct sr_scope {
+    sr_mode mode;
+    sr_compat_level level;
+    int normalize;
+} sr_scope;
+
+/* The effective mode, level and normalize flag of `subject` (NULL = global). */
+int sr_registry__scope(sr_scope *out, const sr_registry *r, sr_tx *tx, const char *subject,
+                       sr_err *err);
+/* The stored config object of exactly this scope: 0, or 1 when it has none (*out NULL). */
+int sr_registry__config_at(json_t **out, sr_tx *tx, const char *scope, sr_err *err);
+/* The mode stored at exactly this scope: 0, or 1 when none. */
+int sr_registry__mode_at(sr_mode *out, sr_tx *tx, const char *scope, sr_err *err);
+const char *sr_registry__mode_name(sr_mode m);
+int sr_registry__mode_parse(sr_mode *out, const char *name);
+/* 42205 unless a subject in mode `m` may be changed (deletes, config): not read-only. */
+int sr_registry__writable(sr_mode m, const char *subject, sr_err *err);
+
+/* ---- refs.c ---- */
+
+/* The resolved dependencies of one schema, in dependency order, with the stored schemas that
+ * own their strings. */
+typedef struct sr_deps {
+    sr_dep *v;
+    size_t n;
+    sr_store_schema **held;
+    size_t nheld;
+} sr_deps;
+
+void sr_registry__deps_dispose(sr_deps *d);
+/* Resolve `refs` (version -1 = latest non-deleted) depth-first into `d`. `targets` (may be NULL)
+ * receives each top-level reference's concrete version and schema id. Soft-deleted targets are
+ * refused (42201) unless allow_deleted. Bounded by the registry's reference limits. */
+typedef struct sr_ref_target {
+    int version;
+    int id;
+} sr_ref_target;
+int sr_registry__resolve(sr_deps *d, sr_ref_target *targets, const sr_registry *r, sr_tx *tx,
+                         const sr_ref *refs, size_t nrefs, int allow_deleted, sr_err *err);
+/* 1 when every reference (subject, concrete version) still names a live version holding the
+ * same schema as when it was resolved into `targets`, 0 when not, -1 on error. */
+int sr_registry__targets_hold(sr_tx *tx, const sr_store_ref *refs, size_t n,
+                              const sr_ref_target *targets, sr_err *err);
+
+/* ---- stored.c: stored schemas, parsed once and shared ---- */
+
+/* The parsed schema `id` (existing versions: no new-schema validation), from the cache or parsed
+ * now and cached. Release with sr_registry__parsed_release. 1 (40403 set) when there is no
+ * such schema. */
+int sr_registry__parsed(sr_idcache_ref **out, sr_registry *r, const sr_reading *rd, int id,
+                        sr_err *err);
+const sr_schema *sr_registry__parsed_schema(const sr_idcache_ref *ref);
+void sr_registry__parsed_release(sr_registry *r, sr_idcache_ref *ref);
+/* A stored schema or 40403 "Schema <id> not found". */
+int sr_registry__stored(sr_store_schema **out, sr_tx *tx, int id, sr_err *err);
+
+/* ---- candidates.c: the compatibility check of a use-case ---- */
+
+/* Check `schema` at `level` against the subject's non-deleted versions `vs` that the level needs
+ * (only `only_version` when not 0), parsed through the cache. Fills `msgs` with Confluent's list
+ * on failure. Returns 1 compatible, 0 not, -1 error. */
+int sr_registry__check_versions(sr_strlist *msgs, sr_registry *r, const sr_reading *rd,
+                                const sr_schema *schema, const sr_store_version *vs, size_t n,
+                                int only_version, sr_compat_level level, sr_err *err);
+/* Messages joined as Java prints a list: [a, b, c]. Caller frees. */
+char *sr_registry__java_list(const sr_strlist *l);
+
+/* ---- prepared.c: a request's schema made ready for storing ---- */
+
+typedef struct sr_prepared {
+    sr_schema *schema;      /* owned */
+    sr_deps deps;           /* owned */
+    sr_store_ref *refs;     /* owned array; strings borrowed from the request */
+    sr_ref_target *targets; /* owned: what each reference resolved to */
+    size_t nrefs;
+    uint8_t hash[16];
+    const char *text;       /* what is stored: the canonical text, or the text as sent (IMPORT) */
+} sr_prepared;
+
+/* Parse `text` (type `type`, references `refs`) with `flags` (SR_PARSE_*), fingerprint it with
+ * `metadata`. `verbatim` keeps the text as sent (IMPORT). */
+int sr_registry__prepare(sr_prepared *p, const sr_registry *r, sr_tx *tx, const char *text,
+                         sr_schema_type type, const sr_ref *refs, size_t nrefs,
+                         const char *metadata, unsigned flags, int verbatim, sr_err *err);
+void sr_registry__prepared_dispose(sr_prepared *p);
+/* Request limits checked before any work: schema size, number of references. */
+int sr_registry__check_request(const sr_registry *r, const sr_schema_req *req, sr_err *err);
+
+/* ---- write.c: every write goes through one wrapper ---- */
+
+typedef struct sr_write {
+    sr_registry *r;
+    sr_tx *tx;
+    int *gone;        /* schema ids removed or given other content in this transaction */
+    size_t ngone;
+    int reparse_all;  /* a version changed its schema (IMPORT): parsed referrers may be stale */
+} sr_write;
+
+/* The error code a write step returns when what its plan read has changed since: the use-case
+ * plans again. Never leaves the registry. */
+#define SR_ERR_STALE 1
+
+typedef int (*sr_write_fn)(json_t **out, sr_write *w, void *arg, sr_err *err);
+
+/* Run `fn` in a write transaction; commit when it returns 0 (then *out = its result), roll back
+ * otherwise. The caches forget every id `fn` noted, both before the commit and after it (so that
+ * no reader can put back what it read before). */
+int sr_registry__write(json_t **out, sr_registry *r, sr_write_fn fn, void *arg, sr_err *err);
+/* Note that schema `id` is gone or changed (caches forget it when the write ends). */
+void sr_registry__note_gone(sr_write *w, int id);
+/* Remove a version for good (its schema too when no other version holds it); the only way any
+ * use-case removes a version. 1 when it does not exist. */
+int sr_registry__remove_version(sr_write *w, const char *subject, int version, int id,
+                                sr_err *err);
+
+#endif

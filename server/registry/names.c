@@ -1,0 +1,123 @@
+/* names.c -- subject and version rules (confluent-api.md §1.3), and the small helpers every
+ * use-case applies to a subject's version list. */
+#include "server/registry/internal.h"
+#include "common/utf8.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Why `subject` cannot be written to, or NULL when it can. `why` is a scratch buffer. */
+static const char *subject_problem(const char *subject, char *why, size_t whylen)
+{
+    size_t len = strlen(subject), bad = sr_utf8_invalid_at(subject, len);
+    const unsigned char *p = (const unsigned char *)subject;
+
+    if (bad < len) {
+        snprintf(why, whylen, "It is not valid UTF-8 (byte %zu).", bad + 1);
+        return why;
+    }
+    for (size_t i = 0; i < len; i++) {
+        /* Java's ISO control characters: U+0000-U+001F, U+007F-U+009F (C2 80..C2 9F). */
+        unsigned cp = p[i] < 0x80 ? p[i] : (p[i] == 0xc2 && p[i + 1] <= 0x9f) ? p[i + 1] : 0x100;
+        if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+            snprintf(why, whylen, "It contains the control character U+%04X (byte %zu).", cp,
+                     i + 1);
+            return why;
+        }
+    }
+    if (strcmp(subject, "__GLOBAL") == 0 || strcmp(subject, "__EMPTY") == 0 ||
+        strncmp(subject, ":.__GLOBAL:", 11) == 0)
+        return "The name is reserved.";
+    return NULL;
+}
+
+int sr_registry_check_subject(const char *subject, sr_err *err)
+{
+    char why[96];
+    const char *problem;
+
+    if (!subject)
+        return sr_err_set(err, 42208, "The specified subject 'null' is not a valid.");
+    problem = subject_problem(subject, why, sizeof(why));
+    if (problem)
+        return sr_err_set(err, 42208, "The specified subject '%s' is not a valid. %s", subject,
+                          problem);
+    return 0;
+}
+
+int sr_registry_parse_version(int *out, const char *text, sr_err *err)
+{
+    const char *p = text;
+    size_t len;
+    char *end;
+    long v;
+
+    while (*p == ' ' || *p == '\t')
+        p++;
+    len = strlen(p);
+    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+        len--;
+    if (len == 6 && strncasecmp(p, "latest", 6) == 0) {
+        *out = -1;
+        return 0;
+    }
+    v = strtol(text, &end, 10);
+    if (end != text && *end == '\0' && (v == -1 || (v >= 1 && v <= 2147483647L))) {
+        *out = (int)v;
+        return 0;
+    }
+    return sr_err_set(err, 42202,
+                      "The specified version '%s' is not a valid version id. Allowed values are "
+                      "between [1, 2^31-1] and the string \"latest\"", text);
+}
+
+int sr_registry__find(const sr_store_version *vs, size_t n, int v)
+{
+    size_t lo = 0, hi = n; /* ascending by version: binary search */
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (vs[mid].version < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && vs[lo].version == v ? (int)lo : -1;
+}
+
+int sr_registry__latest(const sr_store_version *vs, size_t n)
+{
+    for (size_t i = n; i-- > 0;)
+        if (!vs[i].deleted)
+            return (int)i;
+    return -1;
+}
+
+int sr_registry__holder(const sr_store_version *vs, size_t n, int id, int deleted)
+{
+    for (size_t i = n; i-- > 0;)
+        if (vs[i].id == id && (deleted || !vs[i].deleted))
+            return (int)i;
+    return -1;
+}
+
+void sr_registry__page(json_t *array, sr_page page)
+{
+    size_t n = json_array_size(array), off = page.offset > 0 ? (size_t)page.offset : 0;
+    size_t keep = off >= n ? 0 : n - off;
+    json_t *copy;
+
+    if (page.limit > 0 && (size_t)page.limit < keep)
+        keep = (size_t)page.limit;
+    if (keep == n)
+        return;
+    /* Rebuild rather than remove from the front: json_array_remove(0) is linear each time. */
+    copy = json_array();
+    for (size_t i = off; i < off + keep; i++)
+        json_array_append(copy, json_array_get(array, i));
+    json_array_clear(array);
+    json_array_extend(array, copy);
+    json_decref(copy);
+}

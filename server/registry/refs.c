@@ -1,0 +1,138 @@
+/* refs.c -- resolving references into the ordered dependency list compat/ parses with
+ * (confluent-api.md §7): depth-first, dependencies before dependents, the first binding of a name
+ * wins, bounded in depth. */
+#include "server/registry/internal.h"
+#include "common/buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void sr_registry__deps_dispose(sr_deps *d)
+{
+    for (size_t i = 0; i < d->nheld; i++)
+        sr_store_schema_free(d->held[i]);
+    free(d->held);
+    free(d->v);
+    memset(d, 0, sizeof(*d));
+}
+
+typedef struct resolver {
+    const sr_registry *r;
+    sr_tx *tx;
+    sr_deps *d;
+    json_t *bound; /* names already bound: a set, so that wide graphs stay linear */
+} resolver;
+
+static int not_found(sr_err *err, const sr_ref *ref)
+{
+    return sr_err_set(err, 42201, "No schema reference found for subject \"%s\" and version %d",
+                      ref->subject, ref->version);
+}
+
+/* The version `ref` names: fills *target, and *s with its stored schema when `load`. */
+static int locate(resolver *rs, const sr_ref *ref, int allow_deleted, sr_ref_target *target,
+                  sr_store_schema **s, sr_err *err)
+{
+    sr_store_version *vs = NULL;
+    size_t n = 0;
+    int at, rc = -1;
+
+    if (sr_store_versions(&vs, &n, rs->tx, ref->subject, err) < 0)
+        return -1;
+    at = ref->version == -1 ? sr_registry__latest(vs, n) : sr_registry__find(vs, n, ref->version);
+    if (at < 0 || (vs[at].deleted && !allow_deleted)) {
+        not_found(err, ref);
+        goto out;
+    }
+    *target = (sr_ref_target){vs[at].version, vs[at].id};
+    if (s && sr_store_schema_get(s, rs->tx, vs[at].id, err) != 0) {
+        if (!err || !err->code)
+            not_found(err, ref);
+        goto out;
+    }
+    rc = 0;
+out:
+    sr_store_versions_free(vs, n);
+    return rc;
+}
+
+static int resolve(resolver *rs, sr_ref_target *targets, const sr_ref *refs, size_t nrefs,
+                   int allow_deleted, int depth, sr_err *err);
+
+/* Bind one reference whose name is not bound yet: its own references first, then itself. */
+static int bind(resolver *rs, const sr_ref *ref, const sr_ref_target *t, sr_store_schema *s,
+                int depth, sr_err *err)
+{
+    sr_deps *d = rs->d;
+    sr_ref *sub = sr_xcalloc(s->nrefs + 1, sizeof(*sub));
+    sr_schema_type type = SR_TYPE_AVRO;
+    int rc;
+
+    d->held = sr_xrealloc(d->held, (d->nheld + 1) * sizeof(*d->held));
+    d->held[d->nheld++] = s; /* owns the strings bound below */
+    for (size_t j = 0; j < s->nrefs; j++)
+        sub[j] = (sr_ref){s->refs[j].name, s->refs[j].subject, s->refs[j].version};
+    /* Stored schemas may lean on soft-deleted versions: they were valid when registered. */
+    rc = resolve(rs, NULL, sub, s->nrefs, 1, depth + 1, err);
+    free(sub);
+    if (rc < 0 || json_object_get(rs->bound, ref->name))
+        return rc;
+    sr_schema_type_parse(&type, s->type, NULL);
+    d->v = sr_xrealloc(d->v, (d->n + 1) * sizeof(*d->v));
+    d->v[d->n++] = (sr_dep){ref->name, ref->subject, t->version, type, s->text};
+    json_object_set_new(rs->bound, ref->name, json_true());
+    return 0;
+}
+
+static int resolve(resolver *rs, sr_ref_target *targets, const sr_ref *refs, size_t nrefs,
+                   int allow_deleted, int depth, sr_err *err)
+{
+    if (nrefs && depth >= rs->r->opt.reference_depth_max)
+        return sr_err_set(err, 42201, "Invalid reference: references nest deeper than %d levels",
+                          rs->r->opt.reference_depth_max);
+    for (size_t i = 0; i < nrefs; i++) {
+        const sr_ref *ref = &refs[i];
+        sr_ref_target t;
+        sr_store_schema *s = NULL;
+        int bound;
+
+        if (!ref->name || !ref->subject)
+            return sr_err_set(err, 42201, "Invalid reference: name and subject are required");
+        bound = json_object_get(rs->bound, ref->name) != NULL; /* the first binding wins */
+        if (locate(rs, ref, allow_deleted, &t, bound ? NULL : &s, err) < 0)
+            return -1;
+        if (targets)
+            targets[i] = t;
+        if (!bound && bind(rs, ref, &t, s, depth, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int sr_registry__resolve(sr_deps *d, sr_ref_target *targets, const sr_registry *r, sr_tx *tx,
+                         const sr_ref *refs, size_t nrefs, int allow_deleted, sr_err *err)
+{
+    resolver rs = {r, tx, d, json_object()};
+    int rc = resolve(&rs, targets, refs, nrefs, allow_deleted, 0, err);
+
+    json_decref(rs.bound);
+    return rc;
+}
+
+int sr_registry__targets_hold(sr_tx *tx, const sr_store_ref *refs, size_t n,
+                              const sr_ref_target *targets, sr_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        sr_store_version v;
+        int rc = sr_store_version_get(&v, tx, refs[i].subject, targets[i].version, err);
+        int holds = rc == 0 && !v.deleted && v.id == targets[i].id;
+
+        if (rc == 0)
+            free(v.subject);
+        if (rc < 0)
+            return -1;
+        if (!holds)
+            return 0;
+    }
+    return 1;
+}

@@ -1,0 +1,401 @@
+/* register.c -- POST /subjects/{s}/versions (confluent-api.md §5.2) as a pipeline of small steps.
+ *
+ * A registration is planned in a read transaction, where all the costly work happens: the
+ * subject's scope and versions are read once, the schema is parsed and fingerprinted once, looked
+ * up once, and checked against only the versions its level needs, parsed through the cache. Then
+ * the write transaction checks that what the plan read is still so (the subject's versions, its
+ * scope, the fingerprint's id, the references' targets: a few indexed reads), writes, and answers
+ * from what it wrote. When something changed in between, the registration is planned again. So
+ * no schema is ever parsed while the store's write lock is held, and other writers never wait on
+ * a parser. */
+#include "server/registry/internal.h"
+#include "common/buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A plan can be overtaken only by another writer's success, so retrying cannot livelock the
+ * registry; this bounds how long one client may be unlucky. */
+#define MAX_ATTEMPTS 64
+
+typedef struct job {
+    sr_registry *r;
+    const char *subject;
+    const sr_schema_req *req;
+    int force;
+    int importing;           /* an explicit id: stored verbatim, not validated (§4) */
+    sr_err deferred;         /* the strict parse's error, reported after the mode check */
+    /* what the plan read and decided */
+    sr_scope scope;
+    sr_store_version *vs;
+    size_t nv;
+    sr_schema_type type;     /* of the schema to store */
+    sr_store_schema *latest; /* the latest version's schema, when the request's is empty */
+    sr_prepared p;           /* the schema to store */
+    int parsed;              /* p holds it */
+    int existing_id;         /* the id that already holds p's fingerprint, 0 = none */
+    int version;             /* the version to write */
+    json_t *answer;          /* set when the plan itself is the answer */
+} job;
+
+static void job_reset(job *j)
+{
+    sr_store_versions_free(j->vs, j->nv);
+    sr_store_schema_free(j->latest);
+    sr_registry__prepared_dispose(&j->p);
+    json_decref(j->answer);
+    sr_err_clear(&j->deferred);
+    j->vs = NULL;
+    j->nv = 0;
+    j->latest = NULL;
+    j->parsed = j->existing_id = j->version = 0;
+    j->answer = NULL;
+}
+
+static unsigned normalize_flag(const job *j)
+{
+    return j->scope.normalize || j->req->normalize ? SR_PARSE_NORMALIZE : 0;
+}
+
+/* Parse what will be stored into j->p: validated as new, or verbatim when importing. */
+static int prepare(job *j, sr_tx *tx, const char *text, const sr_ref *refs, size_t nrefs,
+                   sr_err *err)
+{
+    unsigned flags = j->importing ? 0 : SR_PARSE_NEW | normalize_flag(j);
+
+    if (sr_registry__prepare(&j->p, j->r, tx, text, j->type, refs, nrefs, j->req->metadata,
+                             flags, j->importing, err) < 0)
+        return -1;
+    j->parsed = 1;
+    return 0;
+}
+
+/* The answer for `version` holding the stored schema `id`. */
+static int answer_existing(job *j, sr_tx *tx, int version, int id, sr_err *err)
+{
+    sr_store_schema *s = NULL;
+
+    if (sr_registry__stored(&s, tx, id, err) < 0)
+        return -1;
+    j->answer = sr_registry__schema_json(j->subject, version, s, NULL);
+    sr_store_schema_free(s);
+    return 0;
+}
+
+/* ---- the plan, in a read transaction ---- */
+
+static int read_subject(job *j, sr_tx *tx, sr_err *err)
+{
+    if (sr_registry__scope(&j->scope, j->r, tx, j->subject, err) < 0)
+        return -1;
+    return sr_store_versions(&j->vs, &j->nv, tx, j->subject, err);
+}
+
+/* Is the schema with this fingerprint already a live version of the subject, as asked? */
+static int match(job *j, sr_tx *tx, const uint8_t hash[16], sr_err *err)
+{
+    int id = 0, at, rc = sr_store_schema_find(&id, tx, hash, err);
+
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    at = sr_registry__holder(j->vs, j->nv, id, 0);
+    if (at < 0 || (j->req->id > 0 && j->req->id != id) ||
+        (j->req->version > 0 && j->req->version != j->vs[at].version))
+        return 0;
+    return answer_existing(j, tx, j->vs[at].version, id, err);
+}
+
+/* §5.2 step 2, before the mode is looked at: the identical schema already under the subject is
+ * the answer, even in READONLY and IMPORT. The strict parse done here is kept for storing; a
+ * schema it refuses is looked up leniently, and the refusal reported after the mode check. */
+static int precheck(job *j, sr_tx *tx, sr_err *err)
+{
+    const sr_schema_req *q = j->req;
+    sr_prepared lenient = {0};
+    int rc;
+
+    if (!q->schema || !*q->schema)
+        return 0;
+    if (!j->importing && prepare(j, tx, q->schema, q->refs, q->nrefs, err) == 0)
+        return match(j, tx, j->p.hash, err);
+    if (!j->importing && err->code != 42201)
+        return -1;
+    sr_err_move(&j->deferred, err);
+    if (sr_registry__prepare(&lenient, j->r, tx, q->schema, q->type, q->refs, q->nrefs,
+                             q->metadata, normalize_flag(j), 0, err) < 0) {
+        sr_err_clear(err); /* not found, then: the strict error (if any) says why */
+        return 0;
+    }
+    rc = match(j, tx, lenient.hash, err);
+    sr_registry__prepared_dispose(&lenient);
+    return rc;
+}
+
+/* §4: what the subject's mode allows. */
+static int check_mode(const job *j, sr_err *err)
+{
+    sr_mode m = j->scope.mode;
+
+    if (m == SR_MODE_READONLY || m == SR_MODE_READONLY_OVERRIDE)
+        return sr_err_set(err, 42205, "Subject %s in context  is in read-only mode", j->subject);
+    if ((m == SR_MODE_IMPORT || m == SR_MODE_FORWARD) && !j->importing)
+        return sr_err_set(err, 42205, "Subject %s in context  is not in read-write mode",
+                          j->subject);
+    if (m == SR_MODE_READWRITE && j->importing)
+        return sr_err_set(err, 42205, "Subject %s in context  is not in import mode", j->subject);
+    return 0;
+}
+
+/* An empty schema re-registers the latest version's schema, type and references (§5.2 step 3). */
+static int prepare_latest(job *j, sr_tx *tx, sr_err *err)
+{
+    int at = sr_registry__latest(j->vs, j->nv);
+    sr_ref *refs;
+    int rc;
+
+    if (at < 0)
+        return sr_err_set(err, 42201, "Empty schema");
+    if (sr_registry__stored(&j->latest, tx, j->vs[at].id, err) < 0)
+        return -1;
+    sr_schema_type_parse(&j->type, j->latest->type, NULL);
+    refs = sr_xcalloc(j->latest->nrefs + 1, sizeof(*refs));
+    for (size_t i = 0; i < j->latest->nrefs; i++)
+        refs[i] = (sr_ref){j->latest->refs[i].name, j->latest->refs[i].subject,
+                           j->latest->refs[i].version};
+    rc = prepare(j, tx, j->latest->text, refs, j->latest->nrefs, err);
+    free(refs);
+    return rc;
+}
+
+/* The schema to store, parsed (§5.2 step 4), unless the pre-check already did it. */
+static int prepare_to_store(job *j, sr_tx *tx, sr_err *err)
+{
+    const sr_schema_req *q = j->req;
+
+    if (j->parsed)
+        return 0;
+    if (!q->schema || !*q->schema)
+        return prepare_latest(j, tx, err);
+    if (j->deferred.code && !j->importing) {
+        sr_err_move(err, &j->deferred);
+        return -1;
+    }
+    return prepare(j, tx, q->schema, q->refs, q->nrefs, err);
+}
+
+/* §5.2 step 5 and the IMPORT id rules: the fingerprint's id, if any, and what it means. */
+static int find_existing(job *j, sr_tx *tx, sr_err *err)
+{
+    const sr_schema_req *q = j->req;
+    sr_store_schema *taken = NULL;
+    int at, rc = sr_store_schema_find(&j->existing_id, tx, j->p.hash, err);
+
+    if (rc < 0)
+        return -1;
+    if (j->existing_id && j->importing && q->id != j->existing_id)
+        goto overwrite;
+    at = j->existing_id ? sr_registry__holder(j->vs, j->nv, j->existing_id, 0) : -1;
+    if (at >= 0 && q->version <= 0)
+        return answer_existing(j, tx, j->vs[at].version, j->existing_id, err);
+    if (j->existing_id || !j->importing)
+        return 0;
+    rc = sr_store_schema_get(&taken, tx, q->id, err);
+    sr_store_schema_free(taken);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+overwrite:
+    return sr_err_set(err, 42205, "Overwrite new schema with id %d in context  is not permitted.",
+                      q->id);
+}
+
+/* §5.2 step 7, not when importing or forced. */
+static int check_compatibility(job *j, const sr_reading *rd, sr_err *err)
+{
+    sr_strlist msgs = SR_STRLIST_INIT;
+    char *details;
+    int ok;
+
+    if (j->scope.mode != SR_MODE_READWRITE || j->force)
+        return 0;
+    ok = sr_registry__check_versions(&msgs, j->r, rd, j->p.schema, j->vs, j->nv, 0,
+                                     j->scope.level, err);
+    if (ok == 0) {
+        details = sr_registry__java_list(&msgs);
+        sr_err_set(err, 40901, "Schema being registered is incompatible with an earlier schema "
+                   "for subject \"%s\", details: %s", j->subject, details);
+        free(details);
+    }
+    sr_strlist_dispose(&msgs);
+    return ok == 1 ? 0 : -1;
+}
+
+/* §5.2 step 8: one more than the highest version, soft-deleted ones counted. */
+static int number_version(job *j, sr_err *err)
+{
+    j->version = j->nv ? j->vs[j->nv - 1].version + 1 : 1;
+    if (j->req->version <= 0)
+        return 0;
+    if (j->scope.mode == SR_MODE_READWRITE && j->req->version != j->version)
+        return sr_err_set(err, 42201, "Version is not one more than previous version");
+    j->version = j->req->version;
+    return 0;
+}
+
+static int plan(job *j, sr_err *err)
+{
+    sr_reading rd;
+    int rc;
+
+    if (sr_registry__read_begin(&rd, j->r, err) < 0)
+        return -1;
+    rc = read_subject(j, rd.tx, err);
+    if (rc == 0)
+        rc = precheck(j, rd.tx, err);
+    if (rc == 0 && !j->answer)
+        rc = check_mode(j, err);
+    if (rc == 0 && !j->answer)
+        rc = prepare_to_store(j, rd.tx, err);
+    if (rc == 0 && !j->answer)
+        rc = find_existing(j, rd.tx, err);
+    if (rc == 0 && !j->answer)
+        rc = check_compatibility(j, &rd, err);
+    if (rc == 0 && !j->answer)
+        rc = number_version(j, err);
+    sr_registry__read_end(&rd);
+    return rc;
+}
+
+/* ---- the write, under the write lock: check, write, answer ---- */
+
+static int same_versions(const job *j, const sr_store_version *vs, size_t n)
+{
+    if (n != j->nv)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (vs[i].version != j->vs[i].version || vs[i].id != j->vs[i].id ||
+            vs[i].deleted != j->vs[i].deleted)
+            return 0;
+    return 1;
+}
+
+/* 1 when everything the plan decided on is still so, 0 when not, -1 on error. */
+static int still_current(const job *j, sr_tx *tx, sr_err *err)
+{
+    sr_store_version *vs = NULL;
+    sr_scope scope;
+    size_t n = 0;
+    int id = 0, same, rc;
+
+    if (sr_store_versions(&vs, &n, tx, j->subject, err) < 0)
+        return -1;
+    same = same_versions(j, vs, n);
+    sr_store_versions_free(vs, n);
+    if (!same || sr_registry__scope(&scope, j->r, tx, j->subject, err) < 0)
+        return same ? -1 : 0;
+    if (scope.mode != j->scope.mode || scope.level != j->scope.level ||
+        scope.normalize != j->scope.normalize)
+        return 0;
+    if ((rc = sr_store_schema_find(&id, tx, j->p.hash, err)) < 0)
+        return -1;
+    if ((rc == 0 ? id : 0) != j->existing_id)
+        return 0;
+    return sr_registry__targets_hold(tx, j->p.refs, j->p.nrefs, j->p.targets, err);
+}
+
+static int store_schema(const job *j, sr_write *w, int *id, sr_err *err)
+{
+    sr_store_schema s = {.id = j->importing ? j->req->id : 0,
+                         .type = (char *)sr_schema_type_name(j->type),
+                         .text = (char *)j->p.text,
+                         .refs = j->p.refs,
+                         .nrefs = j->p.nrefs,
+                         .metadata = (char *)j->req->metadata};
+
+    if (j->existing_id) {
+        *id = j->existing_id;
+        return 0;
+    }
+    memcpy(s.hash, j->p.hash, 16);
+    if (j->importing)
+        sr_registry__note_gone(w, j->req->id); /* nothing of an earlier holder may be served */
+    return sr_store_schema_insert(id, w->tx, &s, err);
+}
+
+/* §5.2 step 9, after the new version holds `id`: soft-deleted copies of it in the subject go,
+ * unless something references them. */
+static int drop_soft_deleted_copies(const job *j, sr_write *w, int id, sr_err *err)
+{
+    for (size_t i = 0; i < j->nv; i++) {
+        sr_store_version *refs = NULL;
+        size_t nr = 0;
+        if (!j->vs[i].deleted || j->vs[i].id != id || j->vs[i].version == j->version)
+            continue;
+        if (sr_store_referrers(&refs, &nr, w->tx, j->subject, j->vs[i].version, err) < 0)
+            return -1;
+        sr_store_versions_free(refs, nr);
+        if (nr == 0 && sr_registry__remove_version(w, j->subject, j->vs[i].version, id, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The answer, from what was written. */
+static json_t *written(const job *j, int id)
+{
+    sr_store_schema s = {.id = id,
+                         .type = (char *)sr_schema_type_name(j->type),
+                         .text = (char *)j->p.text,
+                         .refs = j->p.refs,
+                         .nrefs = j->p.nrefs,
+                         .metadata = (char *)j->req->metadata};
+
+    return sr_registry__schema_json(j->subject, j->version, &s, NULL);
+}
+
+static int commit(json_t **out, sr_write *w, void *arg, sr_err *err)
+{
+    job *j = arg;
+    int at = sr_registry__find(j->vs, j->nv, j->version), id, rc;
+
+    if ((rc = still_current(j, w->tx, err)) <= 0)
+        return rc < 0 ? -1 : sr_err_set(err, SR_ERR_STALE, "the subject changed meanwhile");
+    if (store_schema(j, w, &id, err) < 0 ||
+        sr_store_version_put(w->tx, j->subject, j->version, id, err) < 0)
+        return -1;
+    if (at >= 0 && j->vs[at].id != id) { /* IMPORT overwrote a version */
+        w->reparse_all = 1;
+        sr_registry__note_gone(w, j->vs[at].id);
+    }
+    if (drop_soft_deleted_copies(j, w, id, err) < 0)
+        return -1;
+    *out = written(j, id);
+    return 0;
+}
+
+int sr_registry_register(json_t **out, sr_registry *r, const char *subject,
+                         const sr_schema_req *req, int force, sr_err *err)
+{
+    job j = {.r = r, .subject = subject, .req = req, .force = force, .importing = req->id > 0};
+    int rc = -1;
+
+    if (sr_registry_check_subject(subject, err) < 0 || sr_registry__check_request(r, req, err) < 0)
+        return -1;
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        j.type = req->type;
+        if ((rc = plan(&j, err)) < 0 || j.answer)
+            break;
+        rc = sr_registry__write(out, r, commit, &j, err);
+        if (rc == 0 || err->code != SR_ERR_STALE)
+            break;
+        job_reset(&j);
+    }
+    if (rc < 0 && err->code == SR_ERR_STALE)
+        sr_err_set(err, 50002, "Operation timed out: subject '%s' kept changing while the "
+                   "registration was checked", subject);
+    if (rc == 0 && j.answer) {
+        *out = j.answer;
+        j.answer = NULL;
+    }
+    job_reset(&j);
+    return rc;
+}

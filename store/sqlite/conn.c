@@ -1,0 +1,235 @@
+/* conn.c -- store.h on SQLite: opening (WAL journal, synchronous=FULL, foreign keys on,
+ * migrations), the connections and transactions (sqlite.h says how they are shared). */
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite.h"
+
+static int db_error(sr_err *err, sqlite3 *db)
+{
+    return sr_err_set(err, 50001, "Error in the backend data store: %s",
+                      db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+static int exec(sqlite3 *db, const char *text, sr_err *err)
+{
+    if (sqlite3_exec(db, text, NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(err, db);
+    return 0;
+}
+
+static void conn_close(conn *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(c->stmts[i]);
+    sqlite3_close(c->db);
+    free(c);
+}
+
+/* Open one connection with the per-connection settings every connection needs. Reader
+ * connections are query-only, so a write issued inside a read transaction fails loudly instead
+ * of racing the writer. */
+static int conn_open(conn **out, const char *path, int reader, sr_err *err)
+{
+    conn *c = sr_xcalloc(1, sizeof *c);
+    int rc = -1;
+    /* NOMUTEX: a connection is used by one thread at a time (the pool and the write lock see
+     * to that), so SQLite's own per-connection mutex would be pure overhead. */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+        db_error(err, c->db);
+        goto out;
+    }
+    sqlite3_extended_result_codes(c->db, 1);
+    if (sqlite3_busy_timeout(c->db, 10000) != SQLITE_OK) {
+        db_error(err, c->db);
+        goto out;
+    }
+    if (exec(c->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err) < 0)
+        goto out;
+    if (reader && exec(c->db, "PRAGMA query_only=ON", err) < 0)
+        goto out;
+    *out = c;
+    c = NULL;
+    rc = 0;
+out:
+    conn_close(c);
+    return rc;
+}
+
+static int user_version(int *out, sqlite3 *db, sr_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK ||
+        sqlite3_step(s) != SQLITE_ROW) {
+        db_error(err, db);
+        goto out;
+    }
+    *out = sqlite3_column_int(s, 0);
+    rc = 0;
+out:
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Run the missing migration steps, each atomically with its user_version bump. */
+static int migrate(sqlite3 *db, sr_err *err)
+{
+    int have, want = sr_store__migration_count();
+    if (exec(db, "BEGIN IMMEDIATE", err) < 0)
+        return -1;
+    /* Read under the write lock so that two processes opening a fresh file do not both migrate. */
+    if (user_version(&have, db, err) < 0)
+        goto fail;
+    if (have > want) {
+        sr_err_set(err, 50001,
+                   "Error in the backend data store: database schema version %d is newer than "
+                   "this program's %d", have, want);
+        goto fail;
+    }
+    for (int v = have + 1; v <= want; v++) {
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version=%d", v);
+        if (exec(db, sr_store__migration(v), err) < 0 || exec(db, bump, err) < 0)
+            goto fail;
+    }
+    if (exec(db, "COMMIT", err) == 0)
+        return 0;
+fail:
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
+}
+
+int sr_store_open(sr_store **out, const char *path, sr_err *err)
+{
+    sr_store *st = sr_xcalloc(1, sizeof *st);
+    int rc = -1;
+    st->path = sr_xstrdup(path);
+    pthread_mutex_init(&st->write_lock, NULL);
+    pthread_mutex_init(&st->pool_lock, NULL);
+    /* Connections are opened NOMUTEX and handed between threads, which a library built
+     * without thread support cannot do. */
+    if (!sqlite3_threadsafe()) {
+        sr_err_set(err, 50001, "Error in the backend data store: SQLite built without threads");
+        goto out;
+    }
+    if (conn_open(&st->writer, path, 0, err) < 0)
+        goto out;
+    /* WAL is a property of the file: set once here, every later connection inherits it. */
+    if (exec(st->writer->db, "PRAGMA journal_mode=WAL", err) < 0)
+        goto out;
+    if (migrate(st->writer->db, err) < 0)
+        goto out;
+    *out = st;
+    st = NULL;
+    rc = 0;
+out:
+    sr_store_close(st);
+    return rc;
+}
+
+void sr_store_close(sr_store *st)
+{
+    if (!st)
+        return;
+    while (st->idle) {
+        conn *c = st->idle;
+        st->idle = c->next;
+        conn_close(c);
+    }
+    conn_close(st->writer);
+    pthread_mutex_destroy(&st->write_lock);
+    pthread_mutex_destroy(&st->pool_lock);
+    free(st->path);
+    free(st);
+}
+
+/* ---- transactions ---- */
+
+static void pool_put(sr_store *st, conn *c)
+{
+    pthread_mutex_lock(&st->pool_lock);
+    c->next = st->idle;
+    st->idle = c;
+    pthread_mutex_unlock(&st->pool_lock);
+}
+
+int sr_store_read_begin(sr_tx **out, sr_store *st, sr_err *err)
+{
+    conn *c;
+    pthread_mutex_lock(&st->pool_lock);
+    c = st->idle;
+    if (c)
+        st->idle = c->next;
+    pthread_mutex_unlock(&st->pool_lock);
+    if (!c && conn_open(&c, st->path, 1, err) < 0)
+        return -1;
+    c->next = NULL;
+    /* Deferred: the snapshot is taken by the first read, and the writer is never blocked. */
+    if (exec(c->db, "BEGIN", err) < 0) {
+        pool_put(st, c);
+        return -1;
+    }
+    sr_tx *tx = sr_xcalloc(1, sizeof *tx);
+    tx->st = st;
+    tx->c = c;
+    *out = tx;
+    return 0;
+}
+
+int sr_store_write_begin(sr_tx **out, sr_store *st, sr_err *err)
+{
+    pthread_mutex_lock(&st->write_lock);
+    /* IMMEDIATE takes SQLite's write lock now, so a conflict (another process) shows up here
+     * and not halfway through the caller's work. */
+    if (exec(st->writer->db, "BEGIN IMMEDIATE", err) < 0) {
+        pthread_mutex_unlock(&st->write_lock);
+        return -1;
+    }
+    sr_tx *tx = sr_xcalloc(1, sizeof *tx);
+    tx->st = st;
+    tx->c = st->writer;
+    tx->write = 1;
+    *out = tx;
+    return 0;
+}
+
+static void tx_end(sr_tx *tx)
+{
+    if (tx->write)
+        pthread_mutex_unlock(&tx->st->write_lock);
+    else
+        pool_put(tx->st, tx->c);
+    free(tx);
+}
+
+int sr_store_commit(sr_tx *tx, sr_err *err)
+{
+    int rc = 0;
+    /* With synchronous=FULL, COMMIT returns after the WAL is fsync'ed: durable from here. */
+    if (exec(tx->c->db, "COMMIT", err) < 0) {
+        rc = -1;
+        if (!sqlite3_get_autocommit(tx->c->db))
+            sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    tx_end(tx);
+    return rc;
+}
+
+void sr_store_rollback(sr_tx *tx)
+{
+    if (!tx)
+        return;
+    if (!sqlite3_get_autocommit(tx->c->db))
+        sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
+    tx_end(tx);
+}
+

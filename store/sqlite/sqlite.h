@@ -1,0 +1,98 @@
+/* sqlite.h -- what the files of the SQLite backend share. Internal to store/sqlite/.
+ *
+ * One writer connection behind a mutex (SQLite allows one writer anyway; holding our own lock
+ * means writers queue here instead of spinning on SQLITE_BUSY) and a pool of reader connections,
+ * one per concurrently reading thread, so that readers never wait for the writer: in WAL mode a
+ * reader's snapshot is fixed by its first read after BEGIN. Each connection caches its prepared
+ * statements, since the same few queries run on every request. */
+#ifndef SR_STORE_SQLITE_H
+#define SR_STORE_SQLITE_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* Every query, by index into the per-connection statement cache (queries.c). */
+enum {
+    Q_SCHEMA_GET,
+    Q_SCHEMA_REFS,
+    Q_SCHEMA_FIND,
+    Q_SCHEMA_INSERT,
+    Q_REF_INSERT,
+    Q_MAX_ID,
+    Q_MAX_ID_RAISE,
+    Q_VERSIONS,
+    Q_VERSION_GET,
+    Q_ALL_VERSIONS,
+    Q_VERSIONS_OF_ID,
+    Q_VERSION_PUT,
+    Q_VERSION_SOFT_DELETE,
+    Q_VERSION_DELETE,
+    Q_SCHEMA_HOLDERS,
+    Q_REFS_DELETE,
+    Q_SCHEMA_DELETE,
+    Q_SUBJECTS,
+    Q_REFERRERS,
+    Q_SETTING_GET,
+    Q_SETTING_PUT,
+    Q_SETTING_DELETE,
+    Q_SETTING_SCOPES,
+    Q_COUNT
+};
+
+extern const char *const sr_sqlite__sql[Q_COUNT];
+
+typedef struct conn {
+    sqlite3 *db;
+    sqlite3_stmt *stmts[Q_COUNT]; /* prepared on first use, finalized at close */
+    struct conn *next;            /* idle list link (readers only) */
+} conn;
+
+struct sr_store {
+    char *path;
+    pthread_mutex_t write_lock; /* held from write_begin to commit/rollback */
+    conn *writer;
+    pthread_mutex_t pool_lock;  /* guards idle */
+    conn *idle;                 /* reader connections not in use */
+};
+
+struct sr_tx {
+    sr_store *st;
+    conn *c;
+    int write;
+};
+
+/* ---- rows.c: running statements ---- */
+
+/* 50001 with SQLite's message for the transaction's connection. Returns -1. */
+int sr_sqlite__error(sr_err *err, sr_tx *tx);
+
+/* The cached statement `q`, with `types` bound from the arguments: one letter per parameter,
+ * 't' text (const char *, NULL binds NULL), 'i' int, 'l' long long, 'h' a 16-byte hash
+ * (const uint8_t *). NULL with err set when preparing or binding fails. Hand it to
+ * sr_sqlite__done after use. */
+sqlite3_stmt *sr_sqlite__query(sr_tx *tx, int q, sr_err *err, const char *types, ...);
+/* Reset a statement after use, so that it holds no read cursor and no bindings. NULL ok. */
+void sr_sqlite__done(sqlite3_stmt *s);
+
+/* Run a statement that returns no rows: 0, or -1. Releases it. */
+int sr_sqlite__exec(sr_tx *tx, sqlite3_stmt *s, sr_err *err);
+/* A statement returning at most one integer: 0 with *out, 1 when no row, -1. Releases it. */
+int sr_sqlite__one_int(int *out, sr_tx *tx, sqlite3_stmt *s, sr_err *err);
+
+/* Collect every row of `s` into a growing array of `size`-byte elements, each filled by
+ * `fill(element, s)`; *out (free with the element type's free) and *n. 0, or -1 with nothing
+ * returned (free_row frees the rows filled so far). Releases the statement. */
+int sr_sqlite__collect(void **out, size_t *n, size_t size, sr_tx *tx, sqlite3_stmt *s,
+                       void (*fill)(void *row, sqlite3_stmt *s), void (*free_rows)(void *, size_t),
+                       sr_err *err);
+
+/* Column i as an owned string ("" for NULL when `never_null`, else NULL). */
+char *sr_sqlite__text(sqlite3_stmt *s, int i, int never_null);
+
+/* The version row of VERSION_COLS columns (queries.c). */
+void sr_sqlite__fill_version(void *row, sqlite3_stmt *s);
+void sr_sqlite__free_versions(void *rows, size_t n);
+
+#endif

@@ -1,0 +1,146 @@
+/* versions.c -- subject versions, subjects, referrers: soft and permanent removal. */
+#include "store/sqlite/sqlite.h"
+#include "common/buf.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void sr_store_versions_free(sr_store_version *v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i].subject);
+    free(v);
+}
+
+/* Rows of VERSION_COLS from a bound statement. */
+static int versions_of(sr_store_version **out, size_t *n, sr_tx *tx, sqlite3_stmt *s,
+                       sr_err *err)
+{
+    void *rows = NULL;
+    int rc = sr_sqlite__collect(&rows, n, sizeof(sr_store_version), tx, s,
+                                sr_sqlite__fill_version, sr_sqlite__free_versions, err);
+
+    *out = rows;
+    return rc;
+}
+
+int sr_store_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
+                      sr_err *err)
+{
+    return versions_of(out, n, tx, sr_sqlite__query(tx, Q_VERSIONS, err, "t", subject), err);
+}
+
+int sr_store_version_get(sr_store_version *out, sr_tx *tx, const char *subject, int version,
+                         sr_err *err)
+{
+    sr_store_version *vs = NULL;
+    size_t n = 0;
+
+    if (versions_of(&vs, &n, tx, sr_sqlite__query(tx, Q_VERSION_GET, err, "ti", subject, version),
+                    err) < 0)
+        return -1;
+    if (n != 1) {
+        sr_store_versions_free(vs, n);
+        return 1;
+    }
+    *out = vs[0]; /* the row's subject is handed out with it */
+    free(vs);
+    return 0;
+}
+
+int sr_store_all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
+                          sr_err *err)
+{
+    return versions_of(out, n, tx,
+                       sr_sqlite__query(tx, Q_ALL_VERSIONS, err, "t", prefix ? prefix : ""), err);
+}
+
+int sr_store_versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, int id, sr_err *err)
+{
+    return versions_of(out, n, tx, sr_sqlite__query(tx, Q_VERSIONS_OF_ID, err, "i", id), err);
+}
+
+int sr_store_referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
+                       int version, sr_err *err)
+{
+    return versions_of(out, n, tx,
+                       sr_sqlite__query(tx, Q_REFERRERS, err, "ti", subject, version), err);
+}
+
+int sr_store_version_put(sr_tx *tx, const char *subject, int version, int id, sr_err *err)
+{
+    return sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_VERSION_PUT, err, "tiil", subject, version,
+                                                id, now_ms()), err);
+}
+
+int sr_store_version_soft_delete(sr_tx *tx, const char *subject, int version, sr_err *err)
+{
+    if (sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_VERSION_SOFT_DELETE, err, "ti", subject,
+                                             version), err) < 0)
+        return -1;
+    return sqlite3_changes(tx->c->db) == 0 ? 1 : 0;
+}
+
+int sr_store_version_remove(sr_tx *tx, const char *subject, int version, sr_err *err)
+{
+    sr_store_version v;
+    int holders, rc = sr_store_version_get(&v, tx, subject, version, err);
+
+    if (rc != 0)
+        return rc;
+    free(v.subject);
+    if (sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_VERSION_DELETE, err, "ti", subject, version),
+                        err) < 0 ||
+        sr_sqlite__one_int(&holders, tx, sr_sqlite__query(tx, Q_SCHEMA_HOLDERS, err, "i", v.id),
+                           err) != 0)
+        return -1;
+    if (holders > 0)
+        return 0;
+    /* Last holder gone: drop the schema. The id stays spent because meta.max_id keeps it. */
+    if (sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_REFS_DELETE, err, "i", v.id), err) < 0)
+        return -1;
+    return sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_SCHEMA_DELETE, err, "i", v.id), err);
+}
+
+void sr_store_subjects_free(sr_store_subject *s, size_t n)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(s[i].name);
+    free(s);
+}
+
+static void fill_subject(void *row, sqlite3_stmt *s)
+{
+    sr_store_subject *r = row;
+
+    r->name = sr_sqlite__text(s, 0, 1);
+    r->all_deleted = sqlite3_column_int(s, 1) != 0;
+}
+
+static void free_subjects(void *rows, size_t n)
+{
+    sr_store_subjects_free(rows, n);
+}
+
+int sr_store_subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *prefix,
+                      sr_err *err)
+{
+    void *rows = NULL;
+    int rc = sr_sqlite__collect(&rows, n, sizeof(sr_store_subject), tx,
+                                sr_sqlite__query(tx, Q_SUBJECTS, err, "t", prefix ? prefix : ""),
+                                fill_subject, free_subjects, err);
+
+    *out = rows;
+    return rc;
+}
