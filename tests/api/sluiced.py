@@ -143,6 +143,12 @@ class Sluiced:
                     raise
         raise AssertionError("unreachable")
 
+    def client(self):
+        """Another client of the same server, with a connection of its own (for threads)."""
+        other = Sluiced.__new__(Sluiced)
+        other.port, other.conn, other.proc, other.tmp = self.port, None, None, None
+        return other
+
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
 
