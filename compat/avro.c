@@ -1,5 +1,8 @@
 /* avro.c -- parsing and validating Avro schemas (the Avro 1.11 specification, as Confluent's
- * parser applies it; compatibility-rules.md §2.5) into the model of avro.h. */
+ * parser applies it; compatibility-rules.md §2.5) into the model of avro.h.
+ *
+ * Each pass is near-linear: named types, field names and enum symbols are found through jansson
+ * objects (hash tables), never by scanning what came before. */
 #include "compat/avro.h"
 #include "compat/compat.h"
 
@@ -42,7 +45,10 @@ static av_type *new_node(parser *p, av_kind kind)
 
     t->kind = kind;
     t->props = json_object();
-    s->nodes = sr_xrealloc(s->nodes, (s->nnodes + 1) * sizeof(*s->nodes));
+    if (s->nnodes == s->cap_nodes) {
+        s->cap_nodes = s->cap_nodes ? 2 * s->cap_nodes : 16;
+        s->nodes = sr_xrealloc(s->nodes, s->cap_nodes * sizeof(*s->nodes));
+    }
     s->nodes[s->nnodes++] = t;
     return t;
 }
@@ -78,12 +84,23 @@ static int valid_fullname(const char *s)
     return valid_part(s, strlen(s));
 }
 
-static av_type *find_named(const av_schema *s, const char *fullname)
+av_type *sr_avro_find_named(const av_schema *s, const char *fullname)
 {
-    for (size_t i = 0; i < s->nnamed; i++)
-        if (strcmp(s->named[i]->fullname, fullname) == 0)
-            return s->named[i];
-    return NULL;
+    json_t *pos = json_object_get(s->named_index, fullname);
+
+    return pos ? s->named[json_integer_value(pos)] : NULL;
+}
+
+const av_field *sr_avro_field(const av_type *record, const char *name)
+{
+    json_t *pos = json_object_get(record->field_index, name);
+
+    return pos ? &record->fields[json_integer_value(pos)] : NULL;
+}
+
+int sr_avro_has_symbol(const av_type *enum_type, const char *symbol)
+{
+    return json_object_get(enum_type->symbol_index, symbol) != NULL;
 }
 
 /* Resolve a name used as a type: qualified by the enclosing namespace first, then as written. */
@@ -95,10 +112,10 @@ static av_type *lookup_name(const av_schema *s, const char *name, const char *ns
         char *full = NULL;
         if (asprintf(&full, "%s.%s", ns, name) < 0)
             return NULL;
-        t = find_named(s, full);
+        t = sr_avro_find_named(s, full);
         free(full);
     }
-    return t ? t : find_named(s, name);
+    return t ? t : sr_avro_find_named(s, name);
 }
 
 static int parse_type(parser *p, av_type **out, json_t *j, const char *ns, int depth);
@@ -155,7 +172,7 @@ static int define_name(parser *p, av_type *t, json_t *j, const char *ns)
         return fail(p, "Illegal name: %s", t->fullname, NULL);
     if (primitive_kind(t->fullname) >= 0)
         return fail(p, "Can't redefine: %s", t->fullname, NULL);
-    if (find_named(p->s, t->fullname))
+    if (sr_avro_find_named(p->s, t->fullname))
         return fail(p, "Can't redefine: %s", t->fullname, NULL);
     if (aliases && !json_is_null(aliases)) {
         if (!json_is_array(aliases))
@@ -178,8 +195,13 @@ static int define_name(parser *p, av_type *t, json_t *j, const char *ns)
     }
     t->doc = opt_string(j, "doc");
     t->external = p->external;
-    p->s->named = sr_xrealloc(p->s->named, (p->s->nnamed + 1) * sizeof(*p->s->named));
+    if (p->s->nnamed == p->s->cap_named) {
+        p->s->cap_named = p->s->cap_named ? 2 * p->s->cap_named : 16;
+        p->s->named = sr_xrealloc(p->s->named, p->s->cap_named * sizeof(*p->s->named));
+    }
+    t->named_id = p->s->nnamed;
     p->s->named[p->s->nnamed++] = t;
+    json_object_set_new(p->s->named_index, t->fullname, json_integer((json_int_t)t->named_id));
     return 0;
 }
 
@@ -213,12 +235,7 @@ static int default_fits(const av_type *t, json_t *v, int depth)
     case AV_FIXED:
         return json_is_string(v);
     case AV_ENUM:
-        if (!json_is_string(v))
-            return 0;
-        for (i = 0; i < t->nsymbols; i++)
-            if (strcmp(t->symbols[i], json_string_value(v)) == 0)
-                return 1;
-        return 0;
+        return json_is_string(v) && sr_avro_has_symbol(t, json_string_value(v));
     case AV_ARRAY:
         if (!json_is_array(v))
             return 0;
@@ -253,6 +270,7 @@ static int parse_fields(parser *p, av_type *t, json_t *fields, int depth)
     if (!json_is_array(fields))
         return fail(p, "Record \"%s\" has no fields array", t->fullname, NULL);
     t->fields = sr_xcalloc(json_array_size(fields) + 1, sizeof(*t->fields));
+    t->field_index = json_object();
     json_array_foreach(fields, i, f) {
         av_field *fd = &t->fields[i];
         json_t *order, *aliases;
@@ -262,9 +280,9 @@ static int parse_fields(parser *p, av_type *t, json_t *fields, int depth)
         name = json_string_value(json_object_get(f, "name"));
         if (!valid_part(name, strlen(name)))
             return fail(p, "Illegal field name \"%s\" in record \"%s\"", name, t->fullname);
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(t->fields[k].name, name) == 0)
-                return fail(p, "Duplicate field %s in record %s", name, t->fullname);
+        if (json_object_get(t->field_index, name))
+            return fail(p, "Duplicate field %s in record %s", name, t->fullname);
+        json_object_set_new(t->field_index, name, json_integer((json_int_t)i));
         fd->name = sr_xstrdup(name);
         fd->props = json_object();
         t->nfields = i + 1;
@@ -313,22 +331,20 @@ static int parse_enum(parser *p, av_type *t, json_t *j)
     if (!json_is_array(symbols))
         return fail(p, "Enum \"%s\" has no symbols array", t->fullname, NULL);
     t->symbols = sr_xcalloc(json_array_size(symbols) + 1, sizeof(char *));
+    t->symbol_index = json_object();
     json_array_foreach(symbols, i, sym) {
         const char *s = json_string_value(sym);
         if (!s || !valid_part(s, strlen(s)))
             return fail(p, "Illegal enum symbol in \"%s\"", t->fullname, NULL);
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(t->symbols[k], s) == 0)
-                return fail(p, "Duplicate enum symbol: %s (in %s)", s, t->fullname);
+        if (sr_avro_has_symbol(t, s))
+            return fail(p, "Duplicate enum symbol: %s (in %s)", s, t->fullname);
+        json_object_set_new(t->symbol_index, s, json_integer((json_int_t)i));
         t->symbols[i] = sr_xstrdup(s);
         t->nsymbols = i + 1;
     }
     if (def && !json_is_null(def)) {
         const char *d = json_string_value(def);
-        int found = 0;
-        for (i = 0; d && i < t->nsymbols; i++)
-            found |= strcmp(t->symbols[i], d) == 0;
-        if (!found)
+        if (!d || !sr_avro_has_symbol(t, d))
             return fail(p, "The Enum Default: %s is not in the enum symbol set (%s)",
                         d ? d : "(not a string)", t->fullname);
         t->enum_default = sr_xstrdup(d);
@@ -403,36 +419,46 @@ static int parse_object(parser *p, av_type **out, json_t *j, const char *ns, int
     return 0;
 }
 
-/* Two union branches that Avro forbids together: same unnamed kind, or same full name. */
-static int same_branch(const av_type *a, const av_type *b)
-{
-    if (a->kind != b->kind)
-        return 0;
-    if (a->kind == AV_RECORD || a->kind == AV_ENUM || a->kind == AV_FIXED)
-        return strcmp(a->fullname, b->fullname) == 0;
-    return 1;
-}
-
+/* Avro forbids two branches of the same unnamed kind, or with the same full name, in a union.
+ * Unnamed kinds are remembered in a bit set, full names in a jansson object (made at the first
+ * named branch): a union of n branches costs O(n). */
 static int parse_union(parser *p, av_type **out, json_t *j, const char *ns, int depth)
 {
     av_type *t = new_node(p, AV_UNION);
+    unsigned kinds = 0;
+    json_t *names = NULL, *b;
     size_t i;
-    json_t *b;
+    int rc = 0;
 
     t->branches = sr_xcalloc(json_array_size(j) + 1, sizeof(*t->branches));
     json_array_foreach(j, i, b) {
         av_type *bt = NULL;
-        if (parse_type(p, &bt, b, ns, depth + 1) < 0)
-            return -1;
-        if (bt->kind == AV_UNION)
-            return fail(p, "Nested union: %s", "a union may not directly contain a union", NULL);
-        for (size_t k = 0; k < i; k++)
-            if (same_branch(t->branches[k], bt))
-                return fail(p, "Duplicate in union: %s",
-                            bt->fullname ? bt->fullname : kind_names[bt->kind], NULL);
+        int dup;
+        if ((rc = parse_type(p, &bt, b, ns, depth + 1)) < 0)
+            break;
+        if (bt->kind == AV_UNION) {
+            rc = fail(p, "Nested union: %s", "a union may not directly contain a union", NULL);
+            break;
+        }
+        if (bt->fullname) {
+            names = names ? names : json_object();
+            dup = json_object_get(names, bt->fullname) != NULL;
+            json_object_set(names, bt->fullname, json_true());
+        } else {
+            dup = (kinds >> bt->kind) & 1u;
+            kinds |= 1u << bt->kind;
+        }
+        if (dup) {
+            rc = fail(p, "Duplicate in union: %s",
+                      bt->fullname ? bt->fullname : kind_names[bt->kind], NULL);
+            break;
+        }
         t->branches[i] = bt;
         t->nbranches = i + 1;
     }
+    json_decref(names);
+    if (rc < 0)
+        return -1;
     *out = t;
     return 0;
 }
@@ -481,6 +507,7 @@ int sr_avro_parse(av_schema **out, const char *text, const char *const *dep_text
     parser p = {sr_xcalloc(1, sizeof(av_schema)), flags, 1, err};
     av_type *ignored;
 
+    p.s->named_index = json_object();
     /* Referenced schemas go into the same name table first, in dependency order. */
     for (size_t i = 0; i < ndeps; i++) {
         if (parse_text(&p, &ignored, dep_texts[i]) < 0)
@@ -515,6 +542,8 @@ void sr_avro_free(av_schema *s)
             json_decref(t->fields[f].props);
         }
         free(t->fields);
+        json_decref(t->field_index);
+        json_decref(t->symbol_index);
         for (size_t k = 0; k < t->nsymbols; k++)
             free(t->symbols[k]);
         free(t->symbols);
@@ -530,5 +559,6 @@ void sr_avro_free(av_schema *s)
     }
     free(s->nodes);
     free(s->named);
+    json_decref(s->named_index);
     free(s);
 }

@@ -2,7 +2,10 @@
  *
  * avro-c's schema objects drop field defaults, aliases and docs, and compatibility and the
  * canonical form need all three, so the model is built here on jansson. Named types are defined
- * once (their node is shared by every use); a use elsewhere points at the definition. */
+ * once (their node is shared by every use); a use elsewhere points at the definition.
+ *
+ * All input is hostile: every pass over a schema is near-linear in its size (names, fields and
+ * symbols are looked up through jansson objects used as hash tables, never by scanning). */
 #ifndef SR_COMPAT_AVRO_H
 #define SR_COMPAT_AVRO_H
 
@@ -38,14 +41,17 @@ struct av_type {
     char *fullname;
     char *doc;
     json_t *aliases;  /* array of full names, or NULL */
+    size_t named_id;  /* position in av_schema.named */
     int external;     /* defined by a referenced schema, not this one */
     int is_error;     /* a record declared as "error" */
     /* record */
     av_field *fields;
     size_t nfields;
+    json_t *field_index; /* field name -> position in fields; NULL unless a record */
     /* enum */
     char **symbols;
     size_t nsymbols;
+    json_t *symbol_index; /* symbol -> position in symbols; NULL unless an enum */
     char *enum_default;
     /* fixed */
     long long size;
@@ -62,15 +68,22 @@ struct av_type {
 typedef struct av_schema {
     av_type *root;
     av_type **nodes;  /* owned */
-    size_t nnodes;
+    size_t nnodes, cap_nodes;
     av_type **named;  /* the named types, in definition order (borrowed from nodes) */
-    size_t nnamed;
+    size_t nnamed, cap_named;
+    json_t *named_index; /* full name -> position in named */
 } av_schema;
 
 /* Parse flags, as compat.h's SR_PARSE_* . */
 int sr_avro_parse(av_schema **out, const char *text, const char *const *dep_texts, size_t ndeps,
                   unsigned flags, sr_err *err);
 void sr_avro_free(av_schema *s);
+
+/* Lookups in constant time: the named type called `fullname`, the field of `record` called `name`,
+ * whether `enum_type` has `symbol`. Borrowed pointers, valid until sr_avro_free. */
+av_type *sr_avro_find_named(const av_schema *s, const char *fullname);
+const av_field *sr_avro_field(const av_type *record, const char *name);
+int sr_avro_has_symbol(const av_type *enum_type, const char *symbol);
 
 /* Printers (avro_print.c). */
 enum { AV_PRINT_CANONICAL, AV_PRINT_NORMALIZED, AV_PRINT_RESOLVED };

@@ -5,7 +5,10 @@
  * The canonical form follows Avro's own printer, which is what Confluent stores: compact JSON,
  * a named type written out at its first use and by name afterwards, a namespace written only
  * where it differs from the enclosing one. Output is built as a jansson tree (which keeps key
- * order) and dumped compactly. */
+ * order) and dumped compactly.
+ *
+ * Each named type is written out once (a flag per named type says so), so the work is linear in
+ * the schema however often a type is used. */
 #include "compat/avro.h"
 
 #include <stdlib.h>
@@ -13,22 +16,17 @@
 
 typedef struct printer {
     int style;
-    const av_type **done; /* named types already written out */
-    size_t ndone;
+    unsigned char *done; /* per named type (by named_id): already written out */
 } printer;
 
 static int is_done(const printer *pr, const av_type *t)
 {
-    for (size_t i = 0; i < pr->ndone; i++)
-        if (pr->done[i] == t)
-            return 1;
-    return 0;
+    return pr->done[t->named_id];
 }
 
 static void mark_done(printer *pr, const av_type *t)
 {
-    pr->done = sr_xrealloc(pr->done, (pr->ndone + 1) * sizeof(*pr->done));
-    pr->done[pr->ndone++] = t;
+    pr->done[t->named_id] = 1;
 }
 
 static int is_named(const av_type *t)
@@ -239,7 +237,7 @@ static json_t *to_json(printer *pr, const av_type *t, const char *space)
 
 char *sr_avro_print(const av_schema *s, int style)
 {
-    printer pr = {style, NULL, 0};
+    printer pr = {style, sr_xcalloc(s->nnamed + 1, 1)};
     json_t *j = to_json(&pr, s->root, NULL);
     char *out = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
 
