@@ -1,5 +1,7 @@
 /* avro_limits_test.c -- the Avro module against hostile input: very large enums, records and
- * unions parse, canonicalize and render (and still report duplicates as before).
+ * unions parse, canonicalize and render (and still report duplicates as before); nesting is
+ * refused past the parse limit with 42201 naming it, for types and for JSON values (defaults,
+ * attributes) alike.
  * Functional checks only: speed is measured by tests/bench/avro_parse_bench. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -253,6 +255,178 @@ static void test_avro_limits__a_union_of_10000_branches_parses_and_reports_a_dup
     sr_buf_dispose(&b);
 }
 
+/* ---- depth ---- */
+
+/* A schema of `levels` levels: levels - 1 arrays around an int. */
+static char *nested_arrays(int levels)
+{
+    sr_buf b = SR_BUF_INIT;
+
+    for (int i = 1; i < levels; i++)
+        sr_buf_puts(&b, "{\"type\":\"array\",\"items\":");
+    sr_buf_puts(&b, "\"int\"");
+    for (int i = 1; i < levels; i++)
+        sr_buf_putc(&b, '}');
+    return sr_buf_detach(&b);
+}
+
+/* `levels` levels of records, each the type of the only field of the one above (and a union). */
+static char *nested_records(int levels)
+{
+    sr_buf b = SR_BUF_INIT;
+
+    for (int i = 1; i < levels; i++)
+        sr_buf_printf(&b, "{\"type\":\"record\",\"name\":\"R%d\",\"fields\":[{\"name\":\"f\","
+                          "\"type\":", i);
+    sr_buf_puts(&b, "\"int\"");
+    for (int i = 1; i < levels; i++)
+        sr_buf_puts(&b, "}]}");
+    return sr_buf_detach(&b);
+}
+
+static void test_avro_limits__nesting_at_the_limit_is_accepted_and_one_level_more_refused(
+    void **state)
+{
+    sr_parse_limits ten = {10};
+    char *at = nested_arrays(SR_PARSE_MAX_DEPTH_DEFAULT);
+    char *over = nested_arrays(SR_PARSE_MAX_DEPTH_DEFAULT + 1);
+    sr_schema *s = parse_ok(at, SR_PARSE_NEW);
+    (void)state;
+
+    assert_string_equal(sr_schema_canonical(s), at);
+    sr_schema_free(s);
+    parse_refused(over, SR_PARSE_NEW, NULL, "schema nests deeper than 100 levels at /items/");
+    parse_refused(over, 0, NULL, "schema nests deeper than 100 levels at /items/");
+    free(at);
+    free(over);
+
+    /* a limit of the caller's own, through records and fields */
+    at = nested_records(10);
+    over = nested_records(11);
+    s = NULL;
+    assert_int_equal(
+        sr_schema_parse_limited(&s, SR_TYPE_AVRO, at, NULL, 0, SR_PARSE_NEW, &ten, NULL), 0);
+    sr_schema_free(s);
+    parse_refused(over, SR_PARSE_NEW, &ten,
+                  PREFIX "schema nests deeper than 10 levels at /fields/0/type/fields/0/type/");
+    free(at);
+    free(over);
+}
+
+static void test_avro_limits__unions_and_wrapped_types_count_as_levels(void **state)
+{
+    sr_parse_limits three = {3};
+    sr_schema *s = NULL;
+    (void)state;
+
+    assert_int_equal(sr_schema_parse_limited(&s, SR_TYPE_AVRO,
+                                             "[\"null\",{\"type\":\"array\",\"items\":\"int\"}]",
+                                             NULL, 0, 0, &three, NULL),
+                     0); /* 3 levels */
+    sr_schema_free(s);
+    parse_refused("[\"null\",{\"type\":\"array\",\"items\":[\"int\"]}]", 0, &three,
+                  "schema nests deeper than 3 levels at /1/items/0");
+    parse_refused("{\"type\":{\"type\":{\"type\":{\"type\":\"int\"}}}}", 0, &three,
+                  "schema nests deeper than 3 levels at /type/type/type");
+}
+
+/* A default (any JSON value) `levels` deep: nested arrays around a 0. */
+static char *record_with_default(int levels)
+{
+    sr_buf b = SR_BUF_INIT;
+
+    sr_buf_puts(&b, "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\","
+                    "\"type\":\"int\",\"default\":");
+    for (int i = 1; i < levels; i++)
+        sr_buf_putc(&b, '[');
+    sr_buf_putc(&b, '0');
+    for (int i = 1; i < levels; i++)
+        sr_buf_putc(&b, ']');
+    sr_buf_puts(&b, "}]}");
+    return sr_buf_detach(&b);
+}
+
+static void test_avro_limits__a_default_nested_deeper_than_the_limit_is_refused(void **state)
+{
+    char *at = record_with_default(SR_PARSE_MAX_DEPTH_DEFAULT);
+    char *over = record_with_default(SR_PARSE_MAX_DEPTH_DEFAULT + 1);
+    char *huge = record_with_default(100000);
+    sr_schema *s = parse_ok(at, 0); /* stored schemas do not check the default's type */
+    (void)state;
+
+    assert_string_equal(sr_schema_canonical(s), at);
+    sr_schema_free(s);
+    parse_refused(at, SR_PARSE_NEW, NULL, "Invalid default for field a");
+    parse_refused(over, 0, NULL,
+                  PREFIX "default value of field a nests deeper than 100 levels at "
+                         "/fields/0/default/0/0/");
+    parse_refused(over, SR_PARSE_NEW, NULL, "default value of field a nests deeper than 100");
+    /* jansson refuses any JSON text nested deeper than 2048 levels before we see it */
+    parse_refused(huge, 0, NULL, "JSON nests deeper than 2048 levels at line 1 column");
+    parse_refused(huge, SR_PARSE_NEW, NULL, "JSON nests deeper than 2048 levels");
+    free(at);
+    free(over);
+    free(huge);
+}
+
+static void test_avro_limits__an_attribute_nested_deeper_than_the_limit_is_refused(void **state)
+{
+    sr_parse_limits two = {2};
+    sr_schema *s = NULL;
+    (void)state;
+
+    assert_int_equal(sr_schema_parse_limited(&s, SR_TYPE_AVRO,
+                                             "{\"type\":\"string\",\"x\":{\"y\":1}}", NULL, 0, 0,
+                                             &two, NULL),
+                     0);
+    sr_schema_free(s);
+    parse_refused("{\"type\":\"string\",\"x/~\":{\"y\":[1]}}", 0, &two,
+                  "attribute value nests deeper than 2 levels at /x~1~0/y/0");
+    parse_refused("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"f\",\"type\":"
+                  "\"int\",\"p\":[[[]]]}]}",
+                  0, &two, "attribute value nests deeper than 2 levels at /fields/0/p/0/0");
+}
+
+/* The resolved form inlines referenced types, so it can nest deeper than either schema did. */
+static void test_avro_limits__a_resolved_form_deeper_than_the_limit_is_refused(void **state)
+{
+    sr_buf dep = SR_BUF_INIT, top = SR_BUF_INIT;
+    sr_dep deps[1] = {{"d.Deep", "deep", 1, SR_TYPE_AVRO, NULL}};
+    sr_schema *s = NULL;
+    sr_err err = {0};
+    char *resolved = NULL, *arrays = nested_arrays(60);
+    (void)state;
+
+    sr_buf_printf(&dep, "{\"type\":\"record\",\"name\":\"d.Deep\",\"fields\":[{\"name\":\"x\","
+                        "\"type\":%s}]}", arrays);
+    free(arrays);
+    deps[0].text = dep.ptr;
+    for (int i = 1; i < 60; i++)
+        sr_buf_puts(&top, "{\"type\":\"map\",\"values\":");
+    sr_buf_puts(&top, "\"d.Deep\"");
+    for (int i = 1; i < 60; i++)
+        sr_buf_putc(&top, '}');
+    assert_int_equal(sr_schema_parse(&s, SR_TYPE_AVRO, top.ptr, deps, 1, SR_PARSE_NEW, &err), 0);
+    assert_string_equal(sr_schema_canonical(s), top.ptr);
+    assert_int_equal(sr_schema_render(&resolved, s, "resolved", &err), -1);
+    assert_null(resolved);
+    assert_int_equal(err.code, 42201);
+    assert_non_null(strstr(err.msg, PREFIX "schema nests deeper than 100 levels at /values/"));
+    sr_schema_free(s);
+
+    /* a referenced schema that is too deep itself says so */
+    sr_buf_clear(&dep);
+    arrays = nested_arrays(101);
+    sr_buf_printf(&dep, "{\"type\":\"record\",\"name\":\"d.Deep\",\"fields\":[{\"name\":\"x\","
+                        "\"type\":%s}]}", arrays);
+    free(arrays);
+    deps[0].text = dep.ptr;
+    assert_int_equal(sr_schema_parse(&s, SR_TYPE_AVRO, "\"d.Deep\"", deps, 1, 0, &err), -1);
+    assert_non_null(strstr(err.msg, "(in a referenced schema)"));
+    sr_buf_dispose(&dep);
+    sr_buf_dispose(&top);
+}
+
 /* ---- duplicates and aliases keep their messages ---- */
 
 static void test_avro_limits__duplicates_and_bad_aliases_keep_their_messages(void **state)
@@ -311,6 +485,12 @@ int main(void)
             test_avro_limits__a_duplicate_field_at_the_end_of_a_large_record_is_reported),
         cmocka_unit_test(test_avro_limits__many_named_types_used_many_times_are_written_out_once),
         cmocka_unit_test(test_avro_limits__a_union_of_10000_branches_parses_and_reports_a_duplicate),
+        cmocka_unit_test(
+            test_avro_limits__nesting_at_the_limit_is_accepted_and_one_level_more_refused),
+        cmocka_unit_test(test_avro_limits__unions_and_wrapped_types_count_as_levels),
+        cmocka_unit_test(test_avro_limits__a_default_nested_deeper_than_the_limit_is_refused),
+        cmocka_unit_test(test_avro_limits__an_attribute_nested_deeper_than_the_limit_is_refused),
+        cmocka_unit_test(test_avro_limits__a_resolved_form_deeper_than_the_limit_is_refused),
         cmocka_unit_test(test_avro_limits__duplicates_and_bad_aliases_keep_their_messages),
         cmocka_unit_test(
             test_avro_limits__a_field_alias_matching_several_writer_fields_is_reported),
