@@ -115,11 +115,35 @@ char *sr_avro__path_format(const av_path *p, size_t max)
 
 /* ---- errors ---- */
 
+/* Make `s` valid UTF-8 in place: a character cut at the end is dropped, any other byte that does
+ * not belong to a well-formed character becomes '?'. Messages quote input and are cut to fit. */
+static void scrub_utf8(char *s)
+{
+    unsigned char *u = (unsigned char *)s;
+
+    while (*u) {
+        int need = *u < 0x80 ? 0 : *u >= 0xC2 && *u < 0xE0 ? 1 : *u >= 0xE0 && *u < 0xF0 ? 2
+                                   : *u >= 0xF0 && *u < 0xF5 ? 3 : -1;
+        int have = 0;
+        while (need > 0 && have < need && (u[1 + have] & 0xC0) == 0x80)
+            have++;
+        if (need > 0 && have < need && u[1 + have] == '\0') {
+            *u = '\0'; /* cut short by truncation */
+            return;
+        }
+        if (need < 0 || have < need)
+            *u++ = '?';
+        else
+            u += 1 + need;
+    }
+}
+
 static int fail(parser *p, const char *fmt, const char *a, const char *b)
 {
     char detail[600];
 
     snprintf(detail, sizeof(detail), fmt, a ? a : "", b ? b : "");
+    scrub_utf8(detail);
     return sr_err_set(p->err, 42201, "Invalid schema of type AVRO, details: %s", detail);
 }
 

@@ -192,6 +192,10 @@ static json_t *named_json(printer *pr, const av_type *t, const char *space, int 
 
     if (norm) {
         json_object_set_new(o, "name", json_string(t->fullname));
+        /* A type in no namespace inside one that has a namespace: without "namespace":"" its
+         * simple name would be read back in the enclosing namespace, another type. */
+        if (!t->ns && space)
+            json_object_set_new(o, "namespace", json_string(""));
         json_object_set_new(o, "type", json_string(kind));
     } else {
         json_object_set_new(o, "type", json_string(kind));

@@ -1,7 +1,7 @@
 /* avro_limits_test.c -- the Avro module against hostile input: very large enums, records and
  * unions parse, canonicalize and render (and still report duplicates as before); nesting is
  * refused past the parse limit with 42201 naming it, for types and for JSON values (defaults,
- * attributes) alike.
+ * attributes) alike; the canonical text is valid UTF-8 and reads back as the same schema.
  * Functional checks only: speed is measured by tests/bench/avro_parse_bench. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -472,6 +472,59 @@ static void test_avro_limits__a_field_alias_matching_several_writer_fields_is_re
     sr_schema_free(w);
 }
 
+/* ---- the canonical text ---- */
+
+static void test_avro_limits__canonical_text_is_utf8_and_reads_back_as_the_same_schema(
+    void **state)
+{
+    static const char *const cases[] = {
+        /* non-ASCII docs, attribute keys and values, defaults */
+        "{\"type\":\"record\",\"name\":\"R\",\"doc\":\"caf\\u00e9 \\ud83d\\ude00 \xe2\x82\xac\","
+        "\"\xc3\xa9t\xc3\xa9\":{\"\xe2\x82\xac\":[\"\xf0\x9f\x98\x80\"]},\"fields\":[{\"name\":"
+        "\"s\",\"type\":\"string\",\"default\":\"\\u2028\\u0001\\\"\\\\\"}]}",
+        /* a type in no namespace inside a namespaced record, used again by name */
+        "{\"type\":\"record\",\"name\":\"a.R\",\"fields\":[{\"name\":\"x\",\"type\":{\"type\":"
+        "\"record\",\"name\":\"X\",\"namespace\":\"\",\"fields\":[]}},{\"name\":\"y\",\"type\":"
+        "\"X\"},{\"name\":\"z\",\"type\":{\"type\":\"fixed\",\"name\":\"X\",\"size\":1}},"
+        "{\"name\":\"w\",\"type\":\"X\"}]}",
+        /* dotted names inside another namespace, aliases, order, error records */
+        "{\"type\":\"error\",\"name\":\"E\",\"namespace\":\"p.q\",\"aliases\":[\"Old\",\"o.Older\"],"
+        "\"fields\":[{\"name\":\"f\",\"type\":{\"type\":\"enum\",\"name\":\"z.K\",\"symbols\":"
+        "[\"A\"],\"aliases\":[\"J\"]},\"order\":\"ignore\",\"aliases\":[\"g\"]},{\"name\":\"h\","
+        "\"type\":[\"null\",\"p.q.E\",\"z.K\"],\"default\":null}]}",
+        /* numbers and attributes on every kind */
+        "{\"type\":\"map\",\"values\":{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":"
+        "4,\"scale\":2,\"big\":1e300,\"neg\":-0.0,\"i\":-9223372036854775808},\"items\":\"x\"}",
+    };
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        assert_round_trips(cases[i]);
+}
+
+/* A message quoting input that is too long is cut, but never inside a UTF-8 character. */
+static void test_avro_limits__long_messages_are_cut_on_character_boundaries(void **state)
+{
+    sr_buf b = SR_BUF_INIT;
+    sr_schema *s = NULL;
+    sr_err err = {0};
+    (void)state;
+
+    for (int off = 0; off < 3; off++) {
+        sr_buf_clear(&b);
+        sr_buf_putc(&b, '"');
+        for (int i = 0; i < off; i++)
+            sr_buf_putc(&b, 'x');
+        for (int i = 0; i < 400; i++)
+            sr_buf_puts(&b, "\xe2\x82\xac"); /* the euro sign, three bytes */
+        sr_buf_putc(&b, '"');
+        assert_int_equal(sr_schema_parse(&s, SR_TYPE_AVRO, b.ptr, NULL, 0, 0, &err), -1);
+        assert_true(valid_utf8(err.msg));
+        assert_non_null(strstr(err.msg, "\xe2\x82\xac\xe2\x82\xac"));
+    }
+    sr_buf_dispose(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -494,6 +547,9 @@ int main(void)
         cmocka_unit_test(test_avro_limits__duplicates_and_bad_aliases_keep_their_messages),
         cmocka_unit_test(
             test_avro_limits__a_field_alias_matching_several_writer_fields_is_reported),
+        cmocka_unit_test(
+            test_avro_limits__canonical_text_is_utf8_and_reads_back_as_the_same_schema),
+        cmocka_unit_test(test_avro_limits__long_messages_are_cut_on_character_boundaries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
