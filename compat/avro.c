@@ -1,5 +1,11 @@
 /* avro.c -- parsing and validating Avro schemas (the Avro 1.11 specification, as Confluent's
- * parser applies it; compatibility-rules.md §2.5) into the model of avro.h. */
+ * parser applies it; compatibility-rules.md §2.5) into the model of avro.h.
+ *
+ * Each pass is near-linear: named types, field names and enum symbols are found through jansson
+ * objects (hash tables), never by scanning what came before. Each recursion -- over types, over a
+ * default or an attribute value -- counts its depth and refuses to go past the parse limit; the
+ * JSON text itself is loaded by jansson, which refuses documents nested deeper than
+ * JSON_PARSER_MAX_DEPTH (2048). */
 #include "compat/avro.h"
 #include "compat/compat.h"
 
@@ -7,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_DEPTH 256 /* nesting of type definitions; deeper is refused, not recursed into */
 
 static const char *const kind_names[] = {
     "null", "boolean", "int", "long", "float", "double", "bytes", "string",
@@ -23,16 +27,136 @@ const char *sr_avro_kind_name(av_kind k)
 typedef struct parser {
     av_schema *s;
     unsigned flags;
-    int external; /* parsing a referenced schema */
+    int external;  /* parsing a referenced schema */
+    int max_depth; /* types and JSON values nest at most this many levels */
+    av_path path;  /* where in the text being parsed, for messages */
     sr_err *err;
 } parser;
+
+/* ---- helpers shared with the printers ---- */
+
+size_t sr_avro__utf8_prefix(const char *s, size_t max)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len = strnlen(s, max), lead = len, need;
+
+    while (lead > 0 && (u[lead - 1] & 0xC0) == 0x80) /* back over continuation bytes */
+        lead--;
+    if (lead == 0)
+        return len;
+    lead--; /* the last character's first byte */
+    need = u[lead] < 0x80 ? 1 : u[lead] >= 0xF0 ? 4 : u[lead] >= 0xE0 ? 3 : 2;
+    return lead + need > len ? lead : len;
+}
+
+void sr_avro__path_push(av_path *p, const char *key)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 32;
+        p->seg = sr_xrealloc(p->seg, p->cap * sizeof(*p->seg));
+    }
+    p->seg[p->n++] = (av_path_seg){key, 0};
+}
+
+void sr_avro__path_push_index(av_path *p, size_t index)
+{
+    sr_avro__path_push(p, NULL);
+    p->seg[p->n - 1].index = index;
+}
+
+void sr_avro__path_pop(av_path *p)
+{
+    p->n--;
+}
+
+void sr_avro__path_dispose(av_path *p)
+{
+    free(p->seg);
+    *p = (av_path){0};
+}
+
+char *sr_avro__path_format(const av_path *p, size_t max)
+{
+    sr_buf b = SR_BUF_INIT;
+    size_t head, tail;
+    char *out;
+
+    for (size_t i = 0; i < p->n; i++) {
+        sr_buf_putc(&b, '/');
+        if (!p->seg[i].key) {
+            sr_buf_printf(&b, "%zu", p->seg[i].index);
+            continue;
+        }
+        for (const char *c = p->seg[i].key; *c; c++) {
+            if (*c == '~')
+                sr_buf_puts(&b, "~0");
+            else if (*c == '/')
+                sr_buf_puts(&b, "~1");
+            else
+                sr_buf_putc(&b, *c);
+        }
+    }
+    if (b.len == 0)
+        sr_buf_putc(&b, '/');
+    if (b.len <= max || max < 16)
+        return sr_buf_detach(&b);
+    /* Keep the start and the end (where the problem is), cut on character boundaries. */
+    head = sr_avro__utf8_prefix(b.ptr, max / 3);
+    tail = b.len - (max - max / 3 - 3);
+    while (tail < b.len && ((unsigned char)b.ptr[tail] & 0xC0) == 0x80)
+        tail++;
+    out = sr_xmalloc(head + 3 + (b.len - tail) + 1);
+    memcpy(out, b.ptr, head);
+    memcpy(out + head, "...", 3);
+    memcpy(out + head + 3, b.ptr + tail, b.len - tail + 1);
+    sr_buf_dispose(&b);
+    return out;
+}
+
+/* ---- errors ---- */
+
+/* Make `s` valid UTF-8 in place: a character cut at the end is dropped, any other byte that does
+ * not belong to a well-formed character becomes '?'. Messages quote input and are cut to fit. */
+static void scrub_utf8(char *s)
+{
+    unsigned char *u = (unsigned char *)s;
+
+    while (*u) {
+        int need = *u < 0x80 ? 0 : *u >= 0xC2 && *u < 0xE0 ? 1 : *u >= 0xE0 && *u < 0xF0 ? 2
+                                   : *u >= 0xF0 && *u < 0xF5 ? 3 : -1;
+        int have = 0;
+        while (need > 0 && have < need && (u[1 + have] & 0xC0) == 0x80)
+            have++;
+        if (need > 0 && have < need && u[1 + have] == '\0') {
+            *u = '\0'; /* cut short by truncation */
+            return;
+        }
+        if (need < 0 || have < need)
+            *u++ = '?';
+        else
+            u += 1 + need;
+    }
+}
 
 static int fail(parser *p, const char *fmt, const char *a, const char *b)
 {
     char detail[600];
 
     snprintf(detail, sizeof(detail), fmt, a ? a : "", b ? b : "");
+    scrub_utf8(detail);
     return sr_err_set(p->err, 42201, "Invalid schema of type AVRO, details: %s", detail);
+}
+
+/* `what` ("schema", "default value of field x", ...) goes deeper than the limit, here. */
+static int fail_deep(parser *p, const char *what)
+{
+    char *at = sr_avro__path_format(&p->path, 400);
+
+    sr_err_set(p->err, 42201,
+               "Invalid schema of type AVRO, details: %s nests deeper than %d levels at %s%s", what,
+               p->max_depth, at, p->external ? " (in a referenced schema)" : "");
+    free(at);
+    return -1;
 }
 
 static av_type *new_node(parser *p, av_kind kind)
@@ -42,7 +166,10 @@ static av_type *new_node(parser *p, av_kind kind)
 
     t->kind = kind;
     t->props = json_object();
-    s->nodes = sr_xrealloc(s->nodes, (s->nnodes + 1) * sizeof(*s->nodes));
+    if (s->nnodes == s->cap_nodes) {
+        s->cap_nodes = s->cap_nodes ? 2 * s->cap_nodes : 16;
+        s->nodes = sr_xrealloc(s->nodes, s->cap_nodes * sizeof(*s->nodes));
+    }
     s->nodes[s->nnodes++] = t;
     return t;
 }
@@ -78,12 +205,23 @@ static int valid_fullname(const char *s)
     return valid_part(s, strlen(s));
 }
 
-static av_type *find_named(const av_schema *s, const char *fullname)
+av_type *sr_avro_find_named(const av_schema *s, const char *fullname)
 {
-    for (size_t i = 0; i < s->nnamed; i++)
-        if (strcmp(s->named[i]->fullname, fullname) == 0)
-            return s->named[i];
-    return NULL;
+    json_t *pos = json_object_get(s->named_index, fullname);
+
+    return pos ? s->named[json_integer_value(pos)] : NULL;
+}
+
+const av_field *sr_avro_field(const av_type *record, const char *name)
+{
+    json_t *pos = json_object_get(record->field_index, name);
+
+    return pos ? &record->fields[json_integer_value(pos)] : NULL;
+}
+
+int sr_avro_has_symbol(const av_type *enum_type, const char *symbol)
+{
+    return json_object_get(enum_type->symbol_index, symbol) != NULL;
 }
 
 /* Resolve a name used as a type: qualified by the enclosing namespace first, then as written. */
@@ -95,27 +233,65 @@ static av_type *lookup_name(const av_schema *s, const char *name, const char *ns
         char *full = NULL;
         if (asprintf(&full, "%s.%s", ns, name) < 0)
             return NULL;
-        t = find_named(s, full);
+        t = sr_avro_find_named(s, full);
         free(full);
     }
-    return t ? t : find_named(s, name);
+    return t ? t : sr_avro_find_named(s, name);
 }
 
 static int parse_type(parser *p, av_type **out, json_t *j, const char *ns, int depth);
 
+/* Refuse a JSON value nested deeper than the limit (the value itself is level `depth`), before
+ * anything else walks it. `what` names it in the message; the path says where. */
+static int check_value_depth(parser *p, json_t *v, int depth, const char *what)
+{
+    const char *k;
+    size_t i;
+    json_t *e;
+    int rc = 0;
+
+    if (depth > p->max_depth)
+        return fail_deep(p, what);
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, e) {
+            sr_avro__path_push_index(&p->path, i);
+            rc = check_value_depth(p, e, depth + 1, what);
+            sr_avro__path_pop(&p->path);
+            if (rc < 0)
+                return -1;
+        }
+    } else if (json_is_object(v)) {
+        json_object_foreach(v, k, e) {
+            sr_avro__path_push(&p->path, k);
+            rc = check_value_depth(p, e, depth + 1, what);
+            sr_avro__path_pop(&p->path);
+            if (rc < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 /* Copy every attribute of `j` not in `known` (NULL-terminated) into `props`. */
-static void take_props(json_t *props, json_t *j, const char *const *known)
+static int take_props(parser *p, json_t *props, json_t *j, const char *const *known)
 {
     const char *k;
     json_t *v;
 
     json_object_foreach(j, k, v) {
-        int skip = 0;
+        int skip = 0, rc;
         for (const char *const *n = known; *n; n++)
             skip |= strcmp(k, *n) == 0;
-        if (!skip)
-            json_object_set(props, k, v);
+        if (skip)
+            continue;
+        sr_avro__path_push(&p->path, k);
+        rc = check_value_depth(p, v, 1, "attribute value");
+        sr_avro__path_pop(&p->path);
+        if (rc < 0)
+            return -1;
+        json_object_set(props, k, v);
     }
+    return 0;
 }
 
 static char *opt_string(json_t *j, const char *key)
@@ -155,7 +331,7 @@ static int define_name(parser *p, av_type *t, json_t *j, const char *ns)
         return fail(p, "Illegal name: %s", t->fullname, NULL);
     if (primitive_kind(t->fullname) >= 0)
         return fail(p, "Can't redefine: %s", t->fullname, NULL);
-    if (find_named(p->s, t->fullname))
+    if (sr_avro_find_named(p->s, t->fullname))
         return fail(p, "Can't redefine: %s", t->fullname, NULL);
     if (aliases && !json_is_null(aliases)) {
         if (!json_is_array(aliases))
@@ -178,19 +354,26 @@ static int define_name(parser *p, av_type *t, json_t *j, const char *ns)
     }
     t->doc = opt_string(j, "doc");
     t->external = p->external;
-    p->s->named = sr_xrealloc(p->s->named, (p->s->nnamed + 1) * sizeof(*p->s->named));
+    if (p->s->nnamed == p->s->cap_named) {
+        p->s->cap_named = p->s->cap_named ? 2 * p->s->cap_named : 16;
+        p->s->named = sr_xrealloc(p->s->named, p->s->cap_named * sizeof(*p->s->named));
+    }
+    t->named_id = p->s->nnamed;
     p->s->named[p->s->nnamed++] = t;
+    json_object_set_new(p->s->named_index, t->fullname, json_integer((json_int_t)t->named_id));
     return 0;
 }
 
-/* Does JSON value `v` fit type `t`? (Avro's default validation.) */
-static int default_fits(const av_type *t, json_t *v, int depth)
+/* Does JSON value `v` fit type `t`? (Avro's default validation.) `depth` is the level of `v` in
+ * the default: a union passes its value to its first branch, which cannot be a union, so the
+ * recursion is at most twice as deep as the value, which was checked against the limit. */
+static int default_fits(const parser *p, const av_type *t, json_t *v, int depth)
 {
     size_t i;
     json_t *e;
     const char *k;
 
-    if (depth > MAX_DEPTH)
+    if (depth > p->max_depth)
         return 0;
     switch (t->kind) {
     case AV_NULL:
@@ -213,30 +396,25 @@ static int default_fits(const av_type *t, json_t *v, int depth)
     case AV_FIXED:
         return json_is_string(v);
     case AV_ENUM:
-        if (!json_is_string(v))
-            return 0;
-        for (i = 0; i < t->nsymbols; i++)
-            if (strcmp(t->symbols[i], json_string_value(v)) == 0)
-                return 1;
-        return 0;
+        return json_is_string(v) && sr_avro_has_symbol(t, json_string_value(v));
     case AV_ARRAY:
         if (!json_is_array(v))
             return 0;
-        json_array_foreach(v, i, e) if (!default_fits(t->items, e, depth + 1)) return 0;
+        json_array_foreach(v, i, e) if (!default_fits(p, t->items, e, depth + 1)) return 0;
         return 1;
     case AV_MAP:
         if (!json_is_object(v))
             return 0;
-        json_object_foreach(v, k, e) if (!default_fits(t->items, e, depth + 1)) return 0;
+        json_object_foreach(v, k, e) if (!default_fits(p, t->items, e, depth + 1)) return 0;
         return 1;
     case AV_UNION: /* a union's default belongs to its first branch */
-        return t->nbranches > 0 && default_fits(t->branches[0], v, depth + 1);
+        return t->nbranches > 0 && default_fits(p, t->branches[0], v, depth);
     case AV_RECORD:
         if (!json_is_object(v))
             return 0;
         for (i = 0; i < t->nfields; i++) {
             json_t *fv = json_object_get(v, t->fields[i].name);
-            if (fv ? !default_fits(t->fields[i].type, fv, depth + 1) : !t->fields[i].def)
+            if (fv ? !default_fits(p, t->fields[i].type, fv, depth + 1) : !t->fields[i].def)
                 return 0;
         }
         return 1;
@@ -244,65 +422,95 @@ static int default_fits(const av_type *t, json_t *v, int depth)
     return 0;
 }
 
-static int parse_fields(parser *p, av_type *t, json_t *fields, int depth)
+/* A field's default: no deeper than the limit, and (new schemas) of the field's type. */
+static int parse_default(parser *p, av_field *fd, json_t *def)
+{
+    char what[400];
+    char *dv;
+    int rc;
+
+    fd->def = json_incref(def);
+    sr_avro__path_push(&p->path, "default");
+    snprintf(what, sizeof(what), "default value of field %.200s", fd->name);
+    rc = check_value_depth(p, def, 1, what);
+    sr_avro__path_pop(&p->path);
+    if (rc < 0 || !(p->flags & SR_PARSE_NEW) || default_fits(p, fd->type, def, 1))
+        return rc;
+    dv = json_dumps(def, JSON_ENCODE_ANY | JSON_COMPACT);
+    snprintf(what, sizeof(what), "Invalid default for field %.150s: %.*s not a %s", fd->name,
+             dv ? (int)sr_avro__utf8_prefix(dv, 200) : 1, dv ? dv : "?",
+             kind_names[fd->type->kind]);
+    free(dv);
+    return fail(p, "%s", what, NULL);
+}
+
+static int parse_field(parser *p, av_type *t, av_field *fd, json_t *f, int depth)
 {
     static const char *const known[] = {"name", "type", "doc", "default", "order", "aliases", NULL};
+    json_t *order, *aliases, *def;
+    const char *name;
+    int rc;
+
+    if (!json_is_object(f) || !json_is_string(json_object_get(f, "name")))
+        return fail(p, "Record \"%s\" has a field without a name", t->fullname, NULL);
+    name = json_string_value(json_object_get(f, "name"));
+    if (!valid_part(name, strlen(name)))
+        return fail(p, "Illegal field name \"%s\" in record \"%s\"", name, t->fullname);
+    if (json_object_get(t->field_index, name))
+        return fail(p, "Duplicate field %s in record %s", name, t->fullname);
+    json_object_set_new(t->field_index, name, json_integer((json_int_t)t->nfields));
+    fd->name = sr_xstrdup(name);
+    fd->props = json_object();
+    t->nfields++;
+    if (!json_object_get(f, "type"))
+        return fail(p, "No type for field \"%s\" in record \"%s\"", name, t->fullname);
+    sr_avro__path_push(&p->path, "type");
+    rc = parse_type(p, &fd->type, json_object_get(f, "type"), t->ns, depth + 1);
+    sr_avro__path_pop(&p->path);
+    if (rc < 0)
+        return -1;
+    fd->doc = opt_string(f, "doc");
+    if ((order = json_object_get(f, "order"))) {
+        const char *o = json_string_value(order);
+        if (!o || (strcmp(o, "ascending") && strcmp(o, "descending") && strcmp(o, "ignore")))
+            return fail(p, "Illegal order for field \"%s\" in record \"%s\"", name, t->fullname);
+        if (strcmp(o, "ascending") != 0)
+            fd->order = sr_xstrdup(o);
+    }
+    if ((aliases = json_object_get(f, "aliases")) && !json_is_null(aliases)) {
+        size_t ai;
+        json_t *a;
+        if (!json_is_array(aliases))
+            return fail(p, "aliases of field \"%s\" must be an array", name, NULL);
+        json_array_foreach(aliases, ai, a) if (!json_is_string(a)) return fail(
+            p, "aliases of field \"%s\" must be strings", name, NULL);
+        fd->aliases = json_incref(aliases);
+    }
+    if ((def = json_object_get(f, "default")) && parse_default(p, fd, def) < 0)
+        return -1;
+    return take_props(p, fd->props, f, known);
+}
+
+static int parse_fields(parser *p, av_type *t, json_t *fields, int depth)
+{
     size_t i;
     json_t *f;
+    int rc = 0;
 
     if (!json_is_array(fields))
         return fail(p, "Record \"%s\" has no fields array", t->fullname, NULL);
     t->fields = sr_xcalloc(json_array_size(fields) + 1, sizeof(*t->fields));
+    t->field_index = json_object();
+    sr_avro__path_push(&p->path, "fields");
     json_array_foreach(fields, i, f) {
-        av_field *fd = &t->fields[i];
-        json_t *order, *aliases;
-        const char *name;
-        if (!json_is_object(f) || !json_is_string(json_object_get(f, "name")))
-            return fail(p, "Record \"%s\" has a field without a name", t->fullname, NULL);
-        name = json_string_value(json_object_get(f, "name"));
-        if (!valid_part(name, strlen(name)))
-            return fail(p, "Illegal field name \"%s\" in record \"%s\"", name, t->fullname);
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(t->fields[k].name, name) == 0)
-                return fail(p, "Duplicate field %s in record %s", name, t->fullname);
-        fd->name = sr_xstrdup(name);
-        fd->props = json_object();
-        t->nfields = i + 1;
-        if (!json_object_get(f, "type"))
-            return fail(p, "No type for field \"%s\" in record \"%s\"", name, t->fullname);
-        if (parse_type(p, &fd->type, json_object_get(f, "type"), t->ns, depth + 1) < 0)
-            return -1;
-        fd->doc = opt_string(f, "doc");
-        if ((order = json_object_get(f, "order"))) {
-            const char *o = json_string_value(order);
-            if (!o || (strcmp(o, "ascending") && strcmp(o, "descending") && strcmp(o, "ignore")))
-                return fail(p, "Illegal order for field \"%s\" in record \"%s\"", name,
-                            t->fullname);
-            if (strcmp(o, "ascending") != 0)
-                fd->order = sr_xstrdup(o);
-        }
-        if ((aliases = json_object_get(f, "aliases")) && !json_is_null(aliases)) {
-            size_t ai;
-            json_t *a;
-            if (!json_is_array(aliases))
-                return fail(p, "aliases of field \"%s\" must be an array", name, NULL);
-            json_array_foreach(aliases, ai, a) if (!json_is_string(a)) return fail(
-                p, "aliases of field \"%s\" must be strings", name, NULL);
-            fd->aliases = json_incref(aliases);
-        }
-        if (json_object_get(f, "default"))
-            fd->def = json_incref(json_object_get(f, "default"));
-        if (fd->def && (p->flags & SR_PARSE_NEW) && !default_fits(fd->type, fd->def, 0)) {
-            char *dv = json_dumps(fd->def, JSON_ENCODE_ANY | JSON_COMPACT);
-            char what[400];
-            snprintf(what, sizeof(what), "Invalid default for field %s: %.200s not a %s", name,
-                     dv ? dv : "?", kind_names[fd->type->kind]);
-            free(dv);
-            return fail(p, "%s", what, NULL);
-        }
-        take_props(fd->props, f, known);
+        sr_avro__path_push_index(&p->path, i);
+        rc = parse_field(p, t, &t->fields[i], f, depth);
+        sr_avro__path_pop(&p->path);
+        if (rc < 0)
+            break;
     }
-    return 0;
+    sr_avro__path_pop(&p->path);
+    return rc;
 }
 
 static int parse_enum(parser *p, av_type *t, json_t *j)
@@ -313,27 +521,41 @@ static int parse_enum(parser *p, av_type *t, json_t *j)
     if (!json_is_array(symbols))
         return fail(p, "Enum \"%s\" has no symbols array", t->fullname, NULL);
     t->symbols = sr_xcalloc(json_array_size(symbols) + 1, sizeof(char *));
+    t->symbol_index = json_object();
     json_array_foreach(symbols, i, sym) {
         const char *s = json_string_value(sym);
         if (!s || !valid_part(s, strlen(s)))
             return fail(p, "Illegal enum symbol in \"%s\"", t->fullname, NULL);
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(t->symbols[k], s) == 0)
-                return fail(p, "Duplicate enum symbol: %s (in %s)", s, t->fullname);
+        if (sr_avro_has_symbol(t, s))
+            return fail(p, "Duplicate enum symbol: %s (in %s)", s, t->fullname);
+        json_object_set_new(t->symbol_index, s, json_integer((json_int_t)i));
         t->symbols[i] = sr_xstrdup(s);
         t->nsymbols = i + 1;
     }
     if (def && !json_is_null(def)) {
         const char *d = json_string_value(def);
-        int found = 0;
-        for (i = 0; d && i < t->nsymbols; i++)
-            found |= strcmp(t->symbols[i], d) == 0;
-        if (!found)
+        if (!d || !sr_avro_has_symbol(t, d))
             return fail(p, "The Enum Default: %s is not in the enum symbol set (%s)",
                         d ? d : "(not a string)", t->fullname);
         t->enum_default = sr_xstrdup(d);
     }
     return 0;
+}
+
+/* The type of an array's items or a map's values, one level down. */
+static int parse_items(parser *p, av_type *t, json_t *j, const char *ns, int depth)
+{
+    const char *key = t->kind == AV_ARRAY ? "items" : "values";
+    json_t *inner = json_object_get(j, key);
+    int rc;
+
+    if (!inner)
+        return fail(p, t->kind == AV_ARRAY ? "Array has no items type" : "Map has no values type",
+                    NULL, NULL);
+    sr_avro__path_push(&p->path, key);
+    rc = parse_type(p, &t->items, inner, ns, depth + 1);
+    sr_avro__path_pop(&p->path);
+    return rc;
 }
 
 static int parse_object(parser *p, av_type **out, json_t *j, const char *ns, int depth)
@@ -350,28 +572,32 @@ static int parse_object(parser *p, av_type **out, json_t *j, const char *ns, int
     json_t *type = json_object_get(j, "type");
     const char *tn;
     av_type *t;
-    int k;
+    int k, rc;
 
     if (!type)
         return fail(p, "No type: %s", "a schema object needs a \"type\"", NULL);
-    if (!json_is_string(type)) /* {"type": {...}} or {"type": [...]}: the inner schema */
-        return parse_type(p, out, type, ns, depth + 1);
+    if (!json_is_string(type)) { /* {"type": {...}} or {"type": [...]}: the inner schema */
+        sr_avro__path_push(&p->path, "type");
+        rc = parse_type(p, out, type, ns, depth + 1);
+        sr_avro__path_pop(&p->path);
+        return rc;
+    }
     tn = json_string_value(type);
     if ((k = primitive_kind(tn)) >= 0) {
         t = new_node(p, (av_kind)k);
-        take_props(t->props, j, prim_known);
+        rc = take_props(p, t->props, j, prim_known);
     } else if (strcmp(tn, "record") == 0 || strcmp(tn, "error") == 0) {
         t = new_node(p, AV_RECORD);
         t->is_error = tn[0] == 'e';
-        if (define_name(p, t, j, ns) < 0 || parse_fields(p, t, json_object_get(j, "fields"),
-                                                          depth) < 0)
+        if (define_name(p, t, j, ns) < 0 ||
+            parse_fields(p, t, json_object_get(j, "fields"), depth) < 0)
             return -1;
-        take_props(t->props, j, rec_known);
+        rc = take_props(p, t->props, j, rec_known);
     } else if (strcmp(tn, "enum") == 0) {
         t = new_node(p, AV_ENUM);
         if (define_name(p, t, j, ns) < 0 || parse_enum(p, t, j) < 0)
             return -1;
-        take_props(t->props, j, enum_known);
+        rc = take_props(p, t->props, j, enum_known);
     } else if (strcmp(tn, "fixed") == 0) {
         json_t *size = json_object_get(j, "size");
         t = new_node(p, AV_FIXED);
@@ -381,17 +607,13 @@ static int parse_object(parser *p, av_type **out, json_t *j, const char *ns, int
             json_integer_value(size) > 2147483647LL)
             return fail(p, "Invalid size for fixed \"%s\"", t->fullname, NULL);
         t->size = json_integer_value(size);
-        take_props(t->props, j, fixed_known);
+        rc = take_props(p, t->props, j, fixed_known);
     } else if (strcmp(tn, "array") == 0 || strcmp(tn, "map") == 0) {
         int is_array = tn[0] == 'a';
-        json_t *inner = json_object_get(j, is_array ? "items" : "values");
         t = new_node(p, is_array ? AV_ARRAY : AV_MAP);
-        if (!inner)
-            return fail(p, is_array ? "Array has no items type" : "Map has no values type", NULL,
-                        NULL);
-        if (parse_type(p, &t->items, inner, ns, depth + 1) < 0)
+        if (parse_items(p, t, j, ns, depth) < 0)
             return -1;
-        take_props(t->props, j, is_array ? array_known : map_known);
+        rc = take_props(p, t->props, j, is_array ? array_known : map_known);
     } else {
         av_type *named = lookup_name(p->s, tn, ns);
         if (!named)
@@ -399,48 +621,64 @@ static int parse_object(parser *p, av_type **out, json_t *j, const char *ns, int
         *out = named;
         return 0;
     }
+    if (rc < 0)
+        return -1;
     *out = t;
     return 0;
 }
 
-/* Two union branches that Avro forbids together: same unnamed kind, or same full name. */
-static int same_branch(const av_type *a, const av_type *b)
-{
-    if (a->kind != b->kind)
-        return 0;
-    if (a->kind == AV_RECORD || a->kind == AV_ENUM || a->kind == AV_FIXED)
-        return strcmp(a->fullname, b->fullname) == 0;
-    return 1;
-}
-
+/* Avro forbids two branches of the same unnamed kind, or with the same full name, in a union.
+ * Unnamed kinds are remembered in a bit set, full names in a jansson object (made at the first
+ * named branch): a union of n branches costs O(n). */
 static int parse_union(parser *p, av_type **out, json_t *j, const char *ns, int depth)
 {
     av_type *t = new_node(p, AV_UNION);
+    unsigned kinds = 0;
+    json_t *names = NULL, *b;
     size_t i;
-    json_t *b;
+    int rc = 0;
 
     t->branches = sr_xcalloc(json_array_size(j) + 1, sizeof(*t->branches));
     json_array_foreach(j, i, b) {
         av_type *bt = NULL;
-        if (parse_type(p, &bt, b, ns, depth + 1) < 0)
-            return -1;
-        if (bt->kind == AV_UNION)
-            return fail(p, "Nested union: %s", "a union may not directly contain a union", NULL);
-        for (size_t k = 0; k < i; k++)
-            if (same_branch(t->branches[k], bt))
-                return fail(p, "Duplicate in union: %s",
-                            bt->fullname ? bt->fullname : kind_names[bt->kind], NULL);
+        int dup;
+        sr_avro__path_push_index(&p->path, i);
+        rc = parse_type(p, &bt, b, ns, depth + 1);
+        sr_avro__path_pop(&p->path);
+        if (rc < 0)
+            break;
+        if (bt->kind == AV_UNION) {
+            rc = fail(p, "Nested union: %s", "a union may not directly contain a union", NULL);
+            break;
+        }
+        if (bt->fullname) {
+            names = names ? names : json_object();
+            dup = json_object_get(names, bt->fullname) != NULL;
+            json_object_set(names, bt->fullname, json_true());
+        } else {
+            dup = (kinds >> bt->kind) & 1u;
+            kinds |= 1u << bt->kind;
+        }
+        if (dup) {
+            rc = fail(p, "Duplicate in union: %s",
+                      bt->fullname ? bt->fullname : kind_names[bt->kind], NULL);
+            break;
+        }
         t->branches[i] = bt;
         t->nbranches = i + 1;
     }
+    json_decref(names);
+    if (rc < 0)
+        return -1;
     *out = t;
     return 0;
 }
 
+/* One type at nesting level `depth` (the root is level 1). */
 static int parse_type(parser *p, av_type **out, json_t *j, const char *ns, int depth)
 {
-    if (depth > MAX_DEPTH)
-        return fail(p, "Schema nests deeper than %s levels", "256", NULL);
+    if (depth > p->max_depth)
+        return fail_deep(p, "schema");
     if (json_is_string(j)) {
         const char *n = json_string_value(j);
         int k = primitive_kind(n);
@@ -466,21 +704,34 @@ static int parse_text(parser *p, av_type **out, const char *text)
     char where[300];
     int rc;
 
+    if (!j && json_error_code(&jerr) == json_error_stack_overflow) {
+        snprintf(where, sizeof(where), "%d levels at line %d column %d", JSON_PARSER_MAX_DEPTH,
+                 jerr.line, jerr.column);
+        return fail(p, "JSON nests deeper than %s%s", where,
+                    p->external ? " (in a referenced schema)" : "");
+    }
     if (!j) {
         snprintf(where, sizeof(where), "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
         return fail(p, "Invalid JSON at %s", where, NULL);
     }
-    rc = parse_type(p, out, j, NULL, 0);
+    p->path.n = 0;
+    rc = parse_type(p, out, j, NULL, 1);
     json_decref(j);
     return rc;
 }
 
 int sr_avro_parse(av_schema **out, const char *text, const char *const *dep_texts, size_t ndeps,
-                  unsigned flags, sr_err *err)
+                  unsigned flags, int max_depth, sr_err *err)
 {
-    parser p = {sr_xcalloc(1, sizeof(av_schema)), flags, 1, err};
+    parser p = {.s = sr_xcalloc(1, sizeof(av_schema)),
+                .flags = flags,
+                .external = 1,
+                .max_depth = max_depth,
+                .err = err};
     av_type *ignored;
 
+    p.s->named_index = json_object();
+    p.s->max_depth = max_depth;
     /* Referenced schemas go into the same name table first, in dependency order. */
     for (size_t i = 0; i < ndeps; i++) {
         if (parse_text(&p, &ignored, dep_texts[i]) < 0)
@@ -493,9 +744,11 @@ int sr_avro_parse(av_schema **out, const char *text, const char *const *dep_text
     }
     if (parse_text(&p, &p.s->root, text) < 0)
         goto fail;
+    sr_avro__path_dispose(&p.path);
     *out = p.s;
     return 0;
 fail:
+    sr_avro__path_dispose(&p.path);
     sr_avro_free(p.s);
     return -1;
 }
@@ -515,6 +768,8 @@ void sr_avro_free(av_schema *s)
             json_decref(t->fields[f].props);
         }
         free(t->fields);
+        json_decref(t->field_index);
+        json_decref(t->symbol_index);
         for (size_t k = 0; k < t->nsymbols; k++)
             free(t->symbols[k]);
         free(t->symbols);
@@ -530,5 +785,6 @@ void sr_avro_free(av_schema *s)
     }
     free(s->nodes);
     free(s->named);
+    json_decref(s->named_index);
     free(s);
 }

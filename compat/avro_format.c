@@ -14,17 +14,19 @@ static int avro_parse(void **out, char **canonical_out, const char *text, const 
     size_t n = 0;
     int rc;
 
-    (void)limits; /* the Avro parser bounds nesting itself (MAX_DEPTH) */
-
     for (size_t i = 0; i < ndeps; i++) /* only Avro references define Avro types */
         if (deps[i].type == SR_TYPE_AVRO)
             texts[n++] = deps[i].text;
-    rc = sr_avro_parse(&s, text, texts, n, flags, err);
+    rc = sr_avro_parse(&s, text, texts, n, flags, limits->max_depth, err);
     free(texts);
     if (rc < 0)
         return -1;
-    *canonical_out = sr_avro_print(s, flags & SR_PARSE_NORMALIZE ? AV_PRINT_NORMALIZED
-                                                                 : AV_PRINT_CANONICAL);
+    if (sr_avro_print(canonical_out, s,
+                      flags & SR_PARSE_NORMALIZE ? AV_PRINT_NORMALIZED : AV_PRINT_CANONICAL,
+                      err) < 0) {
+        sr_avro_free(s);
+        return -1;
+    }
     *out = s;
     return 0;
 }
@@ -36,11 +38,9 @@ static void avro_free(void *model)
 
 static int avro_render(char **out, const void *model, const char *format, sr_err *err)
 {
-    (void)err;
     if (strcmp(format, "resolved") != 0)
         return 1;
-    *out = sr_avro_print(model, AV_PRINT_RESOLVED);
-    return 0;
+    return sr_avro_print(out, model, AV_PRINT_RESOLVED, err);
 }
 
 static int avro_read_compat(sr_strlist *msgs, const void *reader, const void *writer, sr_err *err)

@@ -5,7 +5,11 @@
  * The canonical form follows Avro's own printer, which is what Confluent stores: compact JSON,
  * a named type written out at its first use and by name afterwards, a namespace written only
  * where it differs from the enclosing one. Output is built as a jansson tree (which keeps key
- * order) and dumped compactly. */
+ * order) and dumped compactly.
+ *
+ * Each named type is written out once (a flag per named type says so), so the work is linear in
+ * the schema however often a type is used; the walk counts its depth against the schema's limit,
+ * which only the resolved form can exceed (it inlines types from references). */
 #include "compat/avro.h"
 
 #include <stdlib.h>
@@ -13,22 +17,31 @@
 
 typedef struct printer {
     int style;
-    const av_type **done; /* named types already written out */
-    size_t ndone;
+    unsigned char *done; /* per named type (by named_id): already written out */
+    int max_depth;
+    av_path path;        /* where in the output, for the message */
+    sr_err *err;
 } printer;
 
 static int is_done(const printer *pr, const av_type *t)
 {
-    for (size_t i = 0; i < pr->ndone; i++)
-        if (pr->done[i] == t)
-            return 1;
-    return 0;
+    return pr->done[t->named_id];
 }
 
 static void mark_done(printer *pr, const av_type *t)
 {
-    pr->done = sr_xrealloc(pr->done, (pr->ndone + 1) * sizeof(*pr->done));
-    pr->done[pr->ndone++] = t;
+    pr->done[t->named_id] = 1;
+}
+
+static json_t *too_deep(printer *pr)
+{
+    char *at = sr_avro__path_format(&pr->path, 400);
+
+    sr_err_set(pr->err, 42201,
+               "Invalid schema of type AVRO, details: schema nests deeper than %d levels at %s",
+               pr->max_depth, at);
+    free(at);
+    return NULL;
 }
 
 static int is_named(const av_type *t)
@@ -87,7 +100,22 @@ static json_t *sorted_copy(json_t *arr)
     return out;
 }
 
-static json_t *to_json(printer *pr, const av_type *t, const char *space);
+static json_t *to_json(printer *pr, const av_type *t, const char *space, int depth);
+
+/* to_json one level down, under the path key `key` (or index `index` when key is NULL). */
+static json_t *child_json(printer *pr, const av_type *t, const char *space, int depth,
+                          const char *key, size_t index)
+{
+    json_t *j;
+
+    if (key)
+        sr_avro__path_push(&pr->path, key);
+    else
+        sr_avro__path_push_index(&pr->path, index);
+    j = to_json(pr, t, space, depth + 1);
+    sr_avro__path_pop(&pr->path);
+    return j;
+}
 
 static json_t *aliases_json(const printer *pr, const av_type *t)
 {
@@ -107,16 +135,26 @@ static json_t *aliases_json(const printer *pr, const av_type *t)
     return out;
 }
 
-static json_t *fields_json(printer *pr, const av_type *t)
+static json_t *fields_json(printer *pr, const av_type *t, int depth)
 {
     int norm = pr->style == AV_PRINT_NORMALIZED;
     json_t *arr = json_array();
 
+    sr_avro__path_push(&pr->path, "fields");
     for (size_t i = 0; i < t->nfields; i++) {
         const av_field *f = &t->fields[i];
-        json_t *o = json_object();
+        json_t *o = json_object(), *type;
+        sr_avro__path_push_index(&pr->path, i);
+        type = child_json(pr, f->type, t->ns, depth, "type", 0);
+        sr_avro__path_pop(&pr->path);
+        if (!type) {
+            json_decref(o);
+            json_decref(arr);
+            arr = NULL;
+            break;
+        }
         json_object_set_new(o, "name", json_string(f->name));
-        json_object_set_new(o, "type", to_json(pr, f->type, t->ns));
+        json_object_set_new(o, "type", type);
         if (norm) {
             json_object_set_new(o, "order", json_string(f->order ? f->order : "ascending"));
             if (f->doc)
@@ -138,21 +176,26 @@ static json_t *fields_json(printer *pr, const av_type *t)
         set_props(o, f->props, norm);
         json_array_append_new(arr, o);
     }
+    sr_avro__path_pop(&pr->path);
     return arr;
 }
 
 /* Named types: {"type","name","namespace",...} canonically; {"name":<full>,"type",...}
  * normalized. */
-static json_t *named_json(printer *pr, const av_type *t, const char *space)
+static json_t *named_json(printer *pr, const av_type *t, const char *space, int depth)
 {
     static const char *const kinds[] = {[AV_RECORD] = "record", [AV_ENUM] = "enum",
                                         [AV_FIXED] = "fixed"};
     int norm = pr->style == AV_PRINT_NORMALIZED;
-    json_t *o = json_object(), *syms;
+    json_t *o = json_object(), *syms, *fields;
     const char *kind = t->is_error ? "error" : kinds[t->kind];
 
     if (norm) {
         json_object_set_new(o, "name", json_string(t->fullname));
+        /* A type in no namespace inside one that has a namespace: without "namespace":"" its
+         * simple name would be read back in the enclosing namespace, another type. */
+        if (!t->ns && space)
+            json_object_set_new(o, "namespace", json_string(""));
         json_object_set_new(o, "type", json_string(kind));
     } else {
         json_object_set_new(o, "type", json_string(kind));
@@ -166,7 +209,11 @@ static json_t *named_json(printer *pr, const av_type *t, const char *space)
     }
     switch (t->kind) {
     case AV_RECORD:
-        json_object_set_new(o, "fields", fields_json(pr, t));
+        if (!(fields = fields_json(pr, t, depth))) {
+            json_decref(o);
+            return NULL;
+        }
+        json_object_set_new(o, "fields", fields);
         break;
     case AV_ENUM:
         syms = json_array();
@@ -196,30 +243,39 @@ static json_t *named_json(printer *pr, const av_type *t, const char *space)
     return o;
 }
 
-static json_t *to_json(printer *pr, const av_type *t, const char *space)
+static json_t *to_json(printer *pr, const av_type *t, const char *space, int depth)
 {
     int norm = pr->style == AV_PRINT_NORMALIZED;
-    json_t *o;
+    json_t *o, *inner;
 
+    if (depth > pr->max_depth)
+        return too_deep(pr);
     if (is_named(t)) {
         /* Written out once; later uses, and types of referenced schemas, go by name. */
         if (is_done(pr, t) || (t->external && pr->style != AV_PRINT_RESOLVED))
             return norm ? json_string(t->fullname) : qualified(t->fullname, t->ns, space);
         mark_done(pr, t);
-        return named_json(pr, t, space);
+        return named_json(pr, t, space, depth);
     }
     switch (t->kind) {
     case AV_UNION:
         o = json_array();
-        for (size_t i = 0; i < t->nbranches; i++)
-            json_array_append_new(o, to_json(pr, t->branches[i], space));
+        for (size_t i = 0; i < t->nbranches; i++) {
+            if (!(inner = child_json(pr, t->branches[i], space, depth, NULL, i))) {
+                json_decref(o);
+                return NULL;
+            }
+            json_array_append_new(o, inner);
+        }
         return o;
     case AV_ARRAY:
     case AV_MAP:
+        inner = child_json(pr, t->items, space, depth, t->kind == AV_ARRAY ? "items" : "values", 0);
+        if (!inner)
+            return NULL;
         o = json_object();
         json_object_set_new(o, "type", json_string(sr_avro_kind_name(t->kind)));
-        json_object_set_new(o, t->kind == AV_ARRAY ? "items" : "values",
-                            to_json(pr, t->items, space));
+        json_object_set_new(o, t->kind == AV_ARRAY ? "items" : "values", inner);
         set_props(o, t->props, norm);
         return o;
     default:
@@ -237,13 +293,22 @@ static json_t *to_json(printer *pr, const av_type *t, const char *space)
     }
 }
 
-char *sr_avro_print(const av_schema *s, int style)
+int sr_avro_print(char **out, const av_schema *s, int style, sr_err *err)
 {
-    printer pr = {style, NULL, 0};
-    json_t *j = to_json(&pr, s->root, NULL);
-    char *out = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+    printer pr = {.style = style,
+                  .done = sr_xcalloc(s->nnamed + 1, 1),
+                  .max_depth = s->max_depth,
+                  .err = err};
+    json_t *j = to_json(&pr, s->root, NULL, 1);
+    char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER) : NULL;
 
     json_decref(j);
     free(pr.done);
-    return out ? out : sr_xstrdup("null");
+    sr_avro__path_dispose(&pr.path);
+    if (!j)
+        return -1;
+    if (!text)
+        return sr_err_set(err, 50001, "Out of memory printing an Avro schema");
+    *out = text;
+    return 0;
 }
