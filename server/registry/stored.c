@@ -24,19 +24,26 @@ static size_t parsed_cost(const sr_store_schema *s, const sr_deps *d)
     return 256 + 4 * n;
 }
 
+/* Stored schemas were accepted under the limits of their day; a lower limit set since must not
+ * make them unreadable, so they get at least this much room. */
+#define STORED_MIN_DEPTH 1000
+
 static int parse_stored(sr_schema **out, size_t *cost, sr_registry *r, sr_tx *tx,
                         const sr_store_schema *s, sr_err *err)
 {
+    sr_parse_limits limits = r->limits;
     sr_ref *refs = sr_xcalloc(s->nrefs + 1, sizeof(*refs));
     sr_deps d = {0};
     sr_schema_type t;
     int rc = -1;
 
+    if (limits.max_depth < STORED_MIN_DEPTH)
+        limits.max_depth = STORED_MIN_DEPTH;
     for (size_t i = 0; i < s->nrefs; i++)
         refs[i] = (sr_ref){s->refs[i].name, s->refs[i].subject, s->refs[i].version};
     if (sr_schema_type_parse(&t, s->type, err) < 0 ||
         sr_registry__resolve(&d, NULL, r, tx, refs, s->nrefs, 1, err) < 0 ||
-        sr_schema_parse_limited(out, t, s->text, d.v, d.n, 0, &r->limits, err) < 0)
+        sr_schema_parse_limited(out, t, s->text, d.v, d.n, 0, &limits, err) < 0)
         goto out;
     *cost = parsed_cost(s, &d);
     rc = 0;
