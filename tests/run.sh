@@ -2,16 +2,17 @@
 # run.sh -- run the test suites against one build directory and print one closing line:
 #   "N passed, N failed"
 #
-#   tests/run.sh BUILD [SUITE...]     suites: unit proto api clients cli (default: all of them)
+#   tests/run.sh BUILD [SUITE...]     suites: unit proto api alone clients cli (default: all)
 #
 # Each suite is a directory of programs; a program passes when it exits 0. Unit programs are the
 # binaries under BUILD/tests/unit; the others are scripts under tests/<suite>/ named test_*.
+# `alone` runs every case of every api file again, each on its own (tests/api/run_each.py).
 # Scripts find the binaries through SLUICED and SLUICE, and sanitizer reports fail them.
 set -u
 build=${1:?usage: tests/run.sh BUILD [SUITE...]}
 shift
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(unit proto api clients cli)
+[ ${#suites[@]} -eq 0 ] && suites=(unit proto api alone clients cli)
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -48,6 +49,11 @@ for suite in "${suites[@]}"; do
       while IFS= read -r bin; do
         run_one "unit/${bin#"$root/$build/tests/unit/"}" "$bin"
       done < <(find "$root/$build/tests/unit" -type f -perm -u+x 2>/dev/null | sort)
+      ;;
+    alone)
+      while IFS= read -r t; do
+        run_one "alone/$(basename "$t")" "$here/api/run_each.py" "$t"
+      done < <(find "$here/api" -maxdepth 1 -type f -name 'test_*' -perm -u+x 2>/dev/null | sort)
       ;;
     *)
       while IFS= read -r t; do
