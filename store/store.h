@@ -94,6 +94,19 @@ int sr_store_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *
 /* One version: 0 with *out (its subject owned by the caller), or 1 when it does not exist. */
 int sr_store_version_get(sr_store_version *out, sr_tx *tx, const char *subject, int version,
                          sr_err *err);
+/* What a registration needs to know of a subject, without reading every version. */
+typedef struct sr_store_subject_head {
+    long long changes;  /* moves on with every change to the subject's versions; 0 when none */
+    int max_version;    /* highest version, soft-deleted ones counted; 0 when none */
+    int latest_version; /* highest non-deleted version; 0 when none */
+    int latest_id;      /* its schema id */
+} sr_store_subject_head;
+
+int sr_store_subject_head_get(sr_store_subject_head *out, sr_tx *tx, const char *subject,
+                              sr_err *err);
+/* The versions of `subject` that hold schema `id` (soft-deleted included), ascending. */
+int sr_store_versions_holding(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
+                              int id, sr_err *err);
 /* Every version of every subject whose name starts with `prefix` ("" = all), soft-deleted
  * included, sorted by subject (byte order) then version. */
 int sr_store_all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,

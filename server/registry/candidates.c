@@ -55,6 +55,25 @@ out:
     return rc;
 }
 
+int sr_registry__check_subject(sr_strlist *msgs, sr_registry *r, const sr_reading *rd,
+                               const sr_schema *schema, const char *subject,
+                               const sr_store_subject_head *head, sr_compat_level level,
+                               sr_err *err)
+{
+    sr_store_version latest = {NULL, head->latest_version, head->latest_id, 0, 0}, *vs = NULL;
+    size_t n = 0;
+    int ok;
+
+    if (!transitive(level)) /* the head names the one version needed */
+        return sr_registry__check_versions(msgs, r, rd, schema, &latest,
+                                           head->latest_version ? 1 : 0, 0, level, err);
+    if (sr_store_versions(&vs, &n, rd->tx, subject, err) < 0)
+        return -1;
+    ok = sr_registry__check_versions(msgs, r, rd, schema, vs, n, 0, level, err);
+    sr_store_versions_free(vs, n);
+    return ok;
+}
+
 char *sr_registry__java_list(const sr_strlist *l)
 {
     sr_buf b = SR_BUF_INIT;

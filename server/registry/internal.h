@@ -133,6 +133,12 @@ int sr_registry__stored(sr_store_schema **out, sr_tx *tx, int id, sr_err *err);
 int sr_registry__check_versions(sr_strlist *msgs, sr_registry *r, const sr_reading *rd,
                                 const sr_schema *schema, const sr_store_version *vs, size_t n,
                                 int only_version, sr_compat_level level, sr_err *err);
+/* The same against `subject`, whose head the caller read: for a non-transitive level only the
+ * latest version is looked at, and the subject's history is not read at all. */
+int sr_registry__check_subject(sr_strlist *msgs, sr_registry *r, const sr_reading *rd,
+                               const sr_schema *schema, const char *subject,
+                               const sr_store_subject_head *head, sr_compat_level level,
+                               sr_err *err);
 /* Messages joined as Java prints a list: [a, b, c]. Caller frees. */
 char *sr_registry__java_list(const sr_strlist *l);
 

@@ -9,10 +9,13 @@ static unsigned normalize_flag(const sr_scope *scope, const sr_schema_req *req)
     return scope->normalize || req->normalize ? SR_PARSE_NORMALIZE : 0;
 }
 
+/* The producers' path when they do not register: the subject's history is not read, only the
+ * versions that hold the schema's fingerprint. */
 static int lookup_in(json_t **out, sr_registry *r, sr_tx *tx, const char *subject,
                      const sr_schema_req *req, int deleted, sr_err *err)
 {
     sr_store_version *vs = NULL;
+    sr_store_subject_head head;
     sr_prepared p = {0};
     sr_store_schema *s = NULL;
     sr_scope scope;
@@ -25,10 +28,11 @@ static int lookup_in(json_t **out, sr_registry *r, sr_tx *tx, const char *subjec
     if (sr_registry__scope(&scope, r, tx, subject, err) < 0 ||
         sr_registry__prepare(&p, r, tx, req->schema, req->type, req->refs, req->nrefs,
                              req->metadata, normalize_flag(&scope, req), 0, err) < 0 ||
-        sr_store_versions(&vs, &n, tx, subject, err) < 0 ||
-        sr_store_schema_find(&id, tx, p.hash, err) < 0)
+        sr_store_subject_head_get(&head, tx, subject, err) < 0 ||
+        sr_store_schema_find(&id, tx, p.hash, err) < 0 ||
+        (id && sr_store_versions_holding(&vs, &n, tx, subject, id, err) < 0))
         goto out;
-    if (sr_registry__latest(vs, n) < 0 && !(deleted && n)) {
+    if (!head.latest_version && !(deleted && head.max_version)) {
         sr_err_set(err, 40401, "Subject '%s' not found.", subject);
         goto out;
     }

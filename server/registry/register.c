@@ -1,11 +1,13 @@
 /* register.c -- POST /subjects/{s}/versions (confluent-api.md §5.2) as a pipeline of small steps.
  *
  * A registration is planned in a read transaction, where all the costly work happens: the
- * subject's scope and versions are read once, the schema is parsed and fingerprinted once, looked
- * up once, and checked against only the versions its level needs, parsed through the cache. Then
- * the write transaction checks that what the plan read is still so (the subject's versions, its
- * scope, the fingerprint's id, the references' targets: a few indexed reads), writes, and answers
- * from what it wrote. When something changed in between, the registration is planned again. So
+ * subject's scope and head (its change counter, highest and latest versions) are read once, the
+ * schema is parsed and fingerprinted once, looked up once, and checked against only the versions
+ * its level needs, parsed through the cache. Then the write transaction checks that what the plan
+ * read is still so (the subject's change counter, its scope, the fingerprint's id, the
+ * references' targets: a few indexed reads), writes, and answers from what it wrote. Nothing
+ * reads the subject's whole history but a transitive check, so registering costs the same at
+ * version 10 and at version 10,000. When something changed in between, the registration is planned again. So
  * no schema is ever parsed while the store's write lock is held, and other writers never wait on
  * a parser. */
 #include "server/registry/internal.h"
@@ -27,8 +29,7 @@ typedef struct job {
     sr_err deferred;         /* the strict parse's error, reported after the mode check */
     /* what the plan read and decided */
     sr_scope scope;
-    sr_store_version *vs;
-    size_t nv;
+    sr_store_subject_head head;
     sr_schema_type type;     /* of the schema to store */
     sr_store_schema *latest; /* the latest version's schema, when the request's is empty */
     sr_prepared p;           /* the schema to store */
@@ -40,13 +41,10 @@ typedef struct job {
 
 static void job_reset(job *j)
 {
-    sr_store_versions_free(j->vs, j->nv);
     sr_store_schema_free(j->latest);
     sr_registry__prepared_dispose(&j->p);
     json_decref(j->answer);
     sr_err_clear(&j->deferred);
-    j->vs = NULL;
-    j->nv = 0;
     j->latest = NULL;
     j->parsed = j->existing_id = j->version = 0;
     j->answer = NULL;
@@ -88,21 +86,37 @@ static int read_subject(job *j, sr_tx *tx, sr_err *err)
 {
     if (sr_registry__scope(&j->scope, j->r, tx, j->subject, err) < 0)
         return -1;
-    return sr_store_versions(&j->vs, &j->nv, tx, j->subject, err);
+    return sr_store_subject_head_get(&j->head, tx, j->subject, err);
+}
+
+/* The newest live version of the subject holding `id` into *version (0 when none). */
+static int live_holder(int *version, const job *j, sr_tx *tx, int id, sr_err *err)
+{
+    sr_store_version *vs = NULL;
+    size_t n = 0;
+    int at;
+
+    if (sr_store_versions_holding(&vs, &n, tx, j->subject, id, err) < 0)
+        return -1;
+    at = sr_registry__holder(vs, n, id, 0);
+    *version = at < 0 ? 0 : vs[at].version;
+    sr_store_versions_free(vs, n);
+    return 0;
 }
 
 /* Is the schema with this fingerprint already a live version of the subject, as asked? */
 static int match(job *j, sr_tx *tx, const uint8_t hash[16], sr_err *err)
 {
-    int id = 0, at, rc = sr_store_schema_find(&id, tx, hash, err);
+    int id = 0, version, rc = sr_store_schema_find(&id, tx, hash, err);
 
     if (rc != 0)
         return rc < 0 ? -1 : 0;
-    at = sr_registry__holder(j->vs, j->nv, id, 0);
-    if (at < 0 || (j->req->id > 0 && j->req->id != id) ||
-        (j->req->version > 0 && j->req->version != j->vs[at].version))
+    if (live_holder(&version, j, tx, id, err) < 0)
+        return -1;
+    if (!version || (j->req->id > 0 && j->req->id != id) ||
+        (j->req->version > 0 && j->req->version != version))
         return 0;
-    return answer_existing(j, tx, j->vs[at].version, id, err);
+    return answer_existing(j, tx, version, id, err);
 }
 
 /* §5.2 step 2, before the mode is looked at: the identical schema already under the subject is
@@ -149,13 +163,12 @@ static int check_mode(const job *j, sr_err *err)
 /* An empty schema re-registers the latest version's schema, type and references (§5.2 step 3). */
 static int prepare_latest(job *j, sr_tx *tx, sr_err *err)
 {
-    int at = sr_registry__latest(j->vs, j->nv);
     sr_ref *refs;
     int rc;
 
-    if (at < 0)
+    if (!j->head.latest_version)
         return sr_err_set(err, 42201, "Empty schema");
-    if (sr_registry__stored(&j->latest, tx, j->vs[at].id, err) < 0)
+    if (sr_registry__stored(&j->latest, tx, j->head.latest_id, err) < 0)
         return -1;
     sr_schema_type_parse(&j->type, j->latest->type, NULL);
     refs = sr_xcalloc(j->latest->nrefs + 1, sizeof(*refs));
@@ -188,15 +201,16 @@ static int find_existing(job *j, sr_tx *tx, sr_err *err)
 {
     const sr_schema_req *q = j->req;
     sr_store_schema *taken = NULL;
-    int at, rc = sr_store_schema_find(&j->existing_id, tx, j->p.hash, err);
+    int version = 0, rc = sr_store_schema_find(&j->existing_id, tx, j->p.hash, err);
 
     if (rc < 0)
         return -1;
     if (j->existing_id && j->importing && q->id != j->existing_id)
         goto overwrite;
-    at = j->existing_id ? sr_registry__holder(j->vs, j->nv, j->existing_id, 0) : -1;
-    if (at >= 0 && q->version <= 0)
-        return answer_existing(j, tx, j->vs[at].version, j->existing_id, err);
+    if (j->existing_id && live_holder(&version, j, tx, j->existing_id, err) < 0)
+        return -1;
+    if (version && q->version <= 0)
+        return answer_existing(j, tx, version, j->existing_id, err);
     if (j->existing_id || !j->importing)
         return 0;
     rc = sr_store_schema_get(&taken, tx, q->id, err);
@@ -217,8 +231,8 @@ static int check_compatibility(job *j, const sr_reading *rd, sr_err *err)
 
     if (j->scope.mode != SR_MODE_READWRITE || j->force)
         return 0;
-    ok = sr_registry__check_versions(&msgs, j->r, rd, j->p.schema, j->vs, j->nv, 0,
-                                     j->scope.level, err);
+    ok = sr_registry__check_subject(&msgs, j->r, rd, j->p.schema, j->subject, &j->head,
+                                    j->scope.level, err);
     if (ok == 0) {
         details = sr_registry__java_list(&msgs);
         sr_err_set(err, 40901, "Schema being registered is incompatible with an earlier schema "
@@ -232,7 +246,7 @@ static int check_compatibility(job *j, const sr_reading *rd, sr_err *err)
 /* §5.2 step 8: one more than the highest version, soft-deleted ones counted. */
 static int number_version(job *j, sr_err *err)
 {
-    j->version = j->nv ? j->vs[j->nv - 1].version + 1 : 1;
+    j->version = j->head.max_version + 1;
     if (j->req->version <= 0)
         return 0;
     if (j->scope.mode == SR_MODE_READWRITE && j->req->version != j->version)
@@ -267,33 +281,18 @@ static int plan(job *j, sr_err *err)
 
 /* ---- the write, under the write lock: check, write, answer ---- */
 
-static int same_versions(const job *j, const sr_store_version *vs, size_t n)
-{
-    if (n != j->nv)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (vs[i].version != j->vs[i].version || vs[i].id != j->vs[i].id ||
-            vs[i].deleted != j->vs[i].deleted)
-            return 0;
-    return 1;
-}
-
 /* 1 when everything the plan decided on is still so, 0 when not, -1 on error. */
 static int still_current(const job *j, sr_tx *tx, sr_err *err)
 {
-    sr_store_version *vs = NULL;
+    sr_store_subject_head head;
     sr_scope scope;
-    size_t n = 0;
-    int id = 0, same, rc;
+    int id = 0, rc;
 
-    if (sr_store_versions(&vs, &n, tx, j->subject, err) < 0)
+    if (sr_store_subject_head_get(&head, tx, j->subject, err) < 0 ||
+        sr_registry__scope(&scope, j->r, tx, j->subject, err) < 0)
         return -1;
-    same = same_versions(j, vs, n);
-    sr_store_versions_free(vs, n);
-    if (!same || sr_registry__scope(&scope, j->r, tx, j->subject, err) < 0)
-        return same ? -1 : 0;
-    if (scope.mode != j->scope.mode || scope.level != j->scope.level ||
-        scope.normalize != j->scope.normalize)
+    if (head.changes != j->head.changes || scope.mode != j->scope.mode ||
+        scope.level != j->scope.level || scope.normalize != j->scope.normalize)
         return 0;
     if ((rc = sr_store_schema_find(&id, tx, j->p.hash, err)) < 0)
         return -1;
@@ -325,17 +324,39 @@ static int store_schema(const job *j, sr_write *w, int *id, sr_err *err)
  * unless something references them. */
 static int drop_soft_deleted_copies(const job *j, sr_write *w, int id, sr_err *err)
 {
-    for (size_t i = 0; i < j->nv; i++) {
+    sr_store_version *vs = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (sr_store_versions_holding(&vs, &n, w->tx, j->subject, id, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n && rc == 0; i++) {
         sr_store_version *refs = NULL;
         size_t nr = 0;
-        if (!j->vs[i].deleted || j->vs[i].id != id || j->vs[i].version == j->version)
+        if (!vs[i].deleted || vs[i].version == j->version)
             continue;
-        if (sr_store_referrers(&refs, &nr, w->tx, j->subject, j->vs[i].version, err) < 0)
-            return -1;
+        rc = sr_store_referrers(&refs, &nr, w->tx, j->subject, vs[i].version, err);
         sr_store_versions_free(refs, nr);
-        if (nr == 0 && sr_registry__remove_version(w, j->subject, j->vs[i].version, id, err) < 0)
-            return -1;
+        if (rc == 0 && nr == 0)
+            rc = sr_registry__remove_version(w, j->subject, vs[i].version, id, err);
     }
+    sr_store_versions_free(vs, n);
+    return rc < 0 ? -1 : 0;
+}
+
+/* IMPORT may overwrite an existing version: what its old schema was parsed into may be stale. */
+static int note_overwrite(const job *j, sr_write *w, int id, sr_err *err)
+{
+    sr_store_version old;
+    int rc = sr_store_version_get(&old, w->tx, j->subject, j->version, err);
+
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    if (old.id != id) {
+        w->reparse_all = 1;
+        sr_registry__note_gone(w, old.id);
+    }
+    free(old.subject);
     return 0;
 }
 
@@ -355,18 +376,14 @@ static json_t *written(const job *j, int id)
 static int commit(json_t **out, sr_write *w, void *arg, sr_err *err)
 {
     job *j = arg;
-    int at = sr_registry__find(j->vs, j->nv, j->version), id, rc;
+    int id, rc;
 
     if ((rc = still_current(j, w->tx, err)) <= 0)
         return rc < 0 ? -1 : sr_err_set(err, SR_ERR_STALE, "the subject changed meanwhile");
     if (store_schema(j, w, &id, err) < 0 ||
-        sr_store_version_put(w->tx, j->subject, j->version, id, err) < 0)
-        return -1;
-    if (at >= 0 && j->vs[at].id != id) { /* IMPORT overwrote a version */
-        w->reparse_all = 1;
-        sr_registry__note_gone(w, j->vs[at].id);
-    }
-    if (drop_soft_deleted_copies(j, w, id, err) < 0)
+        (j->version <= j->head.max_version && note_overwrite(j, w, id, err) < 0) ||
+        sr_store_version_put(w->tx, j->subject, j->version, id, err) < 0 ||
+        drop_soft_deleted_copies(j, w, id, err) < 0)
         return -1;
     *out = written(j, id);
     return 0;

@@ -49,6 +49,25 @@ static const char *const steps[] = {
     "  value BIGINT NOT NULL"
     ");"
     "INSERT INTO meta(key, value) VALUES ('max_id', 0);",
+
+    /* 2: a change counter per subject, moved on by every write to its versions, so that a
+     * registration can tell in one lookup whether the subject changed since it was planned. */
+    "CREATE TABLE subject_changes ("
+    "  subject TEXT PRIMARY KEY,"
+    "  n       BIGINT NOT NULL"
+    ");"
+    "INSERT INTO subject_changes(subject, n) SELECT subject, 1 FROM subject_versions "
+    "  GROUP BY subject;"
+    "CREATE TRIGGER subject_versions_insert AFTER INSERT ON subject_versions BEGIN"
+    "  INSERT OR IGNORE INTO subject_changes(subject, n) VALUES (NEW.subject, 0);"
+    "  UPDATE subject_changes SET n = n + 1 WHERE subject = NEW.subject;"
+    " END;"
+    "CREATE TRIGGER subject_versions_update AFTER UPDATE ON subject_versions BEGIN"
+    "  UPDATE subject_changes SET n = n + 1 WHERE subject = NEW.subject;"
+    " END;"
+    "CREATE TRIGGER subject_versions_delete AFTER DELETE ON subject_versions BEGIN"
+    "  UPDATE subject_changes SET n = n + 1 WHERE subject = OLD.subject;"
+    " END;",
 };
 
 const char *sr_store__migration(int version)

@@ -22,6 +22,12 @@ const char *const sr_sqlite__sql[Q_COUNT] = {
                    "ORDER BY version",
     [Q_VERSION_GET] = "SELECT " VERSION_COLS " FROM subject_versions WHERE subject = ?1 "
                       "AND version = ?2",
+    [Q_VERSIONS_HOLDING] = "SELECT " VERSION_COLS " FROM subject_versions WHERE subject = ?1 "
+                           "AND schema_id = ?2 ORDER BY version",
+    [Q_SUBJECT_CHANGES] = "SELECT n FROM subject_changes WHERE subject = ?1",
+    [Q_SUBJECT_MAX_VERSION] = "SELECT max(version) FROM subject_versions WHERE subject = ?1",
+    [Q_SUBJECT_LATEST] = "SELECT " VERSION_COLS " FROM subject_versions WHERE subject = ?1 "
+                         "AND deleted = 0 ORDER BY version DESC LIMIT 1",
     [Q_ALL_VERSIONS] = "SELECT " VERSION_COLS " FROM subject_versions WHERE " PREFIX_MATCH
                        " ORDER BY subject, version",
     [Q_VERSIONS_OF_ID] = "SELECT " VERSION_COLS " FROM subject_versions WHERE schema_id = ?1 "

@@ -57,6 +57,44 @@ int sr_store_version_get(sr_store_version *out, sr_tx *tx, const char *subject, 
     return 0;
 }
 
+int sr_store_versions_holding(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
+                              int id, sr_err *err)
+{
+    return versions_of(out, n, tx,
+                       sr_sqlite__query(tx, Q_VERSIONS_HOLDING, err, "ti", subject, id), err);
+}
+
+/* A one-integer query that answers a NULL or no row as 0. */
+static int int_or_zero(int *out, sr_tx *tx, sqlite3_stmt *s, sr_err *err)
+{
+    int rc = sr_sqlite__one_int(out, tx, s, err);
+
+    if (rc == 1)
+        *out = 0;
+    return rc < 0 ? -1 : 0;
+}
+
+int sr_store_subject_head_get(sr_store_subject_head *out, sr_tx *tx, const char *subject,
+                              sr_err *err)
+{
+    sr_store_version *latest = NULL;
+    size_t n = 0;
+    int changes;
+
+    if (int_or_zero(&changes, tx, sr_sqlite__query(tx, Q_SUBJECT_CHANGES, err, "t", subject),
+                    err) < 0 ||
+        int_or_zero(&out->max_version, tx,
+                    sr_sqlite__query(tx, Q_SUBJECT_MAX_VERSION, err, "t", subject), err) < 0 ||
+        versions_of(&latest, &n, tx, sr_sqlite__query(tx, Q_SUBJECT_LATEST, err, "t", subject),
+                    err) < 0)
+        return -1;
+    out->changes = changes;
+    out->latest_version = n ? latest[0].version : 0;
+    out->latest_id = n ? latest[0].id : 0;
+    sr_store_versions_free(latest, n);
+    return 0;
+}
+
 int sr_store_all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
                           sr_err *err)
 {

@@ -271,6 +271,39 @@ static void test_store__open_migrates_to_the_latest_version_in_wal_mode(void **s
     tmpdb_remove(&db);
 }
 
+/* A database written by the first release (user_version 1) gains the per-subject change counters
+ * when opened, counting the subjects it already has. */
+static void test_store__a_version_1_database_is_migrated_with_its_data(void **state)
+{
+    (void)state;
+    tmpdb db;
+    sr_err err = {0};
+    sr_store *st = NULL;
+    sqlite3 *raw = NULL;
+    sr_tx *tx = NULL;
+    sr_store_subject_head head;
+    assert_int_equal(tmpdb_make(&db), 0);
+    assert_int_equal(sqlite3_open(db.path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, sr_store__migration(1), NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version=1;"
+                                  "INSERT INTO schemas VALUES (1, 'AVRO', '\"int\"', x'00', NULL);"
+                                  "INSERT INTO subject_versions VALUES ('old', 1, 1, 0, 0);",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    assert_int_equal(sr_store_open(&st, db.path, &err), 0);
+    assert_int_equal(sr_store_write_begin(&tx, st, &err), 0);
+    assert_int_equal(sr_store_subject_head_get(&head, tx, "old", &err), 0);
+    assert_int_equal(head.changes, 1);
+    assert_int_equal(head.latest_version, 1);
+    assert_int_equal(sr_store_version_put(tx, "old", 2, 1, &err), 0);
+    assert_int_equal(sr_store_subject_head_get(&head, tx, "old", &err), 0);
+    assert_int_equal(head.changes, 2);
+    assert_int_equal(sr_store_commit(tx, &err), 0);
+    sr_store_close(st);
+    assert_int_equal(pragma_int(db.path, "PRAGMA user_version"), sr_store__migration_count());
+    tmpdb_remove(&db);
+}
+
 static void test_store__open_refuses_a_database_from_a_newer_version(void **state)
 {
     (void)state;
@@ -317,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_store__a_committed_write_survives_an_abrupt_exit),
         cmocka_unit_test(test_store__open_migrates_to_the_latest_version_in_wal_mode),
         cmocka_unit_test(test_store__open_refuses_a_database_from_a_newer_version),
+        cmocka_unit_test(test_store__a_version_1_database_is_migrated_with_its_data),
         cmocka_unit_test(test_store__the_database_enforces_unique_versions_and_references),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -611,6 +611,48 @@ static void test_store__a_write_inside_a_read_transaction_fails_with_50001(void 
     commit(r);
 }
 
+/* The head of a subject: its change counter moves on with every write to its versions, and the
+ * highest and latest versions come without reading the rest. */
+static void test_store__a_subject_head_follows_every_change(void **state)
+{
+    fixture *f = *state;
+    sr_store_subject_head h0, h1, h2, h3;
+    sr_store_version *v = NULL;
+    sr_err err = {0};
+    size_t n = 0;
+    sr_tx *w = wbegin(f);
+    int a = insert(w, 1, 0), b = insert(w, 2, 0);
+
+    assert_int_equal(sr_store_subject_head_get(&h0, w, "s", &err), 0);
+    assert_int_equal(h0.changes, 0);
+    assert_int_equal(h0.max_version, 0);
+    assert_int_equal(h0.latest_version, 0);
+    put(w, "s", 1, a);
+    put(w, "s", 2, b);
+    put(w, "s", 3, a);
+    put(w, "other", 1, b);
+    assert_int_equal(sr_store_subject_head_get(&h1, w, "s", &err), 0);
+    assert_true(h1.changes > h0.changes);
+    assert_int_equal(h1.max_version, 3);
+    assert_int_equal(h1.latest_version, 3);
+    assert_int_equal(h1.latest_id, a);
+    assert_int_equal(sr_store_version_soft_delete(w, "s", 3, &err), 0);
+    assert_int_equal(sr_store_subject_head_get(&h2, w, "s", &err), 0);
+    assert_true(h2.changes > h1.changes);
+    assert_int_equal(h2.max_version, 3);
+    assert_int_equal(h2.latest_version, 2);
+    assert_int_equal(h2.latest_id, b);
+    assert_int_equal(sr_store_version_remove(w, "s", 3, &err), 0);
+    assert_int_equal(sr_store_subject_head_get(&h3, w, "s", &err), 0);
+    assert_true(h3.changes > h2.changes);
+    assert_int_equal(h3.max_version, 2);
+    assert_int_equal(sr_store_versions_holding(&v, &n, w, "s", a, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].version, 1);
+    sr_store_versions_free(v, n);
+    commit(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -633,6 +675,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store__rollback_discards_the_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__a_read_transaction_sees_one_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__a_write_inside_a_read_transaction_fails_with_50001, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__a_subject_head_follows_every_change, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
