@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void oom(void)
+void sr_xoom(void)
 {
     fputs("sluice: out of memory\n", stderr);
     abort();
@@ -16,7 +16,7 @@ void *sr_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p)
-        oom();
+        sr_xoom();
     return p;
 }
 
@@ -24,7 +24,7 @@ void *sr_xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p)
-        oom();
+        sr_xoom();
     return p;
 }
 
@@ -32,7 +32,7 @@ void *sr_xrealloc(void *p, size_t n)
 {
     p = realloc(p, n ? n : 1);
     if (!p)
-        oom();
+        sr_xoom();
     return p;
 }
 

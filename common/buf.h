@@ -29,7 +29,9 @@ void sr_buf_clear(sr_buf *b);            /* length 0, keeps the allocation */
 char *sr_buf_detach(sr_buf *b);
 void sr_buf_dispose(sr_buf *b);
 
-/* Allocation helpers that abort on failure (same reasoning as above). */
+/* Allocation helpers that abort on failure (same reasoning as above); sr_xoom is that abort, for
+ * allocations made elsewhere (vasprintf). */
+void sr_xoom(void) __attribute__((noreturn));
 void *sr_xmalloc(size_t n);
 void *sr_xcalloc(size_t n, size_t size);
 void *sr_xrealloc(void *p, size_t n);

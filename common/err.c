@@ -19,10 +19,8 @@ int sr_err_set(sr_err *err, int code, const char *fmt, ...)
     if (!err)
         return -1;
     va_start(ap, fmt);
-    if (vasprintf(&raw, fmt, ap) < 0) {
-        fputs("sluice: out of memory\n", stderr);
-        abort();
-    }
+    if (vasprintf(&raw, fmt, ap) < 0)
+        sr_xoom();
     va_end(ap);
     text = sr_utf8_valid(raw) ? raw : sr_utf8_lossy(raw);
     if (text != raw)

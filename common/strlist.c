@@ -27,7 +27,7 @@ void sr_strlist_addf(sr_strlist *l, const char *fmt, ...)
 
     va_start(ap, fmt);
     if (vasprintf(&s, fmt, ap) < 0)
-        s = sr_xstrdup("");
+        sr_xoom(); /* the one out-of-memory policy (buf.h) */
     va_end(ap);
     sr_strlist_take(l, s);
 }

@@ -160,7 +160,7 @@ static int check_query(struct MHD_Connection *c, sr_resp *resp)
     if (!q.problem)
         return 0;
     if (asprintf(&msg, "Invalid query parameter '%s': %s", q.name, q.problem) < 0)
-        abort();
+        sr_xoom();
     sr_reply_error(resp, 400, 400, msg);
     free(msg);
     return -1;
@@ -174,7 +174,7 @@ static void reply_bad_param(sr_resp *resp, const sr_route *route, const sr_req *
     char *msg;
 
     if (asprintf(&msg, "The specified %s is not valid: %s", name, req->bad_reason) < 0)
-        abort();
+        sr_xoom();
     sr_reply_error(resp, 422, strcmp(name, "version") == 0 ? 42202 : 42208, msg);
     free(msg);
 }
