@@ -60,108 +60,122 @@ typedef struct target {
     int permanent;
 } target;
 
+/* The subject's versions, or 40401 when it has none. */
+static int subject_versions(sr_store_version **vs, size_t *n, sr_tx *tx, const char *subject,
+                            sr_err *err)
+{
+    if (sr_store_versions(vs, n, tx, subject, err) < 0)
+        return -1;
+    if (*n == 0)
+        return sr_err_set(err, 40401, "Subject '%s' not found.", subject);
+    return 0;
+}
+
+/* §5.3, one version: 0 when `v` may go. */
+static int version_may_go(const sr_write *w, const target *t, const sr_store_version *v,
+                          sr_err *err)
+{
+    if (!t->permanent && v->deleted)
+        return sr_err_set(err, 40406, "Subject '%s' Version %d was soft deleted.Set "
+                          "permanent=true to delete permanently", t->subject, v->version);
+    if (require_writable(w->tx, w->r, t->subject, err) < 0 ||
+        referenced(w->tx, t->subject, v->version, t->permanent, 0, err) < 0)
+        return -1;
+    if (t->permanent && !v->deleted)
+        return sr_err_set(err, 40407, "Subject '%s' Version %d was not deleted first before "
+                          "being permanently deleted", t->subject, v->version);
+    return 0;
+}
+
 static int delete_version(json_t **out, sr_write *w, void *arg, sr_err *err)
 {
     const target *t = arg;
-    const char *subject = t->subject;
-    int permanent = t->permanent;
-    sr_tx *tx = w->tx;
     sr_store_version *vs = NULL;
     size_t n = 0;
     int v, at, rc = -1;
 
     if (sr_registry_parse_version(&v, t->version, err) < 0 ||
-        sr_store_versions(&vs, &n, tx, subject, err) < 0)
-        return -1;
-    if (n == 0) {
-        sr_err_set(err, 40401, "Subject '%s' not found.", subject);
+        subject_versions(&vs, &n, w->tx, t->subject, err) < 0)
         goto out;
-    }
     at = v == -1 ? sr_registry__latest(vs, n) : sr_registry__find(vs, n, v);
     if (at < 0) {
         sr_err_set(err, 40402, "Version %d not found.", v);
         goto out;
     }
-    v = vs[at].version;
-    if (!permanent && vs[at].deleted) {
-        sr_err_set(err, 40406, "Subject '%s' Version %d was soft deleted.Set permanent=true to "
-                   "delete permanently", subject, v);
+    if (version_may_go(w, t, &vs[at], err) < 0)
         goto out;
-    }
-    if (require_writable(tx, w->r, subject, err) < 0 ||
-        referenced(tx, subject, v, permanent, 0, err) < 0)
+    if (t->permanent ? sr_registry__remove_version(w, t->subject, vs[at].version, vs[at].id,
+                                                   err) < 0 ||
+                           forget_subject_if_empty(w->tx, t->subject, err) < 0
+                     : sr_store_version_soft_delete(w->tx, t->subject, vs[at].version, err) < 0)
         goto out;
-    if (permanent && !vs[at].deleted) {
-        sr_err_set(err, 40407, "Subject '%s' Version %d was not deleted first before being "
-                   "permanently deleted", subject, v);
-        goto out;
-    }
-    if (permanent ? sr_registry__remove_version(w, subject, v, vs[at].id, err) < 0 ||
-                        forget_subject_if_empty(tx, subject, err) < 0
-                  : sr_store_version_soft_delete(tx, subject, v, err) < 0)
-        goto out;
-    *out = json_integer(v);
+    *out = json_integer(vs[at].version);
     rc = 0;
 out:
     sr_store_versions_free(vs, n);
     return rc;
 }
 
+/* §5.3, a whole subject: 0 when it may go. */
+static int subject_may_go(const sr_write *w, const target *t, const sr_store_version *vs,
+                          size_t n, sr_err *err)
+{
+    size_t live = 0;
+
+    for (size_t i = 0; i < n; i++)
+        live += !vs[i].deleted;
+    if (!t->permanent && live == 0)
+        return sr_err_set(err, 40404, "Subject '%s' was soft deleted.Set permanent=true to "
+                          "delete permanently", t->subject);
+    if (require_writable(w->tx, w->r, t->subject, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if ((t->permanent || !vs[i].deleted) &&
+            referenced(w->tx, t->subject, vs[i].version, t->permanent, 1, err) < 0)
+            return -1;
+    if (t->permanent && live)
+        return sr_err_set(err, 40405, "Subject '%s' was not deleted first before being "
+                          "permanently deleted", t->subject);
+    return 0;
+}
+
+/* Delete every version the request names; *out lists them. */
+static int delete_all(json_t **out, sr_write *w, const target *t, const sr_store_version *vs,
+                      size_t n, sr_err *err)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < n; i++)
+        if (t->permanent || !vs[i].deleted)
+            json_array_append_new(a, json_integer(vs[i].version));
+    for (size_t i = n; i-- > 0;) { /* permanent: newest first, as Confluent removes them */
+        if (t->permanent ? sr_registry__remove_version(w, t->subject, vs[i].version, vs[i].id,
+                                                       err) < 0
+                         : !vs[i].deleted && sr_store_version_soft_delete(w->tx, t->subject,
+                                                                          vs[i].version, err) < 0) {
+            json_decref(a);
+            return -1;
+        }
+    }
+    *out = a;
+    return 0;
+}
+
 static int delete_subject(json_t **out, sr_write *w, void *arg, sr_err *err)
 {
     const target *t = arg;
-    const char *subject = t->subject;
-    int permanent = t->permanent;
-    sr_tx *tx = w->tx;
     sr_store_version *vs = NULL;
-    size_t n = 0, live = 0;
-    json_t *a = NULL;
+    json_t *deleted = NULL;
+    size_t n = 0;
     int rc = -1;
 
-    if (sr_store_versions(&vs, &n, tx, subject, err) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        live += !vs[i].deleted;
-    if (n == 0) {
-        sr_err_set(err, 40401, "Subject '%s' not found.", subject);
-        goto out;
-    }
-    if (!permanent && live == 0) {
-        sr_err_set(err, 40404, "Subject '%s' was soft deleted.Set permanent=true to delete "
-                   "permanently", subject);
-        goto out;
-    }
-    if (require_writable(tx, w->r, subject, err) < 0)
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        if ((permanent || !vs[i].deleted) &&
-            referenced(tx, subject, vs[i].version, permanent, 1, err) < 0)
-            goto out;
-    }
-    if (permanent && live) {
-        sr_err_set(err, 40405, "Subject '%s' was not deleted first before being permanently "
-                   "deleted", subject);
-        goto out;
-    }
-    a = json_array();
-    for (size_t i = 0; i < n; i++) {
-        if (!permanent && vs[i].deleted)
-            continue;
-        json_array_append_new(a, json_integer(vs[i].version));
-    }
-    for (size_t i = n; i-- > 0;) { /* permanent: newest first, as Confluent removes them */
-        if (permanent ? sr_registry__remove_version(w, subject, vs[i].version, vs[i].id, err) < 0
-                      : !vs[i].deleted &&
-                            sr_store_version_soft_delete(tx, subject, vs[i].version, err) < 0)
-            goto out;
-    }
-    if (permanent && forget_subject_if_empty(tx, subject, err) < 0)
-        goto out;
-    *out = a;
-    a = NULL;
-    rc = 0;
-out:
-    json_decref(a);
+    if (subject_versions(&vs, &n, w->tx, t->subject, err) == 0 &&
+        subject_may_go(w, t, vs, n, err) == 0 && delete_all(&deleted, w, t, vs, n, err) == 0)
+        rc = t->permanent ? forget_subject_if_empty(w->tx, t->subject, err) : 0;
+    if (rc == 0)
+        *out = deleted;
+    else
+        json_decref(deleted);
     sr_store_versions_free(vs, n);
     return rc;
 }

@@ -57,6 +57,17 @@ typedef struct sr_reading {
 int sr_registry__read_begin(sr_reading *rd, sr_registry *r, sr_err *err);
 void sr_registry__read_end(sr_reading *rd);
 
+/* Evaluate `body` (which uses `rd`) inside a read transaction, leaving its result in `rc`. */
+#define SR_WITH_READ(r, err, body)                                                                 \
+    do {                                                                                           \
+        sr_reading rd;                                                                             \
+        rc = sr_registry__read_begin(&rd, (r), err);                                               \
+        if (rc == 0) {                                                                             \
+            rc = (body);                                                                           \
+            sr_registry__read_end(&rd);                                                            \
+        }                                                                                          \
+    } while (0)
+
 /* ---- render.c ---- */
 
 json_t *sr_registry__refs_json(const sr_store_ref *refs, size_t n);

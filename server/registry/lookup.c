@@ -55,13 +55,11 @@ out:
 int sr_registry_lookup(json_t **out, sr_registry *r, const char *subject, const sr_schema_req *req,
                        int deleted, sr_err *err)
 {
-    sr_reading rd;
     int rc;
 
-    if (sr_registry__check_request(r, req, err) < 0 || sr_registry__read_begin(&rd, r, err) < 0)
+    if (sr_registry__check_request(r, req, err) < 0)
         return -1;
-    rc = lookup_in(out, r, rd.tx, subject, req, deleted, err);
-    sr_registry__read_end(&rd);
+    SR_WITH_READ(r, err, lookup_in(out, r, rd.tx, subject, req, deleted, err));
     return rc;
 }
 
@@ -141,12 +139,10 @@ out:
 int sr_registry_check(json_t **out, sr_registry *r, const char *subject, const char *version,
                       const sr_schema_req *req, int verbose, sr_err *err)
 {
-    sr_reading rd;
     int rc;
 
-    if (sr_registry__check_request(r, req, err) < 0 || sr_registry__read_begin(&rd, r, err) < 0)
+    if (sr_registry__check_request(r, req, err) < 0)
         return -1;
-    rc = check_in(out, r, &rd, subject, version, req, verbose, err);
-    sr_registry__read_end(&rd);
+    SR_WITH_READ(r, err, check_in(out, r, &rd, subject, version, req, verbose, err));
     return rc;
 }

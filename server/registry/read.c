@@ -6,17 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Evaluate `body` (which uses `rd`) inside a read transaction, leaving its result in `rc`. */
-#define WITH_READ(r, err, body)                                                                    \
-    do {                                                                                           \
-        sr_reading rd;                                                                             \
-        rc = sr_registry__read_begin(&rd, (r), err);                                               \
-        if (rc == 0) {                                                                             \
-            rc = (body);                                                                           \
-            sr_registry__read_end(&rd);                                                            \
-        }                                                                                          \
-    } while (0)
-
 /* Render stored schema `s` in `format`; *out owned. The canonical text when the format does not
  * apply. */
 static int render(char **out, sr_registry *r, const sr_reading *rd, const sr_store_schema *s,
@@ -69,7 +58,7 @@ int sr_registry_schema_by_id(json_t **out, sr_registry *r, int id, const char *s
 {
     int rc;
     (void)subject; /* selects a context in Confluent; sluice has the default context only */
-    WITH_READ(r, err, schema_by_id(out, r, &rd, id, format, fetch_max_id, err));
+    SR_WITH_READ(r, err, schema_by_id(out, r, &rd, id, format, fetch_max_id, err));
     return rc;
 }
 
@@ -96,7 +85,7 @@ int sr_registry_schema_by_id_body(char **out, sr_registry *r, int id, sr_err *er
     int rc = 0;
 
     if (!ref)
-        WITH_READ(r, err, body_by_id(&ref, r, &rd, id, err));
+        SR_WITH_READ(r, err, body_by_id(&ref, r, &rd, id, err));
     if (rc == 0)
         *out = sr_xstrdup(sr_idcache_value(ref));
     sr_idcache_release(r->bodies, ref);
@@ -118,7 +107,7 @@ static int schema_text(char **out, sr_registry *r, const sr_reading *rd, int id,
 int sr_registry_schema_text(char **out, sr_registry *r, int id, const char *format, sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, schema_text(out, r, &rd, id, format, err));
+    SR_WITH_READ(r, err, schema_text(out, r, &rd, id, format, err));
     return rc;
 }
 
@@ -159,7 +148,7 @@ int sr_registry_id_subjects(json_t **out, sr_registry *r, int id, int deleted, s
                             sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, id_holders(out, rd.tx, id, deleted, 0, page, err));
+    SR_WITH_READ(r, err, id_holders(out, rd.tx, id, deleted, 0, page, err));
     return rc;
 }
 
@@ -167,7 +156,7 @@ int sr_registry_id_versions(json_t **out, sr_registry *r, int id, int deleted, s
                             sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, id_holders(out, rd.tx, id, deleted, 1, page, err));
+    SR_WITH_READ(r, err, id_holders(out, rd.tx, id, deleted, 1, page, err));
     return rc;
 }
 
@@ -215,7 +204,7 @@ int sr_registry_schemas(json_t **out, sr_registry *r, const char *prefix, int de
     int rc;
     if (page.limit <= 0 || page.limit > 1000)
         page.limit = 1000; /* Confluent's default and maximum for /schemas */
-    WITH_READ(r, err, schemas(out, rd.tx, prefix, deleted, latest_only, page, err));
+    SR_WITH_READ(r, err, schemas(out, rd.tx, prefix, deleted, latest_only, page, err));
     return rc;
 }
 
@@ -243,7 +232,7 @@ int sr_registry_subjects(json_t **out, sr_registry *r, const char *prefix, int d
                          int deleted_only, sr_page page, sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, subjects(out, rd.tx, prefix, deleted, deleted_only, page, err));
+    SR_WITH_READ(r, err, subjects(out, rd.tx, prefix, deleted, deleted_only, page, err));
     return rc;
 }
 
@@ -277,7 +266,7 @@ int sr_registry_versions(json_t **out, sr_registry *r, const char *subject, int 
                          int deleted_only, int as_negative, sr_page page, sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, versions(out, rd.tx, subject, deleted, deleted_only, as_negative, page, err));
+    SR_WITH_READ(r, err, versions(out, rd.tx, subject, deleted, deleted_only, as_negative, page, err));
     return rc;
 }
 
@@ -333,7 +322,7 @@ int sr_registry_version_get(json_t **out, sr_registry *r, const char *subject,
                             const char *version, int deleted, const char *format, sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, version_get(out, NULL, r, &rd, subject, version, deleted, format, err));
+    SR_WITH_READ(r, err, version_get(out, NULL, r, &rd, subject, version, deleted, format, err));
     return rc;
 }
 
@@ -341,7 +330,7 @@ int sr_registry_version_text(char **out, sr_registry *r, const char *subject,
                              const char *version, int deleted, const char *format, sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, version_get(NULL, out, r, &rd, subject, version, deleted, format, err));
+    SR_WITH_READ(r, err, version_get(NULL, out, r, &rd, subject, version, deleted, format, err));
     return rc;
 }
 
@@ -378,6 +367,6 @@ int sr_registry_referenced_by(json_t **out, sr_registry *r, const char *subject,
                               const char *version, int deleted, sr_page page, sr_err *err)
 {
     int rc;
-    WITH_READ(r, err, referenced_by(out, rd.tx, subject, version, deleted, page, err));
+    SR_WITH_READ(r, err, referenced_by(out, rd.tx, subject, version, deleted, page, err));
     return rc;
 }

@@ -58,13 +58,8 @@ static int config_get(json_t **out, const sr_registry *r, sr_tx *tx, const char 
 int sr_registry_config_get(json_t **out, sr_registry *r, const char *subject,
                            int default_to_global, sr_err *err)
 {
-    sr_reading rd;
     int rc;
-
-    if (sr_registry__read_begin(&rd, r, err) < 0)
-        return -1;
-    rc = config_get(out, r, rd.tx, subject, default_to_global, err);
-    sr_registry__read_end(&rd);
+    SR_WITH_READ(r, err, config_get(out, r, rd.tx, subject, default_to_global, err));
     return rc;
 }
 
@@ -183,13 +178,8 @@ static int mode_get(json_t **out, const sr_registry *r, sr_tx *tx, const char *s
 int sr_registry_mode_get(json_t **out, sr_registry *r, const char *subject, int default_to_global,
                          sr_err *err)
 {
-    sr_reading rd;
     int rc;
-
-    if (sr_registry__read_begin(&rd, r, err) < 0)
-        return -1;
-    rc = mode_get(out, r, rd.tx, subject, default_to_global, err);
-    sr_registry__read_end(&rd);
+    SR_WITH_READ(r, err, mode_get(out, r, rd.tx, subject, default_to_global, err));
     return rc;
 }
 

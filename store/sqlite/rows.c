@@ -85,7 +85,10 @@ int sr_sqlite__exec(sr_tx *tx, sqlite3_stmt *s, sr_err *err)
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
 
-int sr_sqlite__one_int(int *out, sr_tx *tx, sqlite3_stmt *s, sr_err *err)
+/* Step a statement that returns at most one row, hand the row to `take`, release it. 0 (a row),
+ * 1 (none), -1. */
+static int one_row(sr_tx *tx, sqlite3_stmt *s, void (*take)(sqlite3_stmt *, void *), void *out,
+                   sr_err *err)
 {
     int step, rc = -1;
 
@@ -93,7 +96,7 @@ int sr_sqlite__one_int(int *out, sr_tx *tx, sqlite3_stmt *s, sr_err *err)
         return -1;
     step = sqlite3_step(s);
     if (step == SQLITE_ROW) {
-        *out = sqlite3_column_int(s, 0);
+        take(s, out);
         rc = 0;
     } else if (step == SQLITE_DONE) {
         rc = 1;
@@ -102,6 +105,26 @@ int sr_sqlite__one_int(int *out, sr_tx *tx, sqlite3_stmt *s, sr_err *err)
     }
     sr_sqlite__done(s);
     return rc;
+}
+
+static void take_int(sqlite3_stmt *s, void *out)
+{
+    *(int *)out = sqlite3_column_int(s, 0);
+}
+
+static void take_text(sqlite3_stmt *s, void *out)
+{
+    *(char **)out = sr_sqlite__text(s, 0, 1);
+}
+
+int sr_sqlite__one_int(int *out, sr_tx *tx, sqlite3_stmt *s, sr_err *err)
+{
+    return one_row(tx, s, take_int, out, err);
+}
+
+int sr_sqlite__one_text(char **out, sr_tx *tx, sqlite3_stmt *s, sr_err *err)
+{
+    return one_row(tx, s, take_text, out, err);
 }
 
 int sr_sqlite__collect(void **out, size_t *n, size_t size, sr_tx *tx, sqlite3_stmt *s,

@@ -15,22 +15,9 @@ static const char *kind_name(sr_setting_kind kind)
 int sr_store_setting_get(char **value_out, sr_tx *tx, sr_setting_kind kind, const char *scope,
                          sr_err *err)
 {
-    sqlite3_stmt *s = sr_sqlite__query(tx, Q_SETTING_GET, err, "tit", SCOPE_ARGS(kind, scope));
-    int step, rc = -1;
-
-    if (!s)
-        return -1;
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        *value_out = sr_sqlite__text(s, 0, 1);
-        rc = 0;
-    } else if (step == SQLITE_DONE) {
-        rc = 1;
-    } else {
-        sr_sqlite__error(err, tx);
-    }
-    sr_sqlite__done(s);
-    return rc;
+    return sr_sqlite__one_text(value_out, tx,
+                               sr_sqlite__query(tx, Q_SETTING_GET, err, "tit",
+                                                SCOPE_ARGS(kind, scope)), err);
 }
 
 int sr_store_setting_put(sr_tx *tx, sr_setting_kind kind, const char *scope, const char *value,

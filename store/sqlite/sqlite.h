@@ -84,6 +84,8 @@ void sr_sqlite__done(sqlite3_stmt *s);
 int sr_sqlite__exec(sr_tx *tx, sqlite3_stmt *s, sr_err *err);
 /* A statement returning at most one integer: 0 with *out, 1 when no row, -1. Releases it. */
 int sr_sqlite__one_int(int *out, sr_tx *tx, sqlite3_stmt *s, sr_err *err);
+/* The same for one text column (owned by the caller; "" for NULL). */
+int sr_sqlite__one_text(char **out, sr_tx *tx, sqlite3_stmt *s, sr_err *err);
 
 /* Collect every row of `s` into a growing array of `size`-byte elements, each filled by
  * `fill(element, s)`; *out (free with the element type's free) and *n. 0, or -1 with nothing
