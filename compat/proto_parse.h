@@ -55,7 +55,8 @@ int sr_proto_base64_too_deep(const char *text, int max_depth);
 
 /* Look up the 1-based line and column of the element at descriptor `path` (SourceCodeInfo path,
  * e.g. {4, 0, 2, 1} = message 0, field 1) in `fd`. 0 when found, -1 when the file has no location
- * for it. */
+ * for it. A binary search: the files of a set built by sr_proto_parse list their locations in
+ * path order. */
 int sr_proto_location(int *line_out, int *col_out, const Google__Protobuf__FileDescriptorProto *fd,
                       const int *path, size_t npath);
 
