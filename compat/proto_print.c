@@ -1,7 +1,16 @@
 /* proto_print.c -- .proto text from a FileDescriptorProto (see proto_print.h). Type names are
- * printed fully qualified (".pkg.Msg"), which reads back to the same descriptor. */
+ * printed fully qualified (".pkg.Msg"), which reads back to the same descriptor. Strings are
+ * printed as valid UTF-8 whatever bytes they hold (escapes for what is not UTF-8).
+ *
+ * The printer is linear in the descriptor: custom options find their extension, type, fields
+ * and enum values by hash; a message finds its nested types by hash. It recurses no deeper than
+ * the set's max_depth (messages, and aggregate option values), and prints nothing (NULL) for a
+ * descriptor that nests deeper, which only a descriptor the parser did not build can do. A lone
+ * descriptor (sr_proto_print: one sent as base64) may lack any field; missing names print
+ * empty, indexes that point nowhere are ignored, and names that are not identifiers make it
+ * refused, so that its text cannot say something else than the descriptor. */
 #include "compat/proto_print.h"
-#include "common/buf.h"
+#include "compat/proto_parse_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,25 +18,76 @@
 
 typedef Google__Protobuf__DescriptorProto pr_msg;
 typedef Google__Protobuf__FieldDescriptorProto pr_field;
+typedef Google__Protobuf__EnumDescriptorProto pr_enum;
 
-/* A named element of the file set, for printing custom options by name. */
-typedef struct pr_sym {
-    char *name;        /* ".pkg.Name" (owned) */
-    const void *ptr;   /* DescriptorProto, EnumDescriptorProto or an extension's field */
-    int kind;          /* PP-style: 1 message, 2 enum, 3 extension */
-} pr_sym;
+/* A package, message or enum of the file set, for naming extensions and finding types. */
+typedef struct pr_node {
+    const struct pr_node *parent;
+    const char *name; /* borrowed; len bytes */
+    size_t len;
+    const void *ptr;  /* the DescriptorProto or EnumDescriptorProto; NULL for a package */
+    int kind;         /* 0 package, 1 message, 2 enum */
+} pr_node;
+
+/* An extension of the set: its field and the scope it is declared in. */
+typedef struct pr_ext {
+    const pr_field *field;
+    const pr_node *scope;
+} pr_ext;
 
 typedef struct printer {
     sr_buf out;
     unsigned flags;
     int proto3;
     int editions;
-    pr_sym *syms;      /* owned; empty when printing without a file set */
-    size_t nsyms;
+    int max_depth;
+    int strict;        /* a lone descriptor: names must be identifiers */
+    int failed;        /* too deep, or a name that is not one: the result is NULL */
+    pp_map types;      /* (parent node, name) -> node */
+    pp_map exts;       /* (extendee name, number) -> pr_ext */
+    pp_map numbered;   /* message -> itself, once its fields are in by_number */
+    pp_map by_number;  /* (message, number) -> field */
+    pp_map valued;     /* enum -> itself, once its values are in values */
+    pp_map values;     /* (enum, number) -> the first value with that number */
+    void **owned;      /* nodes and extension entries */
+    size_t nowned;
 } printer;
 
-static void print_value(const printer *p, sr_buf *b, const pr_field *f, const uint8_t *data,
-                        size_t len, uint64_t scalar);
+static void print_value(printer *p, sr_buf *b, const pr_field *f, const uint8_t *data, size_t len,
+                        uint64_t scalar, int depth);
+
+static const char *nm(const char *s)
+{
+    return s ? s : "";
+}
+
+static int is_ident(const char *s, int dotted)
+{
+    if (!s || !*s)
+        return 0;
+    if (dotted && *s == '.')
+        s++;
+    for (;;) {
+        if (!pl_letter((unsigned char)*s))
+            return 0;
+        while (pl_letter((unsigned char)*s) || pl_digit((unsigned char)*s))
+            s++;
+        if (!*s)
+            return 1;
+        if (!dotted || *s != '.')
+            return 0;
+        s++;
+    }
+}
+
+/* A name (or a dotted name) as it is; in a lone descriptor, one that is not an identifier
+ * fails the print. */
+static const char *name(printer *p, const char *s, int dotted)
+{
+    if (p->strict && !is_ident(s, dotted))
+        p->failed = 1;
+    return nm(s);
+}
 
 static void indent(printer *p, int depth)
 {
@@ -35,24 +95,36 @@ static void indent(printer *p, int depth)
         sr_buf_puts(&p->out, "  ");
 }
 
-static void quoted(sr_buf *b, const char *s, size_t len)
+void sr_proto__put_quoted(sr_buf *b, const char *s, size_t len)
 {
+    const unsigned char *u = (const unsigned char *)s;
+
     sr_buf_putc(b, '"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
+    for (size_t i = 0; i < len;) {
+        unsigned char c = u[i];
+        size_t n = sr_proto__utf8_len(u + i, len - i);
+        if (c == '"' || c == '\\') {
             sr_buf_printf(b, "\\%c", c);
-        else if (c == '\n')
+            i++;
+        } else if (c == '\n') {
             sr_buf_puts(b, "\\n");
-        else if (c < 0x20 || c == 0x7f)
+            i++;
+        } else if (n == 0 || c < 0x20 || c == 0x7f) { /* not UTF-8, or a control character */
             sr_buf_printf(b, "\\%03o", c);
-        else
-            sr_buf_putc(b, (char)c);
+            i++;
+        } else {
+            sr_buf_put(b, s + i, n);
+            i += n;
+        }
     }
     sr_buf_putc(b, '"');
 }
 
-/* The standard options set in an *Options message, as "name = value" items. */
+static void quoted(sr_buf *b, const char *s, size_t len)
+{
+    sr_proto__put_quoted(b, s ? s : "", s ? len : 0);
+}
+
 /* A varint at data[*pos], advancing *pos (bounded by len). */
 static uint64_t read_varint(const uint8_t *data, size_t len, size_t *pos)
 {
@@ -69,25 +141,166 @@ static uint64_t read_varint(const uint8_t *data, size_t len, size_t *pos)
     return v;
 }
 
-/* Custom options: extensions stored as unknown fields, printed "(.pkg.ext) = value". */
-static void custom_items(const printer *p, sr_strlist *items, const ProtobufCMessage *m)
-{
-    char extendee[160];
+/* ---- the index of the set ---- */
 
-    snprintf(extendee, sizeof(extendee), ".%s", m->descriptor->name);
+static void own(printer *p, void *ptr)
+{
+    PP_APPEND(p->owned, p->nowned, ptr);
+}
+
+static const pr_node *add_node(printer *p, const pr_node *parent, const char *s, size_t len,
+                               const void *ptr, int kind)
+{
+    pr_node *n = sr_xmalloc(sizeof(*n)), *old;
+
+    *n = (pr_node){parent, s, len, ptr, kind};
+    old = pp_map_put(&p->types, pp_name_key(parent, s, len), n);
+    if (old) { /* a package seen before (or a duplicate the parser refused) */
+        free(n);
+        return old;
+    }
+    own(p, n);
+    return n;
+}
+
+static void add_exts(printer *p, pr_field *const *ext, size_t n, const pr_node *scope)
+{
+    for (size_t i = 0; i < n; i++) {
+        pr_ext *e;
+        if (!ext[i]->extendee)
+            continue;
+        e = sr_xmalloc(sizeof(*e));
+        *e = (pr_ext){ext[i], scope};
+        if (pp_map_put(&p->exts, (pp_key){NULL, ext[i]->extendee, strlen(ext[i]->extendee),
+                                          ext[i]->number}, e))
+            free(e);
+        else
+            own(p, e);
+    }
+}
+
+static void index_message(printer *p, const pr_msg *m, const pr_node *parent, int depth)
+{
+    const pr_node *n;
+
+    if (depth > p->max_depth) {
+        p->failed = 1;
+        return;
+    }
+    n = add_node(p, parent, nm(m->name), strlen(nm(m->name)), m, 1);
+    for (size_t i = 0; i < m->n_nested_type; i++)
+        index_message(p, m->nested_type[i], n, depth + 1);
+    for (size_t i = 0; i < m->n_enum_type; i++)
+        add_node(p, n, nm(m->enum_type[i]->name), strlen(nm(m->enum_type[i]->name)),
+                 m->enum_type[i], 2);
+    add_exts(p, m->extension, m->n_extension, n);
+}
+
+static void index_set(printer *p, const sr_proto_fileset *fs)
+{
+    for (size_t f = 0; f < fs->nfiles; f++) {
+        const Google__Protobuf__FileDescriptorProto *file = fs->files[f];
+        const pr_node *pkg = NULL;
+        for (const char *s = file->package; s && *s;) {
+            const char *dot = strchr(s, '.');
+            size_t len = dot ? (size_t)(dot - s) : strlen(s);
+            pkg = add_node(p, pkg, s, len, NULL, 0);
+            s += len + (dot != NULL);
+        }
+        for (size_t i = 0; i < file->n_message_type; i++)
+            index_message(p, file->message_type[i], pkg, 1);
+        for (size_t i = 0; i < file->n_enum_type; i++)
+            add_node(p, pkg, nm(file->enum_type[i]->name), strlen(nm(file->enum_type[i]->name)),
+                     file->enum_type[i], 2);
+        add_exts(p, file->extension, file->n_extension, pkg);
+    }
+}
+
+/* The message (kind 1) or enum (kind 2) of fully-qualified name ".a.b.C", or NULL. */
+static const void *find_type(const printer *p, const char *full, int kind)
+{
+    const pr_node *n = NULL;
+    const char *s = full;
+
+    if (!s || *s != '.')
+        return NULL;
+    for (s++;;) {
+        const char *dot = strchr(s, '.');
+        size_t len = dot ? (size_t)(dot - s) : strlen(s);
+        n = pp_map_get(&p->types, pp_name_key(n, s, len));
+        if (!n || !dot)
+            break;
+        s = dot + 1;
+    }
+    return n && n->kind == kind ? n->ptr : NULL;
+}
+
+static const pr_field *field_numbered(printer *p, const pr_msg *m, uint64_t number)
+{
+    if (!m)
+        return NULL;
+    if (!pp_map_get(&p->numbered, pp_num_key(m, 0))) {
+        pp_map_put(&p->numbered, pp_num_key(m, 0), (void *)m);
+        for (size_t i = 0; i < m->n_field; i++) /* the last of a number wins, as before */
+            pp_map_put(&p->by_number, pp_num_key(m, m->field[i]->number), m->field[i]);
+    }
+    return number > INT32_MAX ? NULL : pp_map_get(&p->by_number, pp_num_key(m, (int64_t)number));
+}
+
+static const char *value_named(printer *p, const pr_enum *e, int32_t number)
+{
+    const Google__Protobuf__EnumValueDescriptorProto *v;
+
+    if (!e)
+        return NULL;
+    if (!pp_map_get(&p->valued, pp_num_key(e, 0))) {
+        pp_map_put(&p->valued, pp_num_key(e, 0), (void *)e);
+        for (size_t i = 0; i < e->n_value; i++) /* the first of a number wins */
+            pp_map_put(&p->values, pp_num_key(e, e->value[i]->number), e->value[i]);
+    }
+    v = pp_map_get(&p->values, pp_num_key(e, number));
+    return v ? nm(v->name) : NULL;
+}
+
+/* ".pkg.Outer.ext" */
+static void ext_name(sr_buf *b, const pr_ext *e)
+{
+    size_t n = 0;
+
+    for (const pr_node *s = e->scope; s; s = s->parent)
+        n += s->len + 1;
+    {
+        char *full = sr_xmalloc(n + 1), *o = full + n;
+        *o = '\0';
+        for (const pr_node *s = e->scope; s; s = s->parent) {
+            o -= s->len;
+            memcpy(o, s->name, s->len);
+            *--o = '.';
+        }
+        sr_buf_put(b, full, n);
+        free(full);
+    }
+    sr_buf_printf(b, ".%s", nm(e->field->name));
+}
+
+/* ---- options ---- */
+
+/* Custom options: extensions stored as unknown fields, printed "(.pkg.ext) = value". */
+static void custom_items(printer *p, sr_strlist *items, const ProtobufCMessage *m)
+{
+    sr_buf extendee = SR_BUF_INIT;
+
+    if (!m->n_unknown_fields || !p->exts.n)
+        return;
+    sr_buf_printf(&extendee, ".%s", m->descriptor->name);
     for (unsigned i = 0; i < m->n_unknown_fields; i++) {
         const ProtobufCMessageUnknownField *u = &m->unknown_fields[i];
-        const pr_sym *ext = NULL;
+        const pr_ext *ext = pp_map_get(&p->exts, (pp_key){NULL, extendee.ptr, extendee.len,
+                                                          (int64_t)u->tag});
         sr_buf b = SR_BUF_INIT;
         uint64_t scalar = 0;
         const uint8_t *data = u->data;
         size_t len = u->len;
-        for (size_t k = 0; k < p->nsyms && !ext; k++) {
-            const pr_field *f = p->syms[k].ptr;
-            if (p->syms[k].kind == 3 && f->number == (int32_t)u->tag && f->extendee &&
-                strcmp(f->extendee, extendee) == 0)
-                ext = &p->syms[k];
-        }
         if (!ext)
             continue; /* an option whose definition is not in the set cannot be named */
         if (u->wire_type == PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED) {
@@ -101,14 +314,17 @@ static void custom_items(const printer *p, sr_strlist *items, const ProtobufCMes
             for (size_t pos = len; pos-- > 0;)
                 scalar = (scalar << 8) | data[pos];
         }
-        sr_buf_printf(&b, "(%s) = ", ext->name);
-        print_value(p, &b, ext->ptr, data, len, scalar);
+        sr_buf_putc(&b, '(');
+        ext_name(&b, ext);
+        sr_buf_puts(&b, ") = ");
+        print_value(p, &b, ext->field, data, len, scalar, 0);
         sr_strlist_take(items, sr_buf_detach(&b));
     }
+    sr_buf_dispose(&extendee);
 }
 
 /* Options kept uninterpreted (editions' features.*), printed as written. */
-static void uninterpreted_items(sr_strlist *items, const ProtobufCMessage *m)
+static void uninterpreted_items(printer *p, sr_strlist *items, const ProtobufCMessage *m)
 {
     const ProtobufCFieldDescriptor *f =
         protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "uninterpreted_option");
@@ -123,10 +339,11 @@ static void uninterpreted_items(sr_strlist *items, const ProtobufCMessage *m)
         const Google__Protobuf__UninterpretedOption *u = arr[i];
         sr_buf b = SR_BUF_INIT;
         for (size_t k = 0; k < u->n_name; k++)
-            sr_buf_printf(&b, "%s%s", k ? "." : "", u->name[k]->name_part);
+            sr_buf_printf(&b, u->name[k]->is_extension ? "%s(%s)" : "%s%s", k ? "." : "",
+                          name(p, u->name[k]->name_part, 1));
         sr_buf_puts(&b, " = ");
         if (u->identifier_value)
-            sr_buf_puts(&b, u->identifier_value);
+            sr_buf_puts(&b, name(p, u->identifier_value, 0));
         else if (u->has_string_value)
             quoted(&b, (const char *)u->string_value.data, u->string_value.len);
         else if (u->has_positive_int_value)
@@ -135,13 +352,18 @@ static void uninterpreted_items(sr_strlist *items, const ProtobufCMessage *m)
             sr_buf_printf(&b, "%lld", (long long)u->negative_int_value);
         else if (u->has_double_value)
             sr_buf_printf(&b, "%.17g", u->double_value);
-        else
-            sr_buf_printf(&b, "{ %s }", u->aggregate_value ? u->aggregate_value : "");
+        else {
+            const char *a = nm(u->aggregate_value);
+            sr_buf_puts(&b, "{ ");
+            sr_proto__put_utf8_safe(&b, a, strlen(a), 0);
+            sr_buf_puts(&b, " }");
+        }
         sr_strlist_take(items, sr_buf_detach(&b));
     }
 }
 
-static void option_items(const printer *p, sr_strlist *items, const ProtobufCMessage *m)
+/* The options set in an *Options message, as "name = value" items. */
+static void option_items(printer *p, sr_strlist *items, const ProtobufCMessage *m)
 {
     const ProtobufCMessageDescriptor *d;
 
@@ -175,12 +397,16 @@ static void option_items(const printer *p, sr_strlist *items, const ProtobufCMes
             break;
         }
         case PROTOBUF_C_TYPE_INT32:
-        case PROTOBUF_C_TYPE_UINT32:
             sr_buf_printf(&b, "%s = %d", f->name, *(const int32_t *)member);
             break;
+        case PROTOBUF_C_TYPE_UINT32:
+            sr_buf_printf(&b, "%s = %u", f->name, *(const uint32_t *)member);
+            break;
         case PROTOBUF_C_TYPE_INT64:
-        case PROTOBUF_C_TYPE_UINT64:
             sr_buf_printf(&b, "%s = %lld", f->name, (long long)*(const int64_t *)member);
+            break;
+        case PROTOBUF_C_TYPE_UINT64:
+            sr_buf_printf(&b, "%s = %llu", f->name, (unsigned long long)*(const uint64_t *)member);
             break;
         case PROTOBUF_C_TYPE_DOUBLE:
             sr_buf_printf(&b, "%s = %.17g", f->name, *(const double *)member);
@@ -194,7 +420,7 @@ static void option_items(const printer *p, sr_strlist *items, const ProtobufCMes
         sr_strlist_take(items, sr_buf_detach(&b));
     }
     custom_items(p, items, m);
-    uninterpreted_items(items, m);
+    uninterpreted_items(p, items, m);
 }
 
 static void option_statements(printer *p, const ProtobufCMessage *m, int depth)
@@ -225,19 +451,19 @@ static const char *scalar_name(Google__Protobuf__FieldDescriptorProto__Type t)
                                         "fixed64", "fixed32", "bool", "string", "group",
                                         "message", "bytes", "uint32", "enum", "sfixed32",
                                         "sfixed64", "sint32", "sint64"};
-    return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
+    return (unsigned)t < sizeof(names) / sizeof(names[0]) && names[t] ? names[t] : "?";
 }
 
-static char *default_json_name(const char *name)
+static char *default_json_name(const char *s)
 {
-    char *out = sr_xmalloc(strlen(name) + 1), *o = out;
+    char *out = sr_xmalloc(strlen(s) + 1), *o = out;
     int upper = 0;
 
-    for (; *name; name++) {
-        if (*name == '_')
+    for (; *s; s++) {
+        if (*s == '_')
             upper = 1;
         else {
-            *o++ = upper && *name >= 'a' && *name <= 'z' ? (char)(*name - 32) : *name;
+            *o++ = upper && *s >= 'a' && *s <= 'z' ? (char)(*s - 32) : *s;
             upper = 0;
         }
     }
@@ -245,14 +471,32 @@ static char *default_json_name(const char *name)
     return out;
 }
 
-static const pr_msg *nested_named(const pr_msg *m, const char *type_name)
+/* ---- messages ---- */
+
+/* A message's nested types by name (the first of a name), and the message itself. */
+typedef struct scope {
+    const pr_msg *m;
+    pp_map nested; /* (NULL, name) -> nested DescriptorProto */
+} scope;
+
+static void scope_init(scope *s, const pr_msg *m)
+{
+    s->m = m;
+    pp_map_init(&s->nested);
+    for (size_t i = 0; m && i < m->n_nested_type; i++) {
+        const char *n = nm(m->nested_type[i]->name);
+        pp_map_put(&s->nested, pp_name_key(NULL, n, strlen(n)), m->nested_type[i]);
+    }
+}
+
+/* The nested type named as the last component of `type_name`. */
+static const pr_msg *nested_named(const scope *s, const char *type_name)
 {
     const char *dot = type_name ? strrchr(type_name, '.') : NULL;
 
-    for (size_t i = 0; dot && i < m->n_nested_type; i++)
-        if (strcmp(m->nested_type[i]->name, dot + 1) == 0)
-            return m->nested_type[i];
-    return NULL;
+    if (!s || !dot)
+        return NULL;
+    return pp_map_get(&s->nested, pp_name_key(NULL, dot + 1, strlen(dot + 1)));
 }
 
 static int is_map_entry(const pr_msg *m)
@@ -265,17 +509,20 @@ static void message_body(printer *p, const pr_msg *m, int depth);
 static void field_options(printer *p, const pr_field *f)
 {
     sr_strlist items = SR_STRLIST_INIT;
-    char *json = default_json_name(f->name);
+    char *json = default_json_name(nm(f->name));
 
     if (f->default_value) {
         sr_buf b = SR_BUF_INIT;
         sr_buf_puts(&b, "default = ");
-        if (f->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_STRING)
+        if (f->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_STRING) {
             quoted(&b, f->default_value, strlen(f->default_value));
-        else if (f->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_BYTES)
-            sr_buf_printf(&b, "\"%s\"", f->default_value); /* stored C-escaped already */
-        else
-            sr_buf_puts(&b, f->default_value);
+        } else if (f->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_BYTES) {
+            sr_buf_putc(&b, '"'); /* stored C-escaped already */
+            sr_proto__put_utf8_safe(&b, f->default_value, strlen(f->default_value), 1);
+            sr_buf_putc(&b, '"');
+        } else {
+            sr_proto__put_utf8_safe(&b, f->default_value, strlen(f->default_value), 1);
+        }
         sr_strlist_take(&items, sr_buf_detach(&b));
     }
     if (f->json_name && strcmp(f->json_name, json) != 0) {
@@ -302,14 +549,14 @@ static void label(printer *p, const pr_field *f, int in_oneof)
         sr_buf_puts(&p->out, "optional ");
 }
 
-static void field(printer *p, const pr_msg *m, const pr_field *f, int depth, int in_oneof)
+static void field(printer *p, const scope *s, const pr_field *f, int depth, int in_oneof)
 {
-    const pr_msg *entry = m ? nested_named(m, f->type_name) : NULL;
+    const pr_msg *entry = nested_named(s, f->type_name);
 
     indent(p, depth);
     if (f->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_GROUP && entry) {
         label(p, f, in_oneof);
-        sr_buf_printf(&p->out, "group %s = %d", entry->name, f->number);
+        sr_buf_printf(&p->out, "group %s = %d", name(p, entry->name, 0), f->number);
         field_options(p, f);
         sr_buf_puts(&p->out, " {\n");
         message_body(p, entry, depth + 1);
@@ -321,60 +568,66 @@ static void field(printer *p, const pr_msg *m, const pr_field *f, int depth, int
         f->label == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED) {
         const pr_field *k = entry->field[0], *v = entry->field[1];
         sr_buf_printf(&p->out, "map<%s, %s> %s = %d", scalar_name(k->type),
-                      v->type_name ? v->type_name : scalar_name(v->type), f->name, f->number);
+                      v->type_name ? name(p, v->type_name, 1) : scalar_name(v->type),
+                      name(p, f->name, 0), f->number);
     } else {
         label(p, f, in_oneof);
-        sr_buf_printf(&p->out, "%s %s = %d", f->type_name ? f->type_name : scalar_name(f->type),
-                      f->name, f->number);
+        sr_buf_printf(&p->out, "%s %s = %d",
+                      f->type_name ? name(p, f->type_name, 1) : scalar_name(f->type),
+                      name(p, f->name, 0), f->number);
     }
     field_options(p, f);
     sr_buf_puts(&p->out, ";\n");
 }
 
-static int real_oneof(const pr_field *f)
+static int real_oneof(const pr_msg *m, const pr_field *f)
 {
-    return f->has_oneof_index && !f->proto3_optional;
+    return f->has_oneof_index && !f->proto3_optional && f->oneof_index >= 0 &&
+           (size_t)f->oneof_index < m->n_oneof_decl;
 }
 
 /* Fields [from, to) in order, oneof members grouped in their block. */
-static void fields(printer *p, const pr_msg *m, pr_field *const *fs, size_t from, size_t to,
+static void fields(printer *p, const scope *s, pr_field *const *fs, size_t from, size_t to,
                    int depth)
 {
+    const pr_msg *m = s->m;
+
     for (size_t i = from; i < to; i++) {
         const pr_field *f = fs[i];
-        if (!real_oneof(f)) {
-            field(p, m, f, depth, 0);
+        int32_t oi;
+        if (!real_oneof(m, f)) {
+            field(p, s, f, depth, 0);
             continue;
         }
-        {
-            int32_t oi = f->oneof_index;
-            const Google__Protobuf__OneofDescriptorProto *o = m->oneof_decl[oi];
-            indent(p, depth);
-            sr_buf_printf(&p->out, "oneof %s {\n", o->name);
-            option_statements(p, (const ProtobufCMessage *)o->options, depth + 1);
-            while (i < to && real_oneof(fs[i]) && fs[i]->oneof_index == oi)
-                field(p, m, fs[i++], depth + 1, 1);
-            i--;
-            indent(p, depth);
-            sr_buf_puts(&p->out, "}\n");
-        }
+        oi = f->oneof_index;
+        indent(p, depth);
+        sr_buf_printf(&p->out, "oneof %s {\n", name(p, m->oneof_decl[oi]->name, 0));
+        option_statements(p, (const ProtobufCMessage *)m->oneof_decl[oi]->options, depth + 1);
+        while (i < to && real_oneof(m, fs[i]) && fs[i]->oneof_index == oi)
+            field(p, s, fs[i++], depth + 1, 1);
+        i--;
+        indent(p, depth);
+        sr_buf_puts(&p->out, "}\n");
     }
 }
 
 static void range_list(printer *p, const char *keyword, int32_t (*get)(const void *, int),
-                       void *const *ranges, size_t n, int inclusive, int32_t max, int depth,
+                       void *const *ranges, size_t n, int inclusive, int64_t max, int depth,
                        const ProtobufCMessage *const *opts)
 {
     for (size_t i = 0; i < n; i++) {
-        int32_t start = get(ranges[i], 0), end = get(ranges[i], 1) - (inclusive ? 0 : 1);
+        /* 64-bit: an end that wrapped past 2^31-1 (as protoc's does) prints as it reads back */
+        int64_t start = get(ranges[i], 0), end = (int64_t)get(ranges[i], 1) - (inclusive ? 0 : 1);
         sr_strlist items = SR_STRLIST_INIT;
+        if (!inclusive && end < start)
+            end = start; /* "reserved 2147483647": the end wrapped */
         indent(p, depth);
         if (start == end)
-            sr_buf_printf(&p->out, "%s %d", keyword, start);
+            sr_buf_printf(&p->out, "%s %lld", keyword, (long long)start);
         else if (end == max)
-            sr_buf_printf(&p->out, "%s %d to max", keyword, start);
+            sr_buf_printf(&p->out, "%s %lld to max", keyword, (long long)start);
         else
-            sr_buf_printf(&p->out, "%s %d to %d", keyword, start, end);
+            sr_buf_printf(&p->out, "%s %lld to %lld", keyword, (long long)start, (long long)end);
         if (opts)
             option_items(p, &items, opts[i]);
         bracket(p, &items);
@@ -406,39 +659,39 @@ static void reserved_names(printer *p, char *const *names, size_t n, int depth)
     for (size_t i = 0; i < n; i++) {
         indent(p, depth);
         sr_buf_puts(&p->out, "reserved ");
-        quoted(&p->out, names[i], strlen(names[i]));
+        quoted(&p->out, names[i], strlen(nm(names[i])));
         sr_buf_puts(&p->out, ";\n");
     }
 }
 
-static void enum_def(printer *p, const Google__Protobuf__EnumDescriptorProto *e, int depth)
+static void enum_def(printer *p, const pr_enum *e, int depth)
 {
     indent(p, depth);
-    sr_buf_printf(&p->out, "enum %s {\n", e->name);
+    sr_buf_printf(&p->out, "enum %s {\n", name(p, e->name, 0));
     option_statements(p, (const ProtobufCMessage *)e->options, depth + 1);
     for (size_t i = 0; i < e->n_value; i++) {
         sr_strlist items = SR_STRLIST_INIT;
         indent(p, depth + 1);
-        sr_buf_printf(&p->out, "%s = %d", e->value[i]->name, e->value[i]->number);
+        sr_buf_printf(&p->out, "%s = %d", name(p, e->value[i]->name, 0), e->value[i]->number);
         option_items(p, &items, (const ProtobufCMessage *)e->value[i]->options);
         bracket(p, &items);
         sr_strlist_dispose(&items);
         sr_buf_puts(&p->out, ";\n");
     }
     range_list(p, "reserved", enum_range, (void *const *)e->reserved_range, e->n_reserved_range, 1,
-               2147483647, depth + 1, NULL);
+               INT32_MAX, depth + 1, NULL);
     reserved_names(p, e->reserved_name, e->n_reserved_name, depth + 1);
     indent(p, depth);
     sr_buf_puts(&p->out, "}\n");
 }
 
-static void extends(printer *p, pr_field *const *ext, size_t n, const pr_msg *owner, int depth)
+static void extends(printer *p, pr_field *const *ext, size_t n, const scope *owner, int depth)
 {
     for (size_t i = 0; i < n;) {
-        const char *extendee = ext[i]->extendee;
+        const char *extendee = nm(ext[i]->extendee);
         indent(p, depth);
-        sr_buf_printf(&p->out, "extend %s {\n", extendee);
-        for (; i < n && strcmp(ext[i]->extendee, extendee) == 0; i++)
+        sr_buf_printf(&p->out, "extend %s {\n", name(p, extendee, 1));
+        for (; i < n && strcmp(nm(ext[i]->extendee), extendee) == 0; i++)
             field(p, owner, ext[i], depth + 1, 0);
         indent(p, depth);
         sr_buf_puts(&p->out, "}\n");
@@ -451,70 +704,138 @@ static int cmp_field_number(const void *a, const void *b)
     return (x->number > y->number) - (x->number < y->number);
 }
 
+/* Fields that may write a nested type where they stand (a map entry or a group), by the last
+ * component of their type name: ascending indexes, with a cursor. */
+typedef struct candidates {
+    size_t *v; /* owned */
+    size_t n, cur;
+} candidates;
+
+typedef struct writers {
+    pp_map lists;       /* (NULL, name, 0): every field of that type; (.., 1): the groups */
+    candidates **owned;
+    size_t nowned;
+} writers;
+
+static void writers_add(writers *w, const char *type, size_t len, int groups, size_t k)
+{
+    pp_key key = {NULL, type, len, groups};
+    candidates *c = pp_map_get(&w->lists, key);
+
+    if (!c) {
+        c = sr_xcalloc(1, sizeof(*c));
+        pp_map_put(&w->lists, key, c);
+        PP_APPEND(w->owned, w->nowned, c);
+    }
+    PP_APPEND(c->v, c->n, k);
+}
+
+static void writers_init(writers *w, pr_field *const *fs, size_t n)
+{
+    memset(w, 0, sizeof(*w));
+    pp_map_init(&w->lists);
+    for (size_t k = 0; k < n; k++) {
+        const char *dot = fs[k]->type_name ? strrchr(fs[k]->type_name, '.') : NULL;
+        if (!dot)
+            continue;
+        writers_add(w, dot + 1, strlen(dot + 1), 0, k);
+        if (fs[k]->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_GROUP)
+            writers_add(w, dot + 1, strlen(dot + 1), 1, k);
+    }
+}
+
+static void writers_dispose(writers *w)
+{
+    for (size_t i = 0; i < w->nowned; i++) {
+        free(w->owned[i]->v);
+        free(w->owned[i]);
+    }
+    free(w->owned);
+    pp_map_dispose(&w->lists);
+}
+
+/* The first field at or after `from` that writes nested type `n` (any field of its type for a
+ * map entry, a group field for a group), or `none`. `from` never decreases between calls. */
+static size_t writer_of(writers *w, const pr_msg *n, size_t from, size_t none)
+{
+    const char *t = nm(n->name);
+    candidates *c = pp_map_get(&w->lists, (pp_key){NULL, t, strlen(t), !is_map_entry(n)});
+
+    if (!c)
+        return none;
+    while (c->cur < c->n && c->v[c->cur] < from)
+        c->cur++;
+    return c->cur < c->n ? c->v[c->cur] : none;
+}
+
 static void message_body(printer *p, const pr_msg *m, int depth)
 {
     pr_field **fs = sr_xcalloc(m->n_field + 1, sizeof(*fs));
     size_t next = 0;
+    writers w;
+    scope s;
 
+    if (depth > p->max_depth) { /* deeper than the parser lets messages nest */
+        p->failed = 1;
+        free(fs);
+        return;
+    }
+    scope_init(&s, m);
     if (m->n_field)
         memcpy(fs, m->field, m->n_field * sizeof(*fs));
     if (m->n_field && (p->flags & SR_PROTO_PRINT_NORMALIZE))
         qsort(fs, m->n_field, sizeof(*fs), cmp_field_number);
     option_statements(p, (const ProtobufCMessage *)m->options, depth);
     /* Nested types keep their order: map entries and groups are emitted by their fields. */
+    writers_init(&w, fs, m->n_field);
     for (size_t i = 0; i < m->n_nested_type; i++) {
         const pr_msg *n = m->nested_type[i];
-        size_t owner = m->n_field;
-        for (size_t k = next; k < m->n_field; k++) {
-            const char *tn = fs[k]->type_name, *dot = tn ? strrchr(tn, '.') : NULL;
-            if (dot && strcmp(dot + 1, n->name) == 0 &&
-                (is_map_entry(n) ||
-                 fs[k]->type == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_GROUP)) {
-                owner = k;
-                break;
-            }
-        }
+        size_t owner = writer_of(&w, n, next, m->n_field);
         if (owner < m->n_field) {
-            fields(p, m, fs, next, owner + 1, depth);
+            fields(p, &s, fs, next, owner + 1, depth);
             next = owner + 1;
             continue;
         }
         if (is_map_entry(n))
             continue;
         indent(p, depth);
-        sr_buf_printf(&p->out, "message %s {\n", n->name);
+        sr_buf_printf(&p->out, "message %s {\n", name(p, n->name, 0));
         message_body(p, n, depth + 1);
         indent(p, depth);
         sr_buf_puts(&p->out, "}\n");
     }
-    fields(p, m, fs, next, m->n_field, depth);
+    writers_dispose(&w);
+    fields(p, &s, fs, next, m->n_field, depth);
     for (size_t i = 0; i < m->n_enum_type; i++)
         enum_def(p, m->enum_type[i], depth);
     range_list(p, "reserved", msg_range, (void *const *)m->reserved_range, m->n_reserved_range, 0,
-               536870911, depth, NULL);
+               PP_FIELD_MAX, depth, NULL);
     reserved_names(p, m->reserved_name, m->n_reserved_name, depth);
     {
         const ProtobufCMessage **opts = sr_xcalloc(m->n_extension_range + 1, sizeof(*opts));
         for (size_t i = 0; i < m->n_extension_range; i++)
             opts[i] = (const ProtobufCMessage *)m->extension_range[i]->options;
         range_list(p, "extensions", ext_range, (void *const *)m->extension_range,
-                   m->n_extension_range, 0, 536870911, depth, opts);
+                   m->n_extension_range, 0, PP_FIELD_MAX, depth, opts);
         free(opts);
     }
     if (!(p->flags & SR_PROTO_PRINT_NO_EXTENSIONS))
-        extends(p, m->extension, m->n_extension, m, depth);
+        extends(p, m->extension, m->n_extension, &s, depth);
+    pp_map_dispose(&s.nested);
     free(fs);
 }
 
 static void service(printer *p, const Google__Protobuf__ServiceDescriptorProto *s)
 {
-    sr_buf_printf(&p->out, "service %s {\n", s->name);
+    sr_buf_printf(&p->out, "service %s {\n", name(p, s->name, 0));
     option_statements(p, (const ProtobufCMessage *)s->options, 1);
     for (size_t i = 0; i < s->n_method; i++) {
         const Google__Protobuf__MethodDescriptorProto *m = s->method[i];
-        sr_buf_printf(&p->out, "  rpc %s (%s%s) returns (%s%s)", m->name,
-                      m->client_streaming ? "stream " : "", m->input_type,
-                      m->server_streaming ? "stream " : "", m->output_type);
+        sr_buf_printf(&p->out, "  rpc %s (", name(p, m->name, 0));
+        sr_buf_printf(&p->out, "%s%s) returns (", m->client_streaming ? "stream " : "",
+                      name(p, m->input_type, 1));
+        sr_buf_printf(&p->out, "%s%s)", m->server_streaming ? "stream " : "",
+                      name(p, m->output_type, 1));
         if (m->options) {
             sr_buf_puts(&p->out, " {\n");
             option_statements(p, (const ProtobufCMessage *)m->options, 2);
@@ -534,59 +855,52 @@ static int cmp_str(const void *a, const void *b)
 static void imports(printer *p, const Google__Protobuf__FileDescriptorProto *fd)
 {
     char **deps = sr_xcalloc(fd->n_dependency + 1, sizeof(*deps));
-    size_t n = 0;
+    const char **kind = sr_xcalloc(fd->n_dependency + 1, sizeof(*kind));
 
+    for (size_t k = 0; k < fd->n_public_dependency; k++)
+        if (fd->public_dependency[k] >= 0 && (size_t)fd->public_dependency[k] < fd->n_dependency)
+            kind[fd->public_dependency[k]] = "public ";
+    for (size_t k = 0; k < fd->n_weak_dependency; k++)
+        if (fd->weak_dependency[k] >= 0 && (size_t)fd->weak_dependency[k] < fd->n_dependency)
+            kind[fd->weak_dependency[k]] = "weak ";
     for (size_t i = 0; i < fd->n_dependency; i++) {
-        const char *kind = "";
-        for (size_t k = 0; k < fd->n_public_dependency; k++)
-            if (fd->public_dependency[k] == (int32_t)i)
-                kind = "public ";
-        for (size_t k = 0; k < fd->n_weak_dependency; k++)
-            if (fd->weak_dependency[k] == (int32_t)i)
-                kind = "weak ";
-        if (asprintf(&deps[n], "import %s\"%s\";\n", kind, fd->dependency[i]) >= 0)
-            n++;
+        sr_buf b = SR_BUF_INIT;
+        sr_buf_printf(&b, "import %s", kind[i] ? kind[i] : "");
+        quoted(&b, fd->dependency[i], strlen(nm(fd->dependency[i])));
+        sr_buf_puts(&b, ";\n");
+        deps[i] = sr_buf_detach(&b);
     }
     /* Import order means nothing, so the canonical text sorts imports: reordering them must
      * not make another schema. */
-    qsort(deps, n, sizeof(*deps), cmp_str);
-    for (size_t i = 0; i < n; i++)
+    if (fd->n_dependency)
+        qsort(deps, fd->n_dependency, sizeof(*deps), cmp_str);
+    for (size_t i = 0; i < fd->n_dependency; i++)
         if (i == 0 || strcmp(deps[i], deps[i - 1]))
             sr_buf_puts(&p->out, deps[i]);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < fd->n_dependency; i++)
         free(deps[i]);
     free(deps);
+    free(kind);
 }
 
-static const pr_sym *find_sym(const printer *p, const char *name, int kind)
-{
-    for (size_t i = 0; name && i < p->nsyms; i++)
-        if (p->syms[i].kind == kind && strcmp(p->syms[i].name, name) == 0)
-            return &p->syms[i];
-    return NULL;
-}
-
-static void quoted_bytes(sr_buf *b, const uint8_t *data, size_t len)
-{
-    quoted(b, (const char *)data, len);
-}
-
-/* Decode one message's fields from the wire and print them as an aggregate "{ a: 1 b { } }". */
-static void print_message(const printer *p, sr_buf *b, const pr_msg *m, const uint8_t *data,
-                          size_t len, int depth)
+/* Decode one message's fields from the wire and print them as an aggregate "{ a: 1 b { } }",
+ * at nesting `depth` of the option value. */
+static void print_message(printer *p, sr_buf *b, const pr_msg *m, const uint8_t *data, size_t len,
+                          int depth)
 {
     size_t pos = 0;
 
+    if (depth > p->max_depth) {
+        p->failed = 1;
+        return;
+    }
     sr_buf_puts(b, "{ ");
-    while (pos < len && depth < 32) {
+    while (pos < len) {
         uint64_t key = read_varint(data, len, &pos), v = 0;
         int wire = (int)(key & 7);
-        const pr_field *f = NULL;
+        const pr_field *f = field_numbered(p, m, key >> 3);
         const uint8_t *val = NULL;
         size_t vlen = 0;
-        for (size_t i = 0; m && i < m->n_field; i++)
-            if ((uint64_t)m->field[i]->number == key >> 3)
-                f = m->field[i];
         if (wire == 0) {
             v = read_varint(data, len, &pos);
         } else if (wire == 1 || wire == 5) {
@@ -596,6 +910,8 @@ static void print_message(const printer *p, sr_buf *b, const pr_msg *m, const ui
             pos += (size_t)n;
         } else if (wire == 2) {
             vlen = (size_t)read_varint(data, len, &pos);
+            if (vlen > len - pos)
+                break;
             val = data + pos;
             pos += vlen;
         } else {
@@ -603,38 +919,32 @@ static void print_message(const printer *p, sr_buf *b, const pr_msg *m, const ui
         }
         if (!f || pos > len)
             continue;
-        sr_buf_printf(b, "%s: ", f->name);
-        print_value(p, b, f, val, vlen, v);
+        sr_buf_printf(b, "%s: ", nm(f->name));
+        print_value(p, b, f, val, vlen, v, depth);
         sr_buf_putc(b, ' ');
     }
     sr_buf_putc(b, '}');
 }
 
-static void print_value(const printer *p, sr_buf *b, const pr_field *f, const uint8_t *data,
-                        size_t len, uint64_t v)
+/* One value of field `f`: bytes for strings and messages, `v` for the rest. */
+static void print_value(printer *p, sr_buf *b, const pr_field *f, const uint8_t *data, size_t len,
+                        uint64_t v, int depth)
 {
     switch (f->type) {
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_STRING:
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_BYTES:
-        quoted_bytes(b, data, len);
+        quoted(b, (const char *)data, len);
         break;
-    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_MESSAGE: {
-        const pr_sym *m = find_sym(p, f->type_name, 1);
-        print_message(p, b, m ? m->ptr : NULL, data, len, 0);
+    case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_MESSAGE:
+        print_message(p, b, find_type(p, f->type_name, 1), data, len, depth + 1);
         break;
-    }
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_BOOL:
         sr_buf_puts(b, v ? "true" : "false");
         break;
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_ENUM: {
-        const pr_sym *e = find_sym(p, f->type_name, 2);
-        const Google__Protobuf__EnumDescriptorProto *ed = e ? e->ptr : NULL;
-        const char *name = NULL;
-        for (size_t i = 0; ed && i < ed->n_value && !name; i++)
-            if (ed->value[i]->number == (int32_t)v)
-                name = ed->value[i]->name;
-        if (name)
-            sr_buf_puts(b, name);
+        const char *n = value_named(p, find_type(p, f->type_name, 2), (int32_t)v);
+        if (n)
+            sr_buf_puts(b, n);
         else
             sr_buf_printf(b, "%d", (int32_t)v);
         break;
@@ -671,70 +981,27 @@ static void print_value(const printer *p, sr_buf *b, const pr_field *f, const ui
     }
 }
 
-static void index_syms(printer *p, const Google__Protobuf__DescriptorProto *m, const char *scope);
-
-static void add_sym(printer *p, const char *scope, const char *name, const void *ptr, int kind)
-{
-    pr_sym s;
-
-    s.name = NULL;
-    if (asprintf(&s.name, "%s.%s", scope, name) < 0)
-        return;
-    s.ptr = ptr;
-    s.kind = kind;
-    p->syms = sr_xrealloc(p->syms, (p->nsyms + 1) * sizeof(*p->syms));
-    p->syms[p->nsyms++] = s;
-}
-
-static void index_syms(printer *p, const Google__Protobuf__DescriptorProto *m, const char *scope)
-{
-    char *full = NULL;
-
-    add_sym(p, scope, m->name, m, 1);
-    if (asprintf(&full, "%s.%s", scope, m->name) < 0)
-        return;
-    for (size_t i = 0; i < m->n_nested_type; i++)
-        index_syms(p, m->nested_type[i], full);
-    for (size_t i = 0; i < m->n_enum_type; i++)
-        add_sym(p, full, m->enum_type[i]->name, m->enum_type[i], 2);
-    for (size_t i = 0; i < m->n_extension; i++)
-        add_sym(p, full, m->extension[i]->name, m->extension[i], 3);
-    free(full);
-}
-
 static char *print_file(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags,
-                        const sr_proto_fileset *fs);
-
-char *sr_proto_print(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags)
+                        const sr_proto_fileset *fs, int max_depth, int strict)
 {
-    return print_file(fd, flags, NULL);
-}
-
-char *sr_proto_print_set(const sr_proto_fileset *fs, unsigned flags)
-{
-    return print_file(sr_proto_fileset_main(fs), flags, fs);
-}
-
-static char *print_file(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags,
-                        const sr_proto_fileset *fs)
-{
-    printer p = {SR_BUF_INIT, flags, fd->syntax && strcmp(fd->syntax, "proto3") == 0,
-                 fd->syntax && strcmp(fd->syntax, "editions") == 0, NULL, 0};
+    printer p;
     char *text;
 
-    for (size_t f = 0; fs && f < fs->nfiles; f++) {
-        const Google__Protobuf__FileDescriptorProto *file = fs->files[f];
-        char *scope = NULL;
-        if (asprintf(&scope, "%s%s", file->package ? "." : "", file->package ? file->package : "") < 0)
-            continue;
-        for (size_t i = 0; i < file->n_message_type; i++)
-            index_syms(&p, file->message_type[i], scope);
-        for (size_t i = 0; i < file->n_enum_type; i++)
-            add_sym(&p, scope, file->enum_type[i]->name, file->enum_type[i], 2);
-        for (size_t i = 0; i < file->n_extension; i++)
-            add_sym(&p, scope, file->extension[i]->name, file->extension[i], 3);
-        free(scope);
-    }
+    memset(&p, 0, sizeof(p));
+    p.out = (sr_buf)SR_BUF_INIT;
+    p.flags = flags;
+    p.proto3 = fd->syntax && strcmp(fd->syntax, "proto3") == 0;
+    p.editions = fd->syntax && strcmp(fd->syntax, "editions") == 0;
+    p.max_depth = max_depth > 0 ? max_depth : SR_PARSE_MAX_DEPTH_DEFAULT;
+    p.strict = strict;
+    pp_map_init(&p.types);
+    pp_map_init(&p.exts);
+    pp_map_init(&p.numbered);
+    pp_map_init(&p.by_number);
+    pp_map_init(&p.valued);
+    pp_map_init(&p.values);
+    if (fs)
+        index_set(&p, fs);
 
     if (p.editions)
         sr_buf_puts(&p.out, "edition = \"2023\";\n");
@@ -742,12 +1009,12 @@ static char *print_file(const Google__Protobuf__FileDescriptorProto *fd, unsigne
         sr_buf_puts(&p.out, "syntax = \"proto3\";\n");
     else if (!(flags & SR_PROTO_PRINT_NORMALIZE))
         sr_buf_puts(&p.out, "syntax = \"proto2\";\n");
-    if (fd->package)
-        sr_buf_printf(&p.out, "package %s;\n", fd->package);
+    if (fd->package && *fd->package)
+        sr_buf_printf(&p.out, "package %s;\n", name(&p, fd->package, 1));
     imports(&p, fd);
     option_statements(&p, (const ProtobufCMessage *)fd->options, 0);
-    for (size_t i = 0; i < fd->n_message_type; i++) {
-        sr_buf_printf(&p.out, "message %s {\n", fd->message_type[i]->name);
+    for (size_t i = 0; i < fd->n_message_type && !p.failed; i++) {
+        sr_buf_printf(&p.out, "message %s {\n", name(&p, fd->message_type[i]->name, 0));
         message_body(&p, fd->message_type[i], 1);
         sr_buf_puts(&p.out, "}\n");
     }
@@ -757,9 +1024,36 @@ static char *print_file(const Google__Protobuf__FileDescriptorProto *fd, unsigne
         service(&p, fd->service[i]);
     if (!(flags & SR_PROTO_PRINT_NO_EXTENSIONS))
         extends(&p, fd->extension, fd->n_extension, NULL, 0);
-    for (size_t i = 0; i < p.nsyms; i++)
-        free(p.syms[i].name);
-    free(p.syms);
+
+    for (size_t i = 0; i < p.nowned; i++)
+        free(p.owned[i]);
+    free(p.owned);
+    pp_map_dispose(&p.types);
+    pp_map_dispose(&p.exts);
+    pp_map_dispose(&p.numbered);
+    pp_map_dispose(&p.by_number);
+    pp_map_dispose(&p.valued);
+    pp_map_dispose(&p.values);
     text = sr_buf_detach(&p.out);
+    if (p.failed) {
+        free(text);
+        return NULL;
+    }
     return text;
+}
+
+char *sr_proto_print(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags)
+{
+    return sr_proto_print_limited(fd, flags, SR_PARSE_MAX_DEPTH_DEFAULT);
+}
+
+char *sr_proto_print_limited(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags,
+                             int max_depth)
+{
+    return print_file(fd, flags, NULL, max_depth, 1);
+}
+
+char *sr_proto_print_set(const sr_proto_fileset *fs, unsigned flags)
+{
+    return print_file(sr_proto_fileset_main(fs), flags, fs, fs->max_depth, 0);
 }

@@ -16,10 +16,15 @@ enum {
 };
 
 /* The main file of `fs`, custom options included (their definitions are looked up in the set).
- * Caller frees. */
+ * Valid UTF-8 whatever bytes the strings hold. Caller frees; never NULL for a set built by
+ * sr_proto_parse (which bounds nesting by the same fs->max_depth the printer keeps to). */
 char *sr_proto_print_set(const sr_proto_fileset *fs, unsigned flags);
-/* A lone descriptor: custom options cannot be named without their definitions and are left
- * out. Caller frees. */
+/* A lone descriptor (one a client sent, say): custom options cannot be named without their
+ * definitions and are left out. Its fields may be missing; the text is meant to be parsed again.
+ * Caller frees; NULL when the descriptor nests deeper than `max_depth` or names an element with
+ * something that is not an identifier. sr_proto_print uses SR_PARSE_MAX_DEPTH_DEFAULT. */
+char *sr_proto_print_limited(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags,
+                             int max_depth);
 char *sr_proto_print(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags);
 
 #endif

@@ -46,29 +46,46 @@ static int pb_parse(void **out, char **canonical_out, const char *text, const sr
                     size_t ndeps, unsigned flags,
                     const sr_parse_limits *limits, sr_err *err)
 {
-    Google__Protobuf__FileDescriptorProto *fd = from_base64(text);
-    sr_dep *pdeps = sr_xcalloc(ndeps + 1, sizeof(*pdeps));
+    Google__Protobuf__FileDescriptorProto *fd = NULL;
+    sr_dep *pdeps = NULL;
     sr_proto_fileset *fs = NULL;
-    char *converted = NULL;
+    char *converted = NULL, *canonical;
     size_t n = 0;
     int rc;
 
-    (void)limits; /* the .proto parser bounds nesting itself (MAX_NESTING) */
+    /* A descriptor sent as base64 is read back as .proto text: first bounded, since protobuf-c
+     * unpacks nested messages recursively, then printed (NULL when it names elements with
+     * something that is not an identifier, or nests deeper than the limit). */
+    if (sr_proto_base64_too_deep(text, limits->max_depth))
+        return sr_err_set(err, 42201, "Invalid schema of type PROTOBUF, details: the descriptor "
+                          "nests deeper than %d levels (the nesting limit).", limits->max_depth);
+    fd = from_base64(text);
     if (fd) {
-        converted = sr_proto_print(fd, 0);
+        converted = sr_proto_print_limited(fd, 0, limits->max_depth);
         google__protobuf__file_descriptor_proto__free_unpacked(fd, NULL);
+        if (!converted)
+            return sr_err_set(err, 42201, "Invalid schema of type PROTOBUF, details: the "
+                              "descriptor names an element with something that is not an "
+                              "identifier, or nests deeper than %d levels (the nesting limit).",
+                              limits->max_depth);
         text = converted;
     }
+    pdeps = sr_xcalloc(ndeps + 1, sizeof(*pdeps));
     for (size_t i = 0; i < ndeps; i++) /* only protobuf references are importable files */
         if (deps[i].type == SR_TYPE_PROTOBUF)
             pdeps[n++] = deps[i];
-    rc = sr_proto_parse(&fs, MAIN_FILE, text, pdeps, n, err);
+    rc = sr_proto_parse_limited(&fs, MAIN_FILE, text, pdeps, n, limits, err);
     free(pdeps);
     free(converted);
     if (rc < 0)
         return -1;
-    *canonical_out = sr_proto_print_set(fs, flags & SR_PARSE_NORMALIZE ? SR_PROTO_PRINT_NORMALIZE
-                                                                      : 0);
+    canonical = sr_proto_print_set(fs, flags & SR_PARSE_NORMALIZE ? SR_PROTO_PRINT_NORMALIZE : 0);
+    if (!canonical) { /* not for a set the parser built: it bounds nesting by the same limit */
+        sr_proto_fileset_free(fs);
+        return sr_err_set(err, 42201, "Invalid schema of type PROTOBUF, details: the schema nests "
+                          "deeper than %d levels (the nesting limit).", limits->max_depth);
+    }
+    *canonical_out = canonical;
     *out = fs;
     return 0;
 }
