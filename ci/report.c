@@ -15,7 +15,7 @@ void sr_report_finding(sr_report *r, const char *file, int line, int col, const 
 {
     r->findings = sr_xrealloc(r->findings, (r->nfindings + 1) * sizeof(*r->findings));
     r->findings[r->nfindings++] =
-        (sr_finding){sr_xstrdup(file), line, col, sr_xstrdup(message)};
+        (sr_report_item){sr_xstrdup(file), line, col, sr_xstrdup(message)};
 }
 
 void sr_report_dispose(sr_report *r)
