@@ -9,7 +9,7 @@
 
 typedef struct sr_report_item {
     char *file;    /* owned */
-    int line, col;
+    int line, col; /* line 0: no position (the whole file) */
     char *message; /* owned */
 } sr_report_item;
 

@@ -409,7 +409,7 @@ static int has_backward(sr_compat_level l)
            l == SR_COMPAT_FULL_TRANSITIVE;
 }
 
-static int is_transitive(sr_compat_level l)
+int sr_compat_level_transitive(sr_compat_level l)
 {
     return l == SR_COMPAT_BACKWARD_TRANSITIVE || l == SR_COMPAT_FORWARD_TRANSITIVE ||
            l == SR_COMPAT_FULL_TRANSITIVE;
@@ -436,7 +436,7 @@ static void level_result_dispose(level_result *r)
 static int run_level(level_result *res, sr_compat_level level, const sr_schema *schema,
                      const sr_candidate *cands, size_t ncands, sr_err *err)
 {
-    size_t stop = is_transitive(level) ? 0 : (ncands ? ncands - 1 : 0);
+    size_t stop = sr_compat_level_transitive(level) ? 0 : (ncands ? ncands - 1 : 0);
 
     memset(res, 0, sizeof(*res));
     if (level == SR_COMPAT_NONE || ncands == 0)

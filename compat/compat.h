@@ -137,6 +137,8 @@ typedef enum sr_compat_level {
 /* Case-insensitive level name. 0, or -1 with 42203 and Confluent's message. */
 int sr_compat_level_parse(sr_compat_level *out, const char *name, sr_err *err);
 const char *sr_compat_level_name(sr_compat_level level); /* upper case: "BACKWARD" */
+/* 1 for the _TRANSITIVE levels, which check every candidate; the others check the latest. */
+int sr_compat_level_transitive(sr_compat_level level);
 
 typedef struct sr_candidate {
     const sr_schema *schema; /* borrowed */
