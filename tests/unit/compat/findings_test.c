@@ -510,6 +510,90 @@ static void test_findings__a_check_deeper_than_the_bound_fails_instead_of_passin
     free(nc);
 }
 
+/* A union of `n` records; `skip` leaves one out, `alias` renames one keeping its old name as an
+ * alias. */
+static char *record_union(int n, int skip, int alias)
+{
+    sr_buf b = SR_BUF_INIT;
+
+    sr_buf_puts(&b, "[\"null\"");
+    for (int i = 0; i < n; i++) {
+        if (i == skip)
+            continue;
+        if (i == alias)
+            sr_buf_printf(&b, ",{\"type\":\"record\",\"name\":\"Renamed%d\",\"aliases\":[\"E%d\"],"
+                              "\"fields\":[{\"name\":\"v\",\"type\":\"int\"}]}", i, i);
+        else
+            sr_buf_printf(&b, ",{\"type\":\"record\",\"name\":\"E%d\",\"fields\":["
+                              "{\"name\":\"v\",\"type\":\"int\"}]}", i);
+    }
+    sr_buf_puts(&b, ",\"string\"]");
+    return sr_buf_detach(&b);
+}
+
+/* Large unions and enums: branches are matched by kind, name and alias, symbols by name; the
+ * answers are those of trying every branch and symbol in turn. */
+static void test_findings__large_unions_and_enums_match_branches_and_symbols(void **state)
+{
+    char *all = record_union(300, -1, -1), *less = record_union(300, 120, -1);
+    char *renamed = record_union(300, -1, 42);
+    sr_schema *w = parse(SR_TYPE_AVRO, all), *r = parse(SR_TYPE_AVRO, less);
+    sr_schema *ren = parse(SR_TYPE_AVRO, renamed);
+    sr_findings got = SR_FINDINGS_INIT;
+    sr_buf e1 = SR_BUF_INIT, e2 = SR_BUF_INIT;
+    sr_schema *big, *small;
+    (void)state;
+
+    /* a record dropped from the union: the old writer's branch 121 (after "null") is missing */
+    assert_int_equal(sr_compat_diff(&got, w, r, NULL), 0);
+    assert_int_equal(got.n, 1);
+    assert_string_equal(got.v[0].type, "MISSING_UNION_BRANCH");
+    assert_string_equal(got.v[0].path, "/121");
+    assert_int_equal(got.v[0].breaks, B);
+    sr_findings_dispose(&got);
+    /* a record renamed with its old name as an alias still reads the old data (not the reverse) */
+    assert_int_equal(sr_compat_diff(&got, w, ren, NULL), 0);
+    assert_int_equal(got.n, 1);
+    assert_string_equal(got.v[0].path, "/43");
+    assert_int_equal(got.v[0].breaks, F);
+    sr_findings_dispose(&got);
+    /* a union reads a non-union writer through a promotion: int by double */
+    {
+        sr_schema *i = parse(SR_TYPE_AVRO, "\"int\""), *u = parse(SR_TYPE_AVRO, "[\"null\",\"double\"]");
+        sr_candidate c = {i, 1};
+        assert_int_equal(sr_compat_check_findings(&got, SR_COMPAT_BACKWARD, u, &c, 1, NULL), 1);
+        sr_schema_free(i);
+        sr_schema_free(u);
+    }
+    /* 20,000 symbols, one gone from the middle */
+    sr_buf_puts(&e1, "{\"type\":\"enum\",\"name\":\"Big\",\"symbols\":[");
+    sr_buf_puts(&e2, "{\"type\":\"enum\",\"name\":\"Big\",\"symbols\":[");
+    for (int k = 0; k < 20000; k++) {
+        sr_buf_printf(&e1, "%s\"S%d\"", k ? "," : "", 19999 - k);
+        if (k != 5000)
+            sr_buf_printf(&e2, "%s\"S%d\"", k ? "," : "", k);
+    }
+    sr_buf_puts(&e1, "]}");
+    sr_buf_puts(&e2, "]}");
+    big = parse(SR_TYPE_AVRO, e1.ptr);
+    small = parse(SR_TYPE_AVRO, e2.ptr);
+    assert_int_equal(sr_compat_diff(&got, big, small, NULL), 0);
+    assert_int_equal(got.n, 1);
+    assert_string_equal(got.v[0].type, "MISSING_ENUM_SYMBOLS");
+    assert_non_null(strstr(got.v[0].message, "additionalInfo:'[S5000]'"));
+    sr_findings_dispose(&got);
+    sr_schema_free(big);
+    sr_schema_free(small);
+    sr_buf_dispose(&e1);
+    sr_buf_dispose(&e2);
+    sr_schema_free(w);
+    sr_schema_free(r);
+    sr_schema_free(ren);
+    free(all);
+    free(less);
+    free(renamed);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -522,6 +606,7 @@ int main(void)
         cmocka_unit_test(test_findings__imports_are_read_from_the_text_alone),
         cmocka_unit_test(test_findings__record_names_are_the_top_level_types),
         cmocka_unit_test(test_findings__a_check_deeper_than_the_bound_fails_instead_of_passing),
+        cmocka_unit_test(test_findings__large_unions_and_enums_match_branches_and_symbols),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
