@@ -148,7 +148,8 @@ typedef struct sr_candidate {
 /* Check `schema` against `cands` (the subject's non-deleted versions, ascending by version) at
  * `level`. Non-transitive levels use only the last candidate; transitive ones go newest first and
  * stop at the first failure. On incompatibility fills `msgs` with Confluent's list (§1.3): the diff
- * messages with placeholders filled, `{oldSchemaVersion: n}`, `{oldSchema: '...'}`, and the closing
+ * messages with placeholders filled, `{oldSchemaVersion: n}`, `{oldSchema: '...'}` (a text over
+ * 10240 bytes cut there, on a UTF-8 character boundary), and the closing
  * `{validateFields: 'false', compatibility: '<LEVEL>'}` line. The messages are those of
  * sr_schema_read_compat, i.e. the findings of sr_compat_check_findings formatted the registry's way.
  * Returns 1 compatible, 0 not, -1 err. */
