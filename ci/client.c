@@ -29,6 +29,10 @@ int sr_client_init(sr_client *c, const char *url_flag, sr_err *err)
     c->user = env_dup("SLUICE_REGISTRY_USER");
     c->password = env_dup("SLUICE_REGISTRY_PASSWORD");
     c->token = env_dup("SLUICE_REGISTRY_TOKEN");
+    if (c->token && strpbrk(c->token, "\r\n")) { /* it goes into a header line */
+        sr_client_dispose(c);
+        return sr_err_set(err, 2, "SLUICE_REGISTRY_TOKEN holds a line break");
+    }
     c->timeout_ms = 30000;
     c->retries = 3;
     return 0;
@@ -69,48 +73,100 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
+/* The options of one request. CURLE_OK, or the first option libcurl refused. */
+static CURLcode set_options(CURL *h, const sr_client *c, const char *url, const char *method,
+                           struct curl_slist *headers, sr_buf *resp, const char *payload)
+{
+    CURLcode cc = CURLE_OK;
+
+#define OPT(o, v)                                                                                  \
+    if (cc == CURLE_OK)                                                                            \
+    cc = curl_easy_setopt(h, o, v)
+    OPT(CURLOPT_URL, url);
+    OPT(CURLOPT_CUSTOMREQUEST, method);
+    OPT(CURLOPT_HTTPHEADER, headers);
+    OPT(CURLOPT_TIMEOUT_MS, c->timeout_ms);
+    OPT(CURLOPT_CONNECTTIMEOUT_MS, c->timeout_ms < 10000 ? c->timeout_ms : 10000L);
+    OPT(CURLOPT_WRITEFUNCTION, collect);
+    OPT(CURLOPT_WRITEDATA, resp);
+    OPT(CURLOPT_NOSIGNAL, 1L);
+    if (c->user) {
+        OPT(CURLOPT_USERNAME, c->user);
+        OPT(CURLOPT_PASSWORD, c->password ? c->password : "");
+    }
+    if (payload)
+        OPT(CURLOPT_POSTFIELDS, payload);
+#undef OPT
+    return cc;
+}
+
+/* The request's headers: JSON both ways, and the bearer token (any length). NULL when libcurl
+ * cannot allocate them. */
+static struct curl_slist *request_headers(const sr_client *c)
+{
+    static const char *const fixed[] = {"Content-Type: application/vnd.schemaregistry.v1+json",
+                                        "Accept: application/vnd.schemaregistry.v1+json"};
+    struct curl_slist *headers = NULL, *more;
+
+    for (size_t i = 0; i < 2; i++) {
+        if (!(more = curl_slist_append(headers, fixed[i]))) {
+            curl_slist_free_all(headers);
+            return NULL;
+        }
+        headers = more;
+    }
+    if (c->token) {
+        sr_buf auth = SR_BUF_INIT;
+        sr_buf_printf(&auth, "Authorization: Bearer %s", c->token);
+        more = curl_slist_append(headers, auth.ptr);
+        sr_buf_dispose(&auth);
+        if (!more) {
+            curl_slist_free_all(headers);
+            return NULL;
+        }
+        headers = more;
+    }
+    return headers;
+}
+
 int sr_client_request(json_t **out, int *status_out, sr_client *c, const char *method,
                       const char *path, const json_t *body, sr_err *err)
 {
     char *payload = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    char *url = NULL, auth[1024];
+    sr_buf url = SR_BUF_INIT;
     long backoff = 200;
     int rc = -1;
 
-    if (asprintf(&url, "%s%s", c->url, path) < 0)
-        url = NULL;
-    for (int attempt = 0; url && attempt <= c->retries; attempt++) {
+    sr_buf_printf(&url, "%s%s", c->url, path);
+    if (body && !payload) {
+        sr_err_set(err, 2, "cannot encode the request body");
+        goto out;
+    }
+    for (int attempt = 0; attempt <= c->retries; attempt++) {
         CURL *h = curl_easy_init();
-        struct curl_slist *headers = NULL;
+        struct curl_slist *headers = h ? request_headers(c) : NULL;
         sr_buf resp = SR_BUF_INIT;
         CURLcode cc;
         long status = 0;
 
-        if (!h)
-            break;
-        headers = curl_slist_append(headers, "Content-Type: application/vnd.schemaregistry.v1+json");
-        headers = curl_slist_append(headers, "Accept: application/vnd.schemaregistry.v1+json");
-        if (c->token) {
-            snprintf(auth, sizeof(auth), "Authorization: Bearer %s", c->token);
-            headers = curl_slist_append(headers, auth);
+        if (!h || !headers) {
+            curl_slist_free_all(headers);
+            if (h)
+                curl_easy_cleanup(h);
+            sr_err_set(err, 2, "cannot set up a request to %s", c->url);
+            goto out;
         }
-        curl_easy_setopt(h, CURLOPT_URL, url);
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->timeout_ms < 10000 ? c->timeout_ms : 10000L);
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        if (c->user) {
-            curl_easy_setopt(h, CURLOPT_USERNAME, c->user);
-            curl_easy_setopt(h, CURLOPT_PASSWORD, c->password ? c->password : "");
+        cc = set_options(h, c, url.ptr, method, headers, &resp, payload);
+        if (cc != CURLE_OK) { /* not a network failure: retrying would not help */
+            sr_err_set(err, 2, "cannot set up a request to %s: %s", c->url,
+                       curl_easy_strerror(cc));
+            curl_slist_free_all(headers);
+            curl_easy_cleanup(h);
+            goto out;
         }
-        if (payload)
-            curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload);
         cc = curl_easy_perform(h);
         if (cc == CURLE_OK)
-            curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+            cc = curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         curl_slist_free_all(headers);
         curl_easy_cleanup(h);
         if (cc == CURLE_OK && (status < 500 || attempt == c->retries)) {
@@ -130,7 +186,8 @@ int sr_client_request(json_t **out, int *status_out, sr_client *c, const char *m
             backoff *= 2;
         }
     }
-    free(url);
+out:
+    sr_buf_dispose(&url);
     free(payload);
     return rc;
 }

@@ -1,22 +1,24 @@
 /* cmd_ci.c -- the CI gatekeeper.
  *
  * `sluice ci check --against REV`: the .proto files changed between the merge base of HEAD and
- * REV, plus every file that imports them, each checked -- against the registry (a dry-run of its
- * compatibility endpoint for the subject named by the file's path), or with --offline against
- * its version at the merge base with Confluent's protobuf rules (compat/). Breaking changes are
- * reported with file, line and column, for people or as GitHub Actions annotations.
+ * REV, plus every file that imports them, each checked with compat's level check -- against its
+ * version at the merge base (--offline), or against the versions the registry holds: the registry
+ * gives the verdict (a dry run of its compatibility endpoint for the subject named by the file's
+ * path) and the same check run here on the versions it holds gives the findings behind it and
+ * their lines. Breaking changes are reported with file, line and column, for people or CI systems.
  *
  * `sluice ci register [--since REV]`: registers files in dependency order, imports first. */
 #include "ci/client.h"
 #include "ci/commands.h"
 #include "ci/config.h"
+#include "ci/fetch.h"
 #include "ci/gitsrc.h"
 #include "ci/plan.h"
 #include "ci/report.h"
 #include "common/buf.h"
 #include "compat/compat.h"
-#include "compat/proto_diff.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,18 +32,40 @@ typedef struct ci_opts {
     int offline;
 } ci_opts;
 
-typedef struct ci_report {
+/* One `ci check` run. */
+typedef struct ci_run {
     const ci_opts *o;
     const sr_ci_config *cfg;
-    int breaking;
-    int checked;
-    sr_report found; /* rendered at the end, in the chosen format */
-} ci_report;
+    const sr_gitdiff *g;
+    sr_client *client;  /* NULL offline */
+    sr_fetch *fetch;    /* what the registry holds; NULL offline */
+    int breaking;       /* breaking changes found */
+    int checked;        /* files checked */
+    int errors;         /* files that could not be checked (exit 2) */
+    int unreachable;    /* the registry could not be reached (exit 3) */
+    sr_report found;    /* rendered at the end, in the chosen format */
+} ci_run;
 
-static void finding(ci_report *r, const char *file, int line, int col, const char *what)
+/* A breaking change; line 0 when it has no position. */
+static void breaking(ci_run *r, const char *file, int line, int col, const char *what)
 {
     r->breaking++;
     sr_report_finding(&r->found, file, line, col, what);
+}
+
+/* A file that could not be checked: never a pass. */
+static void check_error(ci_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void check_error(ci_run *r, const char *fmt, ...)
+{
+    va_list ap;
+
+    r->errors++;
+    fputs("sluice ci check: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
 }
 
 /* Keep the files under the proto roots and not ignored, named by their path from the root
@@ -109,44 +133,111 @@ static int load_config(sr_ci_config *cfg, const sr_gitdiff *g, const char *cmd)
     return 0;
 }
 
-/* Every file of `files` except `skip`, as the dependencies imports are resolved from. */
-static sr_dep *deps_of(const sr_gitfiles *files, const char *skip, size_t *n)
+/* A repository file parsed with the other files of its revision as its imports (by path from
+ * the proto root). 0, or -1 with compat's err. */
+static int parse_file(sr_schema **out, const sr_gitfiles *files, const sr_gitfile *f,
+                      unsigned flags, sr_err *err)
 {
-    sr_dep *d = sr_xcalloc(files->n + 1, sizeof(*d));
+    sr_dep *deps = sr_xcalloc(files->n + 1, sizeof(*deps));
+    size_t n = 0;
+    int rc;
 
-    *n = 0;
     for (size_t i = 0; i < files->n; i++)
-        if (strcmp(files->v[i].path, skip) != 0)
-            d[(*n)++] = (sr_dep){files->v[i].path, files->v[i].path, 1, SR_TYPE_PROTOBUF,
+        if (strcmp(files->v[i].path, f->path) != 0)
+            deps[n++] = (sr_dep){files->v[i].path, files->v[i].path, 1, SR_TYPE_PROTOBUF,
                                  files->v[i].text};
-    return d;
+    rc = sr_schema_parse(out, SR_TYPE_PROTOBUF, f->text, deps, n, flags, err);
+    free(deps);
+    return rc;
 }
 
-/* One direction of the check: `update` read as new data by `original`'s readers or the reverse;
- * findings located in the new file when they exist there. */
-static void compare(ci_report *r, const char *path, const sr_proto_fileset *original,
-                    const sr_proto_fileset *update, const sr_proto_fileset *newer,
-                    const char *reader, const char *writer)
+/* A file that does not parse is a breaking change at the problem's position. compat's message
+ * reads "... details: <file>:<line>:<column>: <what>"; <file> is one of the repository's files
+ * when the problem is in an import (then it is named, and the position is not in this file). */
+static void invalid(ci_run *r, const char *path, const sr_gitfiles *files, const sr_gitfile *f,
+                    const sr_err *err)
 {
-    sr_proto_diffs d = {0};
+    const char *details = strstr(err->msg, "details: "), *what = details ? details + 9 : err->msg;
+    const char *colon = details ? strchr(what, ':') : NULL;
+    int line = 0, col = 0, used = 0;
+    char *file;
 
-    sr_proto_diff_compare(&d, original, update);
-    for (size_t i = 0; i < d.n; i++) {
-        char *msg, *text;
-        int line = 1, col = 1;
-        if (sr_proto_diff_is_compatible(d.v[i].type))
-            continue;
-        if (sr_proto_diff_locate(&line, &col, newer, d.v[i].path) < 0 &&
-            sr_proto_diff_locate(&line, &col, newer == update ? original : update, d.v[i].path) < 0)
-            line = col = 1; /* e.g. a removed message: where it was */
-        msg = sr_proto_diff_message(&d.v[i]);
-        text = sr_compat_fill_words(msg, reader, writer);
-        finding(r, path, line, col, text);
-        free(msg);
-        free(text);
+    if (!colon || sscanf(colon + 1, "%d:%d: %n", &line, &col, &used) < 2 || used == 0) {
+        breaking(r, path, 0, 0, what);
+        return;
     }
-    sr_proto_diffs_dispose(&d);
+    file = sr_xstrndup(what, (size_t)(colon - what));
+    if (strcmp(file, f->path) != 0 && sr_gitfiles_find(files, file))
+        breaking(r, path, 0, 0, what); /* in an import: named there */
+    else
+        breaking(r, path, line, col, colon + 1 + used);
+    free(file);
 }
+
+/* The findings of a check, at their positions. `base`, when not NULL, holds the differences
+ * between the file at the merge base and now: a finding placed in an older text that is not the
+ * merge base's (a version the registry holds) takes the position of the same difference there,
+ * else none. */
+static void report_findings(ci_run *r, const char *path, const sr_findings *found,
+                            const sr_findings *base)
+{
+    for (size_t i = 0; i < found->n; i++) {
+        const sr_finding *f = &found->v[i];
+        int line = f->line, col = f->column;
+        if (f->in_old && base) {
+            line = col = 0;
+            for (size_t k = 0; k < base->n; k++)
+                if (base->v[k].in_old && strcmp(base->v[k].type, f->type) == 0 &&
+                    strcmp(base->v[k].path, f->path) == 0) {
+                    line = base->v[k].line;
+                    col = base->v[k].column;
+                    break;
+                }
+        }
+        breaking(r, path, line, col, f->message);
+    }
+}
+
+/* ---- offline: against the merge base ---- */
+
+static void check_file(ci_run *r, const char *path, const char *old_path)
+{
+    const sr_gitdiff *g = r->g;
+    const sr_gitfile *now = sr_gitfiles_find(&g->head, path);
+    const sr_gitfile *before = sr_gitfiles_find(&g->base, old_path ? old_path : path);
+    const char *name = shown(&g->head, path);
+    sr_schema *ns = NULL, *os = NULL;
+    sr_findings found = SR_FINDINGS_INIT;
+    sr_candidate cand;
+    sr_err err = {0};
+
+    if (!now)
+        return;
+    r->checked++;
+    sr_report_checked(&r->found, name);
+    if (parse_file(&ns, &g->head, now, SR_PARSE_NEW, &err) < 0) {
+        invalid(r, name, &g->head, now, &err);
+        return;
+    }
+    if (!before)
+        goto out; /* a new file: it parses, nothing to break */
+    if (parse_file(&os, &g->base, before, 0, &err) < 0) {
+        check_error(r, "%s at the merge base does not parse, so it cannot be checked against "
+                    "it: %s", shown(&g->base, before->path), err.msg);
+        goto out;
+    }
+    cand = (sr_candidate){os, 1};
+    if (sr_compat_check_findings(&found, r->o->level, ns, &cand, 1, &err) < 0)
+        check_error(r, "%s: %s", name, err.msg);
+    else
+        report_findings(r, name, &found, NULL);
+out:
+    sr_findings_dispose(&found);
+    sr_schema_free(os);
+    sr_schema_free(ns);
+}
+
+/* ---- against the registry ---- */
 
 /* A RegisterRequest for a repository file: its text, and its local imports as references to
  * the subjects named by their paths (latest version). */
@@ -169,167 +260,124 @@ static json_t *request_for(const sr_ci_config *cfg, const sr_gitfiles *files,
                      "references", refs);
 }
 
-/* The position a registry message carries (", line:N, column:M}"), if any. */
-static void message_position(const char *msg, int *line, int *col)
+/* The differences between the file at the merge base and now, both parsed from the repository,
+ * to place what the registry's versions lack positions for. Empty when there is no such file. */
+static void base_differences(sr_findings *out, const sr_gitdiff *g, const sr_gitfile *f)
 {
-    const char *p = strstr(msg, ", line:");
-    *line = *col = 1;
-    if (p)
-        sscanf(p, ", line:%d, column:%d", line, col);
-}
-
-/* A repository file parsed with the other files of its revision as imports, or NULL. */
-static sr_proto_fileset *parse_in(const sr_gitfiles *files, const sr_gitfile *f)
-{
-    sr_proto_fileset *fs = NULL;
+    const sr_gitfile *before = sr_gitfiles_find(&g->base, f->path);
+    sr_schema *os = NULL, *ns = NULL;
     sr_err err = {0};
-    size_t n;
-    sr_dep *deps;
 
-    if (!f)
-        return NULL;
-    deps = deps_of(files, f->path, &n);
-    if (sr_proto_parse(&fs, f->path, f->text, deps, n, &err) < 0)
-        fs = NULL;
-    free(deps);
-    return fs;
+    if (before && parse_file(&os, &g->base, before, 0, &err) == 0 &&
+        parse_file(&ns, &g->head, f, 0, &err) == 0)
+        (void)sr_compat_diff(out, os, ns, &err);
+    sr_schema_free(os);
+    sr_schema_free(ns);
 }
 
-/* The registry locates findings in the texts it holds; re-locate them in the repository's own
- * files, by the diff path in the message ("path '#/Order/2'"): in the new file, else in the
- * file at the merge base (an element that was removed). `sides` are those two, parsed (either
- * may be NULL). 0 when found. */
-static int relocate(sr_proto_fileset *const sides[2], const char *msg, int *line, int *col)
+/* The registry's own words, without a position: what it answered when nothing computed here
+ * explains its verdict (the context lines of its list left out). */
+static void registry_words(ci_run *r, const char *path, const json_t *ans, int status)
 {
-    const char *p = strstr(msg, "path '"), *q;
-    char *dpath;
-    int rc = -1;
+    const json_t *m;
+    size_t i, before = (size_t)r->breaking;
 
-    if (!p)
-        p = strstr(msg, "path: '");
-    if (!p || !(p = strchr(p, '\'')) || !(q = strchr(p + 1, '\'')))
-        return -1;
-    dpath = sr_xstrndup(p + 1, (size_t)(q - p - 1));
-    for (int i = 0; i < 2 && rc < 0; i++)
-        if (sides[i])
-            rc = sr_proto_diff_locate(line, col, sides[i], dpath);
-    free(dpath);
-    return rc;
-}
-
-/* Ask the registry whether `path`'s new text is compatible with its subject's versions. */
-static int check_subject(ci_report *r, sr_client *c, const sr_gitdiff *g, const sr_gitfile *f,
-                         const char *subject_name);
-
-static int check_online(ci_report *r, sr_client *c, const sr_gitdiff *g, const char *path)
-{
-    const sr_gitfile *f = sr_gitfiles_find(&g->head, path);
-    sr_strlist subjects = SR_STRLIST_INIT;
-    int rc = SR_EXIT_OK;
-
-    if (!f)
-        return SR_EXIT_OK;
-    r->checked++;
-    sr_report_checked(&r->found, shown(&g->head, path));
-    sr_ci_subjects_of(&subjects, r->cfg, &g->head, f);
-    for (size_t i = 0; i < subjects.n && rc == SR_EXIT_OK; i++)
-        rc = check_subject(r, c, g, f, subjects.v[i]);
-    sr_strlist_dispose(&subjects);
-    return rc;
-}
-
-static int check_subject(ci_report *r, sr_client *c, const sr_gitdiff *g, const sr_gitfile *f,
-                         const char *subject_name)
-{
-    const char *path = shown(&g->head, f->path);
-    json_t *body, *ans = NULL, *m;
-    char *subject, *url = NULL;
-    int status = 0, rc = SR_EXIT_OK;
-    sr_err err = {0};
-    size_t i;
-
-    body = request_for(r->cfg, &g->head, f);
-    subject = sr_client_escape(subject_name);
-    if (asprintf(&url, "/compatibility/subjects/%s/versions?verbose=true", subject) < 0)
-        url = NULL;
-    if (!url || sr_client_request(&ans, &status, c, "POST", url, body, &err) < 0) {
-        fprintf(stderr, "sluice ci check: %s\n", err.msg);
-        rc = SR_EXIT_UNREACHABLE;
-    } else if (status != 200) {
+    if (status != 200) {
         const char *msg = json_string_value(json_object_get(ans, "message"));
-        finding(r, path, 1, 1, msg ? msg : "the registry refused the schema");
-    } else if (!json_is_true(json_object_get(ans, "is_compatible"))) {
-        int before = r->breaking;
-        /* parsed once for all the messages: the new file, and the one at the merge base */
-        sr_proto_fileset *sides[2] = {parse_in(&g->head, f),
-                                      parse_in(&g->base, sr_gitfiles_find(&g->base, f->path))};
-        json_array_foreach(json_object_get(ans, "messages"), i, m) {
-            const char *msg = json_string_value(m);
-            int line, col;
-            if (!msg || msg[0] != '{' || strncmp(msg, "{oldSchema", 10) == 0 ||
-                strncmp(msg, "{validateFields", 15) == 0)
-                continue; /* the findings, not the context lines */
-            if (relocate(sides, msg, &line, &col) < 0)
-                message_position(msg, &line, &col);
-            finding(r, path, line, col, msg);
+        breaking(r, path, 0, 0, msg ? msg : "the registry refused the schema");
+        return;
+    }
+    json_array_foreach(json_object_get(ans, "messages"), i, m) {
+        const char *msg = json_string_value(m);
+        if (!msg || strncmp(msg, "{oldSchemaVersion:", 18) == 0 ||
+            strncmp(msg, "{oldSchema:", 11) == 0 || strncmp(msg, "{validateFields:", 16) == 0)
+            continue;
+        breaking(r, path, 0, 0, msg);
+    }
+    if ((size_t)r->breaking == before)
+        breaking(r, path, 0, 0, "the registry found the schema incompatible");
+}
+
+/* Why the registry refused `f` for `subject`: the findings of the same check run here against
+ * the versions it holds (at its level, with references resolved as it resolves them), placed in
+ * the repository's files; else the file's own parse error; else the registry's words. */
+static void explain(ci_run *r, const sr_gitfile *f, const char *subject, const json_t *request,
+                    const json_t *ans, int status)
+{
+    const char *path = shown(&r->g->head, f->path);
+    sr_schema *now = NULL;
+    sr_candidate *cands = NULL;
+    size_t ncands = 0;
+    sr_compat_level level;
+    sr_findings found = SR_FINDINGS_INIT, base = SR_FINDINGS_INIT;
+    sr_err err = {0};
+    int rc = 1; /* as sr_compat_check_findings: 0 when findings explain the verdict */
+
+    if (sr_fetch_parse(&now, r->fetch, SR_TYPE_PROTOBUF, f->text,
+                       json_object_get(request, "references"), SR_PARSE_NEW, &err) < 0) {
+        if (err.code == 42201) { /* the file itself is invalid, at this position */
+            invalid(r, path, &r->g->head, f, &err);
+            return;
         }
-        sr_proto_fileset_free(sides[0]);
-        sr_proto_fileset_free(sides[1]);
-        if (r->breaking == before) { /* not a diff: the schema itself is invalid */
-            const char *msg = json_string_value(json_array_get(json_object_get(ans, "messages"), 0));
-            const char *details = msg ? strstr(msg, "details: ") : NULL;
-            int line = 1, col = 1;
-            if (details && strchr(details + 9, ':'))
-                sscanf(strchr(details + 9, ':') + 1, "%d:%d", &line, &col);
-            finding(r, path, line, col, details ? details + 9 : msg ? msg : "incompatible");
-        }
+        rc = -1;
+    } else if (status == 200) {
+        if (sr_fetch_level(&level, r->fetch, subject, &err) < 0 ||
+            sr_fetch_candidates(&cands, &ncands, r->fetch, subject, level, &err) < 0)
+            rc = -1;
+        else
+            rc = sr_compat_check_findings(&found, level, now, cands, ncands, &err);
+    }
+    if (rc == 0) {
+        base_differences(&base, r->g, f);
+        report_findings(r, path, &found, &base);
+    } else {
+        if (rc < 0 && err.code == 0) /* the registry went away meanwhile */
+            r->unreachable = 1;
+        registry_words(r, path, ans, status);
+    }
+    sr_findings_dispose(&found);
+    sr_findings_dispose(&base);
+    free(cands);
+}
+
+/* Ask the registry whether `f`'s text is compatible with `subject`'s versions. */
+static void check_subject(ci_run *r, const sr_gitfile *f, const char *subject_name)
+{
+    json_t *body = request_for(r->cfg, &r->g->head, f), *ans = NULL;
+    char *subject = sr_client_escape(subject_name);
+    sr_buf url = SR_BUF_INIT;
+    int status = 0;
+    sr_err err = {0};
+
+    sr_buf_printf(&url, "/compatibility/subjects/%s/versions?verbose=true", subject);
+    if (sr_client_request(&ans, &status, r->client, "POST", url.ptr, body, &err) < 0) {
+        fprintf(stderr, "sluice ci check: %s\n", err.msg);
+        if (err.code == 0)
+            r->unreachable = 1;
+        else
+            r->errors++;
+    } else if (status != 200 || !json_is_true(json_object_get(ans, "is_compatible"))) {
+        explain(r, f, subject_name, body, ans, status);
     }
     json_decref(ans);
     json_decref(body);
-    free(url);
+    sr_buf_dispose(&url);
     free(subject);
-    return rc;
 }
 
-static void check_file(ci_report *r, const sr_gitdiff *g, const char *path, const char *old_path)
+static void check_online(ci_run *r, const char *path)
 {
-    const sr_gitfile *now = sr_gitfiles_find(&g->head, path);
-    const sr_gitfile *before = sr_gitfiles_find(&g->base, old_path ? old_path : path);
-    sr_proto_fileset *nfs = NULL, *ofs = NULL;
-    sr_dep *deps;
-    size_t n;
-    sr_err err = {0};
-    int rc;
+    const sr_gitfile *f = sr_gitfiles_find(&r->g->head, path);
+    sr_strlist subjects = SR_STRLIST_INIT;
 
-    if (!now)
+    if (!f)
         return;
     r->checked++;
-    sr_report_checked(&r->found, shown(&g->head, path));
-    deps = deps_of(&g->head, path, &n);
-    rc = sr_proto_parse(&nfs, path, now->text, deps, n, &err);
-    free(deps);
-    if (rc < 0) { /* the message holds "<file>:<line>:<col>: <what>" */
-        const char *details = strstr(err.msg, "details: ");
-        int line = 1, col = 1;
-        if (details)
-            sscanf(strchr(details + 9, ':') ? strchr(details + 9, ':') + 1 : "", "%d:%d", &line,
-                   &col);
-        finding(r, shown(&g->head, path), line, col, details ? details + 9 : err.msg);
-        return;
-    }
-    if (before && (ofs = parse_in(&g->base, before))) {
-        sr_compat_level l = r->o->level;
-        int fwd = l == SR_COMPAT_FORWARD || l == SR_COMPAT_FORWARD_TRANSITIVE ||
-                  l == SR_COMPAT_FULL || l == SR_COMPAT_FULL_TRANSITIVE;
-        int back = l != SR_COMPAT_NONE && l != SR_COMPAT_FORWARD &&
-                   l != SR_COMPAT_FORWARD_TRANSITIVE;
-        if (fwd)
-            compare(r, shown(&g->head, path), nfs, ofs, nfs, "old", "new");
-        if (back)
-            compare(r, shown(&g->head, path), ofs, nfs, nfs, "new", "old");
-    }
-    sr_proto_fileset_free(ofs);
-    sr_proto_fileset_free(nfs);
+    sr_report_checked(&r->found, shown(&r->g->head, path));
+    sr_ci_subjects_of(&subjects, r->cfg, &r->g->head, f);
+    for (size_t i = 0; i < subjects.n && !r->unreachable; i++)
+        check_subject(r, f, subjects.v[i]);
+    sr_strlist_dispose(&subjects);
 }
 
 /* Is any subject of the base version of `path` registered? (A deleted file breaks only the
@@ -346,34 +394,68 @@ static int registered(sr_client *c, const sr_ci_config *cfg, const sr_gitdiff *g
         return 0;
     sr_ci_subjects_of(&subjects, cfg, &g->base, f);
     for (size_t i = 0; i < subjects.n && found == 0; i++) {
-        char *s = sr_client_escape(subjects.v[i]), *url = NULL;
+        char *s = sr_client_escape(subjects.v[i]);
+        sr_buf url = SR_BUF_INIT;
         json_t *ans = NULL;
         int status = 0;
-        if (asprintf(&url, "/subjects/%s/versions", s) >= 0) {
-            if (sr_client_request(&ans, &status, c, "GET", url, NULL, &err) < 0)
-                found = -1;
-            else if (status == 200)
-                found = 1;
-        }
+        sr_buf_printf(&url, "/subjects/%s/versions", s);
+        if (sr_client_request(&ans, &status, c, "GET", url.ptr, NULL, &err) < 0)
+            found = -1;
+        else if (status == 200)
+            found = 1;
         json_decref(ans);
-        free(url);
+        sr_buf_dispose(&url);
         free(s);
     }
     sr_strlist_dispose(&subjects);
     return found;
 }
 
+/* Deleted files (breaking unless allowed, or, online, never registered); the paths changed go
+ * to `changed`, the files to check to `todo`. */
+static void note_changes(ci_run *r, sr_strlist *todo, sr_strlist *changed)
+{
+    const sr_gitdiff *g = r->g;
+
+    for (size_t i = 0; i < g->nchanges; i++) {
+        const sr_change *c = &g->changes[i];
+        if (c->kind == SR_DELETED) {
+            sr_buf what = SR_BUF_INIT;
+            sr_strlist_add(changed, c->old_path);
+            if (r->cfg->allow_deletions)
+                continue;
+            if (r->client) {
+                int reg = registered(r->client, r->cfg, g, c->old_path);
+                if (reg < 0)
+                    r->unreachable = 1;
+                if (reg <= 0)
+                    continue; /* never registered: nobody reads it yet */
+            }
+            sr_buf_printf(&what, "%s was deleted: its subject's readers lose every type it "
+                          "defined", c->old_path);
+            breaking(r, shown(&g->base, c->old_path), 1, 1, what.ptr);
+            sr_buf_dispose(&what);
+            continue;
+        }
+        if (c->old_path)
+            sr_strlist_add(changed, c->old_path);
+        sr_strlist_add(changed, c->new_path);
+        if (!sr_ci_in_list(todo, c->new_path))
+            sr_strlist_add(todo, c->new_path);
+    }
+}
+
 static int check(const ci_opts *o)
 {
     sr_client client;
-    int rc_online = SR_EXIT_OK;
     sr_gitdiff g;
     sr_strlist todo = SR_STRLIST_INIT, changed = SR_STRLIST_INIT;
-    ci_report r = {o, NULL, 0, 0, {SR_STRLIST_INIT, NULL, 0}};
+    ci_run r;
     sr_ci_config cfg;
     sr_err err = {0};
-    int grew = 1;
 
+    memset(&r, 0, sizeof(r));
+    r.o = o;
     if (!o->offline && sr_client_init(&client, o->registry, &err) < 0) {
         fprintf(stderr, "sluice ci check: %s\n", err.msg);
         return SR_EXIT_USAGE;
@@ -388,98 +470,71 @@ static int check(const ci_opts *o)
     }
     map_paths(&g, &cfg);
     r.cfg = &cfg;
-    for (size_t i = 0; i < g.nchanges; i++) {
-        const sr_change *c = &g.changes[i];
-        if (c->kind == SR_DELETED) {
-            char what[512];
-            sr_strlist_add(&changed, c->old_path);
-            if (cfg.allow_deletions)
-                continue;
-            if (!o->offline) {
-                int reg = registered(&client, &cfg, &g, c->old_path);
-                if (reg < 0)
-                    rc_online = SR_EXIT_UNREACHABLE;
-                if (reg <= 0)
-                    continue; /* never registered: nobody reads it yet */
-            }
-            snprintf(what, sizeof(what), "%s was deleted: its subject's readers lose every type "
-                     "it defined", c->old_path);
-            finding(&r, shown(&g.base, c->old_path), 1, 1, what);
-            continue;
-        }
-        if (c->old_path)
-            sr_strlist_add(&changed, c->old_path);
-        sr_strlist_add(&changed, c->new_path);
-        if (!sr_ci_in_list(&todo, c->new_path))
-            sr_strlist_add(&todo, c->new_path);
+    r.g = &g;
+    if (!o->offline) {
+        r.client = &client;
+        r.fetch = sr_fetch_new(&client);
     }
-    while (grew) { /* files that import changed files, transitively */
-        grew = 0;
-        for (size_t i = 0; i < g.head.n; i++) {
-            const sr_gitfile *f = &g.head.v[i];
-            if (sr_ci_in_list(&todo, f->path))
-                continue;
-            for (size_t k = 0; k < todo.n + changed.n; k++) {
-                const char *dep = k < todo.n ? todo.v[k] : changed.v[k - todo.n];
-                if (sr_ci_imports(f->text, dep)) {
-                    sr_strlist_add(&todo, f->path);
-                    grew = 1;
-                    break;
-                }
-            }
-        }
-    }
-    for (size_t i = 0; i < todo.n; i++) {
+    note_changes(&r, &todo, &changed);
+    sr_ci_importers(&todo, &g.head, &changed); /* files that import changed files, transitively */
+    for (size_t i = 0; i < todo.n && !r.unreachable; i++) {
         const char *old_path = NULL;
         for (size_t k = 0; k < g.nchanges; k++)
             if (g.changes[k].kind == SR_RENAMED && strcmp(g.changes[k].new_path, todo.v[i]) == 0)
                 old_path = g.changes[k].old_path;
         if (o->offline)
-            check_file(&r, &g, todo.v[i], old_path);
-        else if (rc_online == SR_EXIT_OK)
-            rc_online = check_online(&r, &client, &g, todo.v[i]);
+            check_file(&r, todo.v[i], old_path);
+        else
+            check_online(&r, todo.v[i]);
     }
+    sr_report_write(&r.found, o->format, o->against, stdout);
+    fprintf(stderr, "sluice ci check: %d file%s checked against the merge base with %s, %d "
+            "breaking change%s", r.checked, r.checked == 1 ? "" : "s", o->against, r.breaking,
+            r.breaking == 1 ? "" : "s");
+    if (r.errors)
+        fprintf(stderr, ", %d file%s not checked (errors above)", r.errors,
+                r.errors == 1 ? "" : "s");
+    fputc('\n', stderr);
+    sr_report_dispose(&r.found);
+    sr_fetch_free(r.fetch);
     if (!o->offline)
         sr_client_dispose(&client);
-    sr_report_write(&r.found, o->format, o->against, stdout);
-    sr_report_dispose(&r.found);
-    fprintf(stderr, "sluice ci check: %d file%s checked against the merge base with %s, %d "
-            "breaking change%s\n", r.checked, r.checked == 1 ? "" : "s", o->against, r.breaking,
-            r.breaking == 1 ? "" : "s");
     sr_strlist_dispose(&todo);
     sr_strlist_dispose(&changed);
     sr_gitdiff_dispose(&g);
     sr_ci_config_dispose(&cfg);
-    if (rc_online != SR_EXIT_OK)
-        return rc_online;
+    if (r.unreachable)
+        return SR_EXIT_UNREACHABLE;
+    if (r.errors)
+        return SR_EXIT_USAGE;
     return r.breaking ? SR_EXIT_BREAKING : SR_EXIT_OK;
 }
 
 /* A subject the registry does not know yet gets the configured level before its first
- * version (sluice.yaml `compatibility`). */
+ * version (sluice.yaml `compatibility`). 0, or -1 with err. */
 static int set_initial_level(sr_client *c, const sr_ci_config *cfg, const char *subject, sr_err *err)
 {
     json_t *ans = NULL, *body;
-    char *s = sr_client_escape(subject), *url = NULL;
-    int status = 0, rc = 0;
+    char *s;
+    sr_buf url = SR_BUF_INIT;
+    int status = 0, rc;
 
-    if (!cfg->compatibility) {
-        free(s);
+    if (!cfg->compatibility)
         return 0;
-    }
-    if (asprintf(&url, "/subjects/%s/versions", s) >= 0 &&
-        (rc = sr_client_request(&ans, &status, c, "GET", url, NULL, err)) == 0 && status == 404) {
+    s = sr_client_escape(subject);
+    sr_buf_printf(&url, "/subjects/%s/versions", s);
+    rc = sr_client_request(&ans, &status, c, "GET", url.ptr, NULL, err);
+    if (rc == 0 && status == 404) {
         json_decref(ans);
         ans = NULL;
-        free(url);
-        url = NULL;
+        sr_buf_clear(&url);
+        sr_buf_printf(&url, "/config/%s", s);
         body = json_pack("{s:s}", "compatibility", cfg->compatibility);
-        if (asprintf(&url, "/config/%s", s) >= 0)
-            rc = sr_client_request(&ans, &status, c, "PUT", url, body, err);
+        rc = sr_client_request(&ans, &status, c, "PUT", url.ptr, body, err);
         json_decref(body);
     }
     json_decref(ans);
-    free(url);
+    sr_buf_dispose(&url);
     free(s);
     return rc;
 }
@@ -489,7 +544,8 @@ static int register_one(sr_client *c, const sr_ci_config *cfg, const sr_gitfiles
                         const sr_gitfile *f, const char *subject_name, int dry_run)
 {
     json_t *body, *ans = NULL;
-    char *subject, *url = NULL;
+    char *subject;
+    sr_buf url = SR_BUF_INIT;
     const char *path = f->repo_path ? f->repo_path : f->path;
     int status = 0, rc = SR_EXIT_OK;
     sr_err err = {0};
@@ -500,15 +556,15 @@ static int register_one(sr_client *c, const sr_ci_config *cfg, const sr_gitfiles
     }
     body = request_for(cfg, files, f);
     subject = sr_client_escape(subject_name);
+    sr_buf_printf(&url, "/subjects/%s/versions", subject);
     if (set_initial_level(c, cfg, subject_name, &err) < 0 ||
-        asprintf(&url, "/subjects/%s/versions", subject) < 0 ||
-        sr_client_request(&ans, &status, c, "POST", url, body, &err) < 0) {
+        sr_client_request(&ans, &status, c, "POST", url.ptr, body, &err) < 0) {
         fprintf(stderr, "sluice ci register: %s\n", err.msg);
-        rc = SR_EXIT_UNREACHABLE;
+        rc = err.code ? SR_EXIT_USAGE : SR_EXIT_UNREACHABLE;
     } else if (status != 200) {
         long long code = json_integer_value(json_object_get(ans, "error_code"));
-        fprintf(stderr, "sluice ci register: %s: %s%s\n", path,
-                json_string_value(json_object_get(ans, "message")),
+        const char *msg = json_string_value(json_object_get(ans, "message"));
+        fprintf(stderr, "sluice ci register: %s: %s%s\n", path, msg ? msg : "(no message)",
                 code == 42205 ? " (the registry does not take writes now)" : "");
         rc = code == 40901 ? SR_EXIT_BREAKING : SR_EXIT_USAGE;
     } else {
@@ -518,7 +574,7 @@ static int register_one(sr_client *c, const sr_ci_config *cfg, const sr_gitfiles
     }
     json_decref(ans);
     json_decref(body);
-    free(url);
+    sr_buf_dispose(&url);
     free(subject);
     return rc;
 }

@@ -25,7 +25,7 @@ static int call(json_t **out, int *status, sr_cli *cli, const char *method, cons
     sr_client_dispose(&c);
     if (rc < 0) {
         fprintf(stderr, "sluice: %s\n", err.msg);
-        return SR_EXIT_UNREACHABLE;
+        return err.code ? SR_EXIT_USAGE : SR_EXIT_UNREACHABLE;
     }
     return SR_EXIT_OK;
 }

@@ -1,6 +1,7 @@
 /* config.c -- reading sluice.yaml with libyaml's document API. */
 #include "ci/config.h"
 #include "common/buf.h"
+#include "compat/compat.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -81,14 +82,12 @@ static int apply(sr_ci_config *c, yaml_document_t *doc, const char *key, yaml_no
         return 0;
     }
     if (strcmp(key, "compatibility") == 0) {
-        static const char *const levels[] = {"NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD",
-                                             "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE"};
-        for (size_t i = 0; s && i < 7; i++)
-            if (strcasecmp(s, levels[i]) == 0) {
-                free(c->compatibility);
-                c->compatibility = sr_xstrdup(levels[i]);
-                return 0;
-            }
+        sr_compat_level level;
+        if (s && sr_compat_level_parse(&level, s, err) == 0) {
+            free(c->compatibility);
+            c->compatibility = sr_xstrdup(sr_compat_level_name(level));
+            return 0;
+        }
         return sr_err_set(err, 2, "sluice.yaml: compatibility is one of NONE, BACKWARD, "
                           "BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE");
     }

@@ -34,26 +34,40 @@ const sr_gitfile *sr_gitfiles_find(const sr_gitfiles *f, const char *path)
     return NULL;
 }
 
+static int git_fail(sr_err *err, const char *what)
+{
+    const git_error *e = git_error_last();
+    return sr_err_set(err, 2, "%s: %s", what, e && e->message ? e->message : "failed");
+}
+
 typedef struct walk_ctx {
     git_repository *repo;
     sr_gitfiles *files;
+    const char *rev;  /* the revision walked, for messages */
+    sr_err *err;      /* set when a blob cannot be read */
 } walk_ctx;
 
+/* git_tree_walk callback: keep every .proto blob. A blob that cannot be read stops the walk:
+ * a file left out would pass unchecked. */
 static int collect(const char *root, const git_tree_entry *entry, void *payload)
 {
     walk_ctx *w = payload;
     git_blob *blob = NULL;
+    sr_buf path = SR_BUF_INIT;
     sr_gitfile f;
 
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || !is_proto(git_tree_entry_name(entry)))
         return 0;
-    if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(entry)) < 0)
-        return 0;
-    f.path = NULL;
-    if (asprintf(&f.path, "%s%s", root, git_tree_entry_name(entry)) < 0) {
-        git_blob_free(blob);
-        return 0;
+    sr_buf_printf(&path, "%s%s", root, git_tree_entry_name(entry));
+    if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(entry)) < 0) {
+        sr_buf what = SR_BUF_INIT;
+        sr_buf_printf(&what, "cannot read %s at %s", path.ptr, w->rev);
+        git_fail(w->err, what.ptr);
+        sr_buf_dispose(&what);
+        sr_buf_dispose(&path);
+        return -1;
     }
+    f.path = sr_buf_detach(&path);
     f.text = sr_xstrndup(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
     f.repo_path = NULL;
     git_blob_free(blob);
@@ -62,10 +76,41 @@ static int collect(const char *root, const git_tree_entry *entry, void *payload)
     return 0;
 }
 
-static int git_fail(sr_err *err, const char *what)
+/* Every .proto file of `tree` into `files`. 0, or -1 with err. */
+static int read_tree(sr_gitfiles *files, git_repository *repo, git_tree *tree, const char *rev,
+                     sr_err *err)
 {
-    const git_error *e = git_error_last();
-    return sr_err_set(err, 2, "%s: %s", what, e && e->message ? e->message : "failed");
+    walk_ctx w = {repo, files, rev, err};
+
+    err->code = 0;
+    if (git_tree_walk(tree, GIT_TREEWALK_PRE, collect, &w) < 0) {
+        if (err->code == 0) /* the walk itself failed, not a blob */
+            git_fail(err, rev);
+        return -1;
+    }
+    return 0;
+}
+
+/* sluice.yaml at the root of `tree`, or NULL in *out when there is none. 0, or -1 with err. */
+static int read_config(char **out, git_repository *repo, git_tree *tree, sr_err *err)
+{
+    git_tree_entry *e = NULL;
+    git_blob *blob = NULL;
+    int rc = git_tree_entry_bypath(&e, tree, "sluice.yaml");
+
+    *out = NULL;
+    if (rc == GIT_ENOTFOUND)
+        return 0;
+    if (rc < 0)
+        return git_fail(err, "sluice.yaml");
+    if (git_blob_lookup(&blob, repo, git_tree_entry_id(e)) < 0) {
+        git_tree_entry_free(e);
+        return git_fail(err, "cannot read sluice.yaml");
+    }
+    *out = sr_xstrndup(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+    git_blob_free(blob);
+    git_tree_entry_free(e);
+    return 0;
 }
 
 static int commit_of(git_commit **out, git_repository *repo, const char *rev, sr_err *err)
@@ -80,59 +125,31 @@ static int commit_of(git_commit **out, git_repository *repo, const char *rev, sr
     return rc < 0 ? git_fail(err, rev) : 0;
 }
 
-int sr_gitdiff_load(sr_gitdiff *out, const char *repo_path, const char *against, sr_err *err)
+/* The .proto changes between the two trees, renames detected. 0, or -1 with err. */
+static int read_changes(sr_gitdiff *out, git_repository *repo, git_tree *base, git_tree *head,
+                        sr_err *err)
 {
-    git_repository *repo = NULL;
-    git_commit *head = NULL, *other = NULL, *base = NULL;
-    git_tree *base_tree = NULL, *head_tree = NULL;
     git_diff *diff = NULL;
     git_diff_find_options find;
-    git_oid base_oid;
-    walk_ctx w;
     int rc = -1;
 
-    memset(out, 0, sizeof(*out));
-    git_libgit2_init();
-    if (git_repository_open_ext(&repo, repo_path, 0, NULL) < 0) {
-        git_fail(err, repo_path);
-        goto out;
-    }
-    if (commit_of(&head, repo, "HEAD", err) < 0 || commit_of(&other, repo, against, err) < 0)
-        goto out;
-    if (git_merge_base(&base_oid, repo, git_commit_id(head), git_commit_id(other)) < 0 ||
-        git_commit_lookup(&base, repo, &base_oid) < 0) {
-        git_fail(err, "merge base");
-        goto out;
-    }
-    if (git_commit_tree(&base_tree, base) < 0 || git_commit_tree(&head_tree, head) < 0) {
-        git_fail(err, "tree");
-        goto out;
-    }
-    {
-        git_tree_entry *e = NULL;
-        git_blob *blob = NULL;
-        if (git_tree_entry_bypath(&e, head_tree, "sluice.yaml") == 0 &&
-            git_blob_lookup(&blob, repo, git_tree_entry_id(e)) == 0)
-            out->config = sr_xstrndup(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-        git_blob_free(blob);
-        git_tree_entry_free(e);
-    }
-    w.repo = repo;
-    w.files = &out->base;
-    git_tree_walk(base_tree, GIT_TREEWALK_PRE, collect, &w);
-    w.files = &out->head;
-    git_tree_walk(head_tree, GIT_TREEWALK_PRE, collect, &w);
-    if (git_diff_tree_to_tree(&diff, repo, base_tree, head_tree, NULL) < 0) {
+    if (git_diff_tree_to_tree(&diff, repo, base, head, NULL) < 0) {
         git_fail(err, "diff");
         goto out;
     }
-    git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+    if (git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION) < 0) {
+        git_fail(err, "diff");
+        goto out;
+    }
     find.flags = GIT_DIFF_FIND_RENAMES;
-    git_diff_find_similar(diff, &find);
+    if (git_diff_find_similar(diff, &find) < 0) { /* reads the blobs of added and deleted files */
+        git_fail(err, "rename detection");
+        goto out;
+    }
     for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
         const git_diff_delta *d = git_diff_get_delta(diff, i);
         sr_change c = {SR_MODIFIED, NULL, NULL};
-        if (!is_proto(d->old_file.path) && !is_proto(d->new_file.path))
+        if (!d || (!is_proto(d->old_file.path) && !is_proto(d->new_file.path)))
             continue;
         switch (d->status) {
         case GIT_DELTA_ADDED:
@@ -159,6 +176,44 @@ int sr_gitdiff_load(sr_gitdiff *out, const char *repo_path, const char *against,
     rc = 0;
 out:
     git_diff_free(diff);
+    return rc;
+}
+
+int sr_gitdiff_load(sr_gitdiff *out, const char *repo_path, const char *against, sr_err *err)
+{
+    git_repository *repo = NULL;
+    git_commit *head = NULL, *other = NULL, *base = NULL;
+    git_tree *base_tree = NULL, *head_tree = NULL;
+    git_oid base_oid;
+    int rc = -1;
+
+    memset(out, 0, sizeof(*out));
+    if (git_libgit2_init() < 0) {
+        git_fail(err, "libgit2");
+        return -1;
+    }
+    if (git_repository_open_ext(&repo, repo_path, 0, NULL) < 0) {
+        git_fail(err, repo_path);
+        goto out;
+    }
+    if (commit_of(&head, repo, "HEAD", err) < 0 || commit_of(&other, repo, against, err) < 0)
+        goto out;
+    if (git_merge_base(&base_oid, repo, git_commit_id(head), git_commit_id(other)) < 0 ||
+        git_commit_lookup(&base, repo, &base_oid) < 0) {
+        git_fail(err, "merge base");
+        goto out;
+    }
+    if (git_commit_tree(&base_tree, base) < 0 || git_commit_tree(&head_tree, head) < 0) {
+        git_fail(err, "tree");
+        goto out;
+    }
+    if (read_config(&out->config, repo, head_tree, err) < 0 ||
+        read_tree(&out->base, repo, base_tree, "the merge base", err) < 0 ||
+        read_tree(&out->head, repo, head_tree, "HEAD", err) < 0 ||
+        read_changes(out, repo, base_tree, head_tree, err) < 0)
+        goto out;
+    rc = 0;
+out:
     git_tree_free(base_tree);
     git_tree_free(head_tree);
     git_commit_free(base);

@@ -40,7 +40,8 @@ typedef struct sr_gitdiff {
 
 /* Open the repository at `repo_path`, find the merge base of HEAD and `against`, and read the
  * .proto files of both sides and the .proto changes between them (renames detected). 0, or -1
- * with err (code 2: usage, e.g. an unknown revision or no repository). */
+ * with err (code 2): an unknown revision, no repository, or any object libgit2 cannot read (a
+ * file left out would go unchecked). */
 int sr_gitdiff_load(sr_gitdiff *out, const char *repo_path, const char *against, sr_err *err);
 void sr_gitdiff_dispose(sr_gitdiff *d);
 

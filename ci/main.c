@@ -67,7 +67,10 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
         if (strcmp(argv[i], commands[k].name) != 0)
             continue;
-        curl_global_init(CURL_GLOBAL_DEFAULT);
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+            fputs("sluice: libcurl cannot be initialized\n", stderr);
+            return SR_EXIT_USAGE;
+        }
         rc = commands[k].fn(&cli, argc - i - 1, argv + i + 1);
         curl_global_cleanup();
         return rc;

@@ -7,11 +7,14 @@
 #include "ci/gitsrc.h"
 #include "common/strlist.h"
 
-/* Does .proto `text` import `path`? (A light scan of its import statements.) */
+/* Does .proto `text` import `path`? (Its import statements, as compat reads them.) */
 int sr_ci_imports(const char *text, const char *path);
 int sr_ci_in_list(const sr_strlist *l, const char *s);
 /* The files of `files` that `f` imports (built-ins are not files of the repository). */
 void sr_ci_local_imports(sr_strlist *out, const sr_gitfiles *files, const sr_gitfile *f);
+/* Append to `todo` every file of `files` that imports a path of `changed` or of `todo`,
+ * transitively: the files a change can break. */
+void sr_ci_importers(sr_strlist *todo, const sr_gitfiles *files, const sr_strlist *changed);
 /* The subjects `f` is registered under: its path (default), its subject_map entry, or one per
  * top-level message by fully-qualified name (subjects: message). Never empty. */
 void sr_ci_subjects_of(sr_strlist *out, const sr_ci_config *cfg, const sr_gitfiles *files,

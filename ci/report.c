@@ -15,7 +15,7 @@ void sr_report_finding(sr_report *r, const char *file, int line, int col, const 
 {
     r->findings = sr_xrealloc(r->findings, (r->nfindings + 1) * sizeof(*r->findings));
     r->findings[r->nfindings++] =
-        (sr_finding){sr_xstrdup(file), line, col, sr_xstrdup(message)};
+        (sr_report_item){sr_xstrdup(file), line, col, sr_xstrdup(message)};
 }
 
 void sr_report_dispose(sr_report *r)
@@ -78,6 +78,15 @@ static void markdown_cell(FILE *out, const char *s)
     }
 }
 
+/* "line:column", or "-" for a finding without a position. */
+static void position(FILE *out, const sr_report_item *f)
+{
+    if (f->line > 0)
+        fprintf(out, "%d:%d", f->line, f->col);
+    else
+        fputc('-', out);
+}
+
 static void markdown(const sr_report *r, const char *against, FILE *out)
 {
     fprintf(out, "### sluice: %s\n\n", r->nfindings ? "breaking schema changes" : "schemas compatible");
@@ -89,7 +98,9 @@ static void markdown(const sr_report *r, const char *against, FILE *out)
     for (size_t i = 0; i < r->nfindings; i++) {
         fputs("| `", out);
         markdown_cell(out, r->findings[i].file);
-        fprintf(out, "` | %d:%d | ", r->findings[i].line, r->findings[i].col);
+        fputs("` | ", out);
+        position(out, &r->findings[i]);
+        fputs(" | ", out);
         markdown_cell(out, r->findings[i].message);
         fputs(" |\n", out);
     }
@@ -119,13 +130,17 @@ static void junit(const sr_report *r, FILE *out)
         for (size_t i = 0; i < r->nfindings; i++) {
             if (strcmp(r->findings[i].file, files.v[k]) != 0)
                 continue;
-            fprintf(out, "      <failure type=\"breaking\" message=\"line %d, column %d: ",
-                    r->findings[i].line, r->findings[i].col);
-            xml_escape(out, r->findings[i].message);
+            const sr_report_item *f = &r->findings[i];
+            fputs("      <failure type=\"breaking\" message=\"", out);
+            if (f->line > 0)
+                fprintf(out, "line %d, column %d: ", f->line, f->col);
+            xml_escape(out, f->message);
             fputs("\">", out);
-            xml_escape(out, r->findings[i].file);
-            fprintf(out, ":%d:%d: ", r->findings[i].line, r->findings[i].col);
-            xml_escape(out, r->findings[i].message);
+            xml_escape(out, f->file);
+            if (f->line > 0)
+                fprintf(out, ":%d:%d", f->line, f->col);
+            fputs(": ", out);
+            xml_escape(out, f->message);
             fputs("</failure>\n", out);
         }
         fputs("    </testcase>\n", out);
@@ -141,11 +156,14 @@ static void json_out(const sr_report *r, const char *against, FILE *out)
 
     for (size_t i = 0; i < r->checked.n; i++)
         json_array_append_new(checked, json_string(r->checked.v[i]));
-    for (size_t i = 0; i < r->nfindings; i++)
-        json_array_append_new(found, json_pack("{s:s, s:i, s:i, s:s}", "file",
-                                               r->findings[i].file, "line", r->findings[i].line,
-                                               "column", r->findings[i].col, "message",
-                                               r->findings[i].message));
+    for (size_t i = 0; i < r->nfindings; i++) {
+        const sr_report_item *f = &r->findings[i];
+        json_array_append_new(found, json_pack("{s:s, s:o, s:o, s:s}", "file", f->file, "line",
+                                               f->line > 0 ? json_integer(f->line) : json_null(),
+                                               "column",
+                                               f->line > 0 ? json_integer(f->col) : json_null(),
+                                               "message", f->message));
+    }
     doc = json_pack("{s:s, s:b, s:o, s:o}", "against", against, "compatible", r->nfindings == 0,
                     "checked", checked, "breaking", found);
     text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -157,14 +175,21 @@ static void json_out(const sr_report *r, const char *against, FILE *out)
 int sr_report_write(const sr_report *r, const char *format, const char *against, FILE *out)
 {
     if (strcmp(format, "human") == 0) {
-        for (size_t i = 0; i < r->nfindings; i++)
-            fprintf(out, "%s:%d:%d: %s\n", r->findings[i].file, r->findings[i].line,
-                    r->findings[i].col, r->findings[i].message);
+        for (size_t i = 0; i < r->nfindings; i++) {
+            const sr_report_item *f = &r->findings[i];
+            if (f->line > 0)
+                fprintf(out, "%s:%d:%d: %s\n", f->file, f->line, f->col, f->message);
+            else
+                fprintf(out, "%s: %s\n", f->file, f->message);
+        }
     } else if (strcmp(format, "github") == 0) {
         const char *summary = getenv("GITHUB_STEP_SUMMARY");
         for (size_t i = 0; i < r->nfindings; i++) {
-            fprintf(out, "::error file=%s,line=%d,col=%d::", r->findings[i].file,
-                    r->findings[i].line, r->findings[i].col);
+            const sr_report_item *f = &r->findings[i];
+            if (f->line > 0)
+                fprintf(out, "::error file=%s,line=%d,col=%d::", f->file, f->line, f->col);
+            else
+                fprintf(out, "::error file=%s::", f->file);
             github_escape(out, r->findings[i].message);
             fputc('\n', out);
         }

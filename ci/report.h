@@ -7,15 +7,15 @@
 
 #include "common/strlist.h"
 
-typedef struct sr_finding {
+typedef struct sr_report_item {
     char *file;    /* owned */
-    int line, col;
+    int line, col; /* line 0: no position (the whole file) */
     char *message; /* owned */
-} sr_finding;
+} sr_report_item;
 
 typedef struct sr_report {
     sr_strlist checked;   /* files checked, in order */
-    sr_finding *findings; /* breaking changes */
+    sr_report_item *findings; /* breaking changes */
     size_t nfindings;
 } sr_report;
 

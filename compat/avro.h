@@ -122,9 +122,13 @@ char *sr_avro__path_format(const av_path *p, size_t max);
  * character (`s` may already be cut anywhere). */
 size_t sr_avro__utf8_prefix(const char *s, size_t max);
 
-/* Schema resolution (avro_compat.c): can `reader` read data written with `writer`? */
-int sr_avro_read_compat(sr_strlist *msgs, const av_schema *reader, const av_schema *writer,
-                        sr_err *err);
+/* Schema resolution (avro_compat.c): can `reader` read data written with `writer`? Appends its
+ * findings (compat/format.h); 0, or -1 with err beyond SR_COMPAT_MAX_DEPTH levels. */
+struct sr_fmt_findings;
+int sr_avro_read_compat(struct sr_fmt_findings *out, const av_schema *reader,
+                        const av_schema *writer, sr_err *err);
+/* The root type's full name, when it is named (avro_compat.c). */
+void sr_avro_record_names(sr_strlist *out, const av_schema *s);
 
 const char *sr_avro_kind_name(av_kind k); /* "record", "int", ... */
 

@@ -43,9 +43,15 @@ static int avro_render(char **out, const void *model, const char *format, sr_err
     return sr_avro_print(out, model, AV_PRINT_RESOLVED, err);
 }
 
-static int avro_read_compat(sr_strlist *msgs, const void *reader, const void *writer, sr_err *err)
+static int avro_read_compat(sr_fmt_findings *out, const void *reader, const void *writer,
+                            sr_err *err)
 {
-    return sr_avro_read_compat(msgs, reader, writer, err);
+    return sr_avro_read_compat(out, reader, writer, err);
+}
+
+static void avro_record_names(sr_strlist *out, const void *model)
+{
+    sr_avro_record_names(out, model);
 }
 
 const sr_format_ops sr_avro_ops = {
@@ -54,4 +60,5 @@ const sr_format_ops sr_avro_ops = {
     .free = avro_free,
     .render = avro_render,
     .read_compat = avro_read_compat,
+    .record_names = avro_record_names,
 };

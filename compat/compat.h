@@ -52,6 +52,11 @@ typedef struct sr_parse_limits {
 
 #define SR_PARSE_MAX_DEPTH_DEFAULT 100
 
+/* Compatibility checks follow types through references and named-type uses, so they can nest
+ * deeper than any one definition does; beyond this many levels they stop with 42201 rather than
+ * recurse further (never a silent pass). */
+#define SR_COMPAT_MAX_DEPTH 1000
+
 /* Parse and validate `text` as type `t` with its dependencies `deps` (borrowed for the call only).
  * On success the caller owns *out (free with sr_schema_free). Errors: 42201 with
  * "Invalid schema of type <T>, details: ..." style messages that name the problem and, where the
@@ -78,14 +83,29 @@ int sr_schema_render(char **out, const sr_schema *s, const char *format, sr_err 
 /* The primitive every level is built from (compatibility-rules.md §1.1): can `reader` read data
  * written with `writer`? Appends one message per incompatibility, each in Confluent's wording with
  * exactly two "%s" placeholders left in, in order (reader word, writer word), to be filled by the
- * level logic. Returns 0 (compatible iff nothing was appended) or -1 on internal error. Both schemas
- * must be of the same type. */
+ * level logic; a Protobuf message carries, inside its closing brace, the line and column of the
+ * element in the reader's text (else in the writer's): ", line:N, column:M}". Schemas of different
+ * types give Confluent's one message for that. Returns 0 (compatible iff nothing was appended) or
+ * -1 with err (42201 when the types nest deeper than SR_COMPAT_MAX_DEPTH levels). The registry's
+ * message lists are made of these; sr_compat_diff gives the same differences as data. */
 int sr_schema_read_compat(sr_strlist *msgs, const sr_schema *reader, const sr_schema *writer,
                           sr_err *err);
 
 /* A message of sr_schema_read_compat with its two "%s" placeholders replaced, literally (never
  * through printf: a '%' in a name must survive), by the reader and writer words. Caller frees. */
 char *sr_compat_fill_words(const char *msg, const char *reader_word, const char *writer_word);
+
+/* What `text` imports, read from the text alone (nothing is parsed or resolved): for Protobuf the
+ * path of every import statement (public and weak ones too, built-in files included), in order.
+ * Avro and JSON Schema texts name no files (their references are type names and URIs that only a
+ * parse finds): nothing. Appends to *out. 0, or -1 with 42201 and the position when the text
+ * cannot be tokenized; the imports before the problem are appended either way. */
+int sr_schema_imports(sr_strlist *out, sr_schema_type t, const char *text, sr_err *err);
+
+/* The fully-qualified names of the schema's top-level types, as Confluent's record-name subject
+ * strategies use them: Protobuf, every message of the main file ("acme.events.OrderPlaced");
+ * Avro, the root type's full name when it is named. Appends to *out (nothing for other schemas). */
+void sr_schema_record_names(sr_strlist *out, const sr_schema *s);
 
 /* ---- fingerprint (api §5.1, refdata/schema-md5-golden-data.json) ---- */
 
@@ -117,6 +137,8 @@ typedef enum sr_compat_level {
 /* Case-insensitive level name. 0, or -1 with 42203 and Confluent's message. */
 int sr_compat_level_parse(sr_compat_level *out, const char *name, sr_err *err);
 const char *sr_compat_level_name(sr_compat_level level); /* upper case: "BACKWARD" */
+/* 1 for the _TRANSITIVE levels, which check every candidate; the others check the latest. */
+int sr_compat_level_transitive(sr_compat_level level);
 
 typedef struct sr_candidate {
     const sr_schema *schema; /* borrowed */
@@ -126,9 +148,81 @@ typedef struct sr_candidate {
 /* Check `schema` against `cands` (the subject's non-deleted versions, ascending by version) at
  * `level`. Non-transitive levels use only the last candidate; transitive ones go newest first and
  * stop at the first failure. On incompatibility fills `msgs` with Confluent's list (§1.3): the diff
- * messages with placeholders filled, `{oldSchemaVersion: n}`, `{oldSchema: '...'}`, and the closing
- * `{validateFields: 'false', compatibility: '<LEVEL>'}` line. Returns 1 compatible, 0 not, -1 err. */
+ * messages with placeholders filled, `{oldSchemaVersion: n}`, `{oldSchema: '...'}` (a text over
+ * 10240 bytes cut there, on a UTF-8 character boundary), and the closing
+ * `{validateFields: 'false', compatibility: '<LEVEL>'}` line. The messages are those of
+ * sr_schema_read_compat, i.e. the findings of sr_compat_check_findings formatted the registry's way.
+ * Returns 1 compatible, 0 not, -1 err. */
 int sr_compat_check(sr_strlist *msgs, sr_compat_level level, const sr_schema *schema,
                     const sr_candidate *cands, size_t ncands, sr_err *err);
+
+/* ---- findings: the differences that break compatibility, as data ----
+ *
+ * A finding is one incompatible difference between an older and a newer schema: its type, where
+ * it is (the format's own path, and a line and column in the schema text when the format has
+ * them), which direction of reading it breaks, and Confluent's message for it. The message lists
+ * of sr_compat_check are formatted from the same findings. */
+
+/* Which direction a finding breaks; FULL breaks when either does. */
+enum {
+    SR_BREAKS_BACKWARD = 1u << 0, /* the newer schema cannot read data written with the older */
+    SR_BREAKS_FORWARD = 1u << 1,  /* the older schema cannot read data written with the newer */
+};
+
+typedef struct sr_finding {
+    const char *type;  /* Confluent's difference type (static): "FIELD_KIND_CHANGED",
+                        * "MESSAGE_REMOVED", "TYPE_MISMATCH", "READER_FIELD_MISSING_DEFAULT_VALUE",
+                        * ... (compatibility-rules.md §2.3, §3.1). Where Confluent reports a bare
+                        * sentence, sluice names it: "SCHEMA_TYPE_MISMATCH" (the schemas are of
+                        * different types) and "AMBIGUOUS_FIELD_ALIAS" (Avro: a reader field matches
+                        * several writer fields, which aborts the check). */
+    char *path;        /* the format's own location (owned): "#/Order/3" or "#/Order/pay/5"
+                        * (Protobuf), "/fields/0/type" (Avro: positions in the reading schema, as
+                        * Confluent gives them), "" for SCHEMA_TYPE_MISMATCH */
+    int line, column;  /* 1-based position in the newer text of the element, or of the closest
+                        * enclosing element it has (the message of a removed field); in the older
+                        * text when the newer one has neither (a removed top-level message); 0
+                        * when the format keeps no positions (Avro) or the element lives in a
+                        * referenced schema */
+    int in_old;        /* 1: line/column are in the older text; 0: in the newer one (or none) */
+    unsigned breaks;   /* SR_BREAKS_BACKWARD and/or SR_BREAKS_FORWARD */
+    int version;       /* sr_compat_check_findings: the candidate version it was found against;
+                        * sr_compat_diff: 0 */
+    char *message;     /* Confluent's message with its words filled in ("... in the new schema does
+                        * not match the old schema"); for a finding that breaks both ways, worded
+                        * as the BACKWARD check words it. Owned */
+} sr_finding;
+
+typedef struct sr_findings {
+    sr_finding *v; /* owned */
+    size_t n;
+    size_t cap;
+} sr_findings;
+
+#define SR_FINDINGS_INIT {NULL, 0, 0}
+
+void sr_findings_dispose(sr_findings *l); /* frees every finding; the list is empty again */
+
+/* 1 when `f` makes a check at `level` fail: BACKWARD levels need SR_BREAKS_BACKWARD, FORWARD
+ * levels SR_BREAKS_FORWARD, FULL levels either; NONE never fails. */
+int sr_finding_breaks(const sr_finding *f, sr_compat_level level);
+
+/* Every incompatible difference between `older` and `newer`, both ways: what stops the newer
+ * schema reading data written with the older one (BACKWARD) and the reverse (FORWARD). A
+ * difference found both ways (a field's kind changed) appears once, with both bits; one found
+ * one way only (a message removed: BACKWARD) has that bit. Order: the BACKWARD check's, then the
+ * differences only FORWARD finds, in its order; no duplicates. Schemas of different types give
+ * one SCHEMA_TYPE_MISMATCH breaking both ways. Appends to *out; 0, or -1 with err (42201 when the
+ * types nest deeper than SR_COMPAT_MAX_DEPTH). This is what a page listing the differences between
+ * two versions shows. */
+int sr_compat_diff(sr_findings *out, const sr_schema *older, const sr_schema *newer, sr_err *err);
+
+/* The check sr_compat_check makes (same candidates, directions and stopping rule), as findings:
+ * those of the one failing candidate, in the order of Confluent's list (FULL: the FORWARD half's,
+ * then the BACKWARD half's), each with its candidate's version and the bit of the half that found
+ * it; a difference both halves find appears once per half, worded for each (as in the list).
+ * Returns 1 compatible (nothing appended), 0 not, -1 err. `schema` is the newer side. */
+int sr_compat_check_findings(sr_findings *out, sr_compat_level level, const sr_schema *schema,
+                             const sr_candidate *cands, size_t ncands, sr_err *err);
 
 #endif

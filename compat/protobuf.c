@@ -6,6 +6,7 @@
  * `format=serialized` gives the base64 FileDescriptorProto back. */
 #include "compat/format.h"
 #include "compat/proto_diff.h"
+#include "compat/proto_lex.h"
 #include "compat/proto_parse.h"
 #include "compat/proto_print.h"
 #include "common/buf.h"
@@ -127,36 +128,78 @@ static int pb_render(char **out, const void *model, const char *format, sr_err *
 }
 
 /* reader = the update, writer = the original (compatibility-rules.md §3). */
-static int pb_read_compat(sr_strlist *msgs, const void *reader, const void *writer, sr_err *err)
+static int pb_read_compat(sr_fmt_findings *out, const void *reader, const void *writer,
+                          sr_err *err)
 {
     sr_proto_diffs d = {0};
-    (void)err;
+    int rc = 0;
 
-    sr_proto_diff_compare(&d, writer, reader);
+    if (sr_proto_diff_compare(&d, writer, reader) < 0) {
+        rc = sr_err_set(err, 42201, "The schemas nest deeper than %d levels; their "
+                        "compatibility cannot be checked", SR_COMPAT_MAX_DEPTH);
+        goto out;
+    }
     for (size_t i = 0; i < d.n; i++) {
-        char *m;
-        int line, col;
+        const sr_proto_where *w = &d.where[i];
         if (sr_proto_diff_is_compatible(d.v[i].type))
             continue;
-        m = sr_proto_diff_message(&d.v[i]);
-        /* Where it is: in the schema read as the update (the new one at BACKWARD), else in the
-         * other one. Appended inside the braces so Confluent's text stays a prefix. */
-        if (sr_proto_diff_locate(&line, &col, reader, d.v[i].path) == 0 ||
-            sr_proto_diff_locate(&line, &col, writer, d.v[i].path) == 0) {
-            size_t len = strlen(m);
-            char *with = NULL;
-            m[len - 1] = '\0'; /* drop the closing brace */
-            if (asprintf(&with, "%s, line:%d, column:%d}", m, line, col) >= 0) {
-                free(m);
-                m = with;
-            } else {
-                m[len - 1] = '}';
-            }
-        }
-        sr_strlist_take(msgs, m);
+        sr_fmt_findings_push(out, (sr_fmt_finding){d.v[i].type, sr_xstrdup(d.v[i].path),
+                                                   sr_proto_diff_message(&d.v[i]), NULL,
+                                                   {w->update.line, w->update.column},
+                                                   {w->original.line, w->original.column}});
     }
+out:
     sr_proto_diffs_dispose(&d);
-    return 0;
+    return rc;
+}
+
+/* The import statements of a .proto text, read with the lexer (so that comments and strings
+ * are not mistaken for them): `import ["public"|"weak"] "path";` at the top level, where a
+ * statement starts. */
+static int pb_imports(sr_strlist *out, const char *text, sr_err *err)
+{
+    pl_lexer lx;
+    int depth = 0, at_start = 1, rc = 0;
+
+    pl_init(&lx, text); /* at the first token */
+    while (lx.tok.kind != PL_EOF) {
+        if (lx.tok.kind == PL_ERROR) {
+            rc = sr_err_set(err, 42201, "Invalid schema of type PROTOBUF, details: %d:%d: %s",
+                            lx.tok.line, lx.tok.col, lx.err);
+            break;
+        }
+        if (depth == 0 && at_start && pl_is_word(&lx, "import")) {
+            pl_next(&lx);
+            if (pl_is_word(&lx, "public") || pl_is_word(&lx, "weak"))
+                pl_next(&lx);
+            if (lx.tok.kind == PL_STRING) {
+                sr_buf path = SR_BUF_INIT;
+                for (; lx.tok.kind == PL_STRING; pl_next(&lx)) /* adjacent strings join */
+                    sr_buf_put(&path, lx.tok.text, lx.tok.text_len);
+                sr_strlist_take(out, sr_buf_detach(&path));
+            }
+            at_start = 0;
+            continue;
+        }
+        if (pl_is(&lx, '{'))
+            depth++;
+        else if (pl_is(&lx, '}') && depth > 0)
+            depth--;
+        at_start = pl_is(&lx, ';') || pl_is(&lx, '{') || pl_is(&lx, '}');
+        pl_next(&lx);
+    }
+    pl_dispose(&lx);
+    return rc;
+}
+
+/* Every message of the main file, by its fully-qualified name. */
+static void pb_record_names(sr_strlist *out, const void *model)
+{
+    const Google__Protobuf__FileDescriptorProto *fd = sr_proto_fileset_main(model);
+
+    for (size_t i = 0; i < fd->n_message_type; i++)
+        sr_strlist_addf(out, "%s%s%s", fd->package ? fd->package : "", fd->package ? "." : "",
+                        fd->message_type[i]->name);
 }
 
 const sr_format_ops sr_protobuf_ops = {
@@ -165,4 +208,7 @@ const sr_format_ops sr_protobuf_ops = {
     .free = pb_free,
     .render = pb_render,
     .read_compat = pb_read_compat,
+    .message_positions = 1,
+    .imports = pb_imports,
+    .record_names = pb_record_names,
 };

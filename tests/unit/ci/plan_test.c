@@ -46,6 +46,30 @@ static void test_plan__imports_are_found_by_their_import_statements(void **state
     sr_gitfiles_dispose(&f);
 }
 
+static void test_plan__commented_imports_are_not_imports(void **state)
+{
+    (void)state;
+    assert_false(sr_ci_imports("syntax = \"proto3\";\n// import \"a.proto\";\n"
+                               "/* import \"a.proto\"; */ message M { string import = 1; }", "a.proto"));
+    assert_true(sr_ci_imports("syntax = \"proto3\";\nimport public \"a.proto\";", "a.proto"));
+}
+
+static void test_plan__importers_of_a_change_are_found_transitively(void **state)
+{
+    sr_gitfiles f = files_of(repo, 4);
+    sr_strlist todo = SR_STRLIST_INIT, changed = SR_STRLIST_INIT;
+    (void)state;
+
+    sr_strlist_add(&changed, "common/currency.proto"); /* e.g. deleted: only its importers */
+    sr_ci_importers(&todo, &f, &changed);
+    assert_int_equal(todo.n, 2);
+    assert_string_equal(todo.v[0], "common/money.proto");
+    assert_string_equal(todo.v[1], "events/order.proto");
+    sr_strlist_dispose(&todo);
+    sr_strlist_dispose(&changed);
+    sr_gitfiles_dispose(&f);
+}
+
 static void test_plan__subjects_by_path_map_and_message(void **state)
 {
     sr_gitfiles f = files_of(repo, 4);
@@ -121,6 +145,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plan__imports_are_found_by_their_import_statements),
+        cmocka_unit_test(test_plan__commented_imports_are_not_imports),
+        cmocka_unit_test(test_plan__importers_of_a_change_are_found_transitively),
         cmocka_unit_test(test_plan__subjects_by_path_map_and_message),
         cmocka_unit_test(test_plan__files_come_after_everything_they_import),
         cmocka_unit_test(test_plan__an_import_cycle_is_refused),

@@ -85,12 +85,47 @@ static void test_report__json_and_markdown(void **state)
     sr_report_dispose(&r);
 }
 
+/* A finding without a position (a verdict only the registry gives reasons for) names the file
+ * alone in every format. */
+static void test_report__a_finding_without_a_position_names_the_file_only(void **state)
+{
+    sr_report r = {SR_STRLIST_INIT, NULL, 0};
+    json_t *doc, *item;
+    char *out;
+    (void)state;
+
+    sr_report_checked(&r, "a.proto");
+    sr_report_finding(&r, "a.proto", 0, 0, "the registry says no");
+    out = render(&r, "human");
+    assert_string_equal(out, "a.proto: the registry says no\n");
+    free(out);
+    unsetenv("GITHUB_STEP_SUMMARY");
+    out = render(&r, "github");
+    assert_string_equal(out, "::error file=a.proto::the registry says no\n");
+    free(out);
+    out = render(&r, "markdown");
+    assert_non_null(strstr(out, "| `a.proto` | - | the registry says no |"));
+    free(out);
+    out = render(&r, "junit");
+    assert_non_null(strstr(out, "message=\"the registry says no\">a.proto: the registry says no<"));
+    free(out);
+    out = render(&r, "json");
+    doc = json_loads(out, 0, NULL);
+    item = json_array_get(json_object_get(doc, "breaking"), 0);
+    assert_true(json_is_null(json_object_get(item, "line")));
+    assert_true(json_is_null(json_object_get(item, "column")));
+    json_decref(doc);
+    free(out);
+    sr_report_dispose(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report__human_and_github_lines),
         cmocka_unit_test(test_report__junit_escapes_and_counts),
         cmocka_unit_test(test_report__json_and_markdown),
+        cmocka_unit_test(test_report__a_finding_without_a_position_names_the_file_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
