@@ -124,10 +124,10 @@ static const char *shown(const sr_gitfiles *files, const char *path)
 
 static int load_config(sr_ci_config *cfg, const sr_gitdiff *g, const char *cmd)
 {
-    sr_err err = {0};
+    SR_ERR_LOCAL(err);
 
     if (sr_ci_config_parse(cfg, g->config, &err) < 0) {
-        fprintf(stderr, "sluice %s: %s\n", cmd, err.msg);
+        fprintf(stderr, "sluice %s: %s\n", cmd, sr_err_message(&err));
         return -1;
     }
     return 0;
@@ -157,7 +157,8 @@ static int parse_file(sr_schema **out, const sr_gitfiles *files, const sr_gitfil
 static void invalid(ci_run *r, const char *path, const sr_gitfiles *files, const sr_gitfile *f,
                     const sr_err *err)
 {
-    const char *details = strstr(err->msg, "details: "), *what = details ? details + 9 : err->msg;
+    const char *msg = sr_err_message(err), *details = strstr(msg, "details: ");
+    const char *what = details ? details + 9 : msg;
     const char *colon = details ? strchr(what, ':') : NULL;
     int line = 0, col = 0, used = 0;
     char *file;
@@ -209,7 +210,7 @@ static void check_file(ci_run *r, const char *path, const char *old_path)
     sr_schema *ns = NULL, *os = NULL;
     sr_findings found = SR_FINDINGS_INIT;
     sr_candidate cand;
-    sr_err err = {0};
+    SR_ERR_LOCAL(err);
 
     if (!now)
         return;
@@ -223,12 +224,12 @@ static void check_file(ci_run *r, const char *path, const char *old_path)
         goto out; /* a new file: it parses, nothing to break */
     if (parse_file(&os, &g->base, before, 0, &err) < 0) {
         check_error(r, "%s at the merge base does not parse, so it cannot be checked against "
-                    "it: %s", shown(&g->base, before->path), err.msg);
+                    "it: %s", shown(&g->base, before->path), sr_err_message(&err));
         goto out;
     }
     cand = (sr_candidate){os, 1};
     if (sr_compat_check_findings(&found, r->o->level, ns, &cand, 1, &err) < 0)
-        check_error(r, "%s: %s", name, err.msg);
+        check_error(r, "%s: %s", name, sr_err_message(&err));
     else
         report_findings(r, name, &found, NULL);
 out:
@@ -266,7 +267,7 @@ static void base_differences(sr_findings *out, const sr_gitdiff *g, const sr_git
 {
     const sr_gitfile *before = sr_gitfiles_find(&g->base, f->path);
     sr_schema *os = NULL, *ns = NULL;
-    sr_err err = {0};
+    SR_ERR_LOCAL(err);
 
     if (before && parse_file(&os, &g->base, before, 0, &err) == 0 &&
         parse_file(&ns, &g->head, f, 0, &err) == 0)
@@ -310,7 +311,7 @@ static void explain(ci_run *r, const sr_gitfile *f, const char *subject, const j
     size_t ncands = 0;
     sr_compat_level level;
     sr_findings found = SR_FINDINGS_INIT, base = SR_FINDINGS_INIT;
-    sr_err err = {0};
+    SR_ERR_LOCAL(err);
     int rc = 1; /* as sr_compat_check_findings: 0 when findings explain the verdict */
 
     if (sr_fetch_parse(&now, r->fetch, SR_TYPE_PROTOBUF, f->text,
@@ -347,11 +348,11 @@ static void check_subject(ci_run *r, const sr_gitfile *f, const char *subject_na
     char *subject = sr_client_escape(subject_name);
     sr_buf url = SR_BUF_INIT;
     int status = 0;
-    sr_err err = {0};
+    SR_ERR_LOCAL(err);
 
     sr_buf_printf(&url, "/compatibility/subjects/%s/versions?verbose=true", subject);
     if (sr_client_request(&ans, &status, r->client, "POST", url.ptr, body, &err) < 0) {
-        fprintf(stderr, "sluice ci check: %s\n", err.msg);
+        fprintf(stderr, "sluice ci check: %s\n", sr_err_message(&err));
         if (err.code == 0)
             r->unreachable = 1;
         else
@@ -387,7 +388,7 @@ static int registered(sr_client *c, const sr_ci_config *cfg, const sr_gitdiff *g
 {
     const sr_gitfile *f = sr_gitfiles_find(&g->base, path);
     sr_strlist subjects = SR_STRLIST_INIT;
-    sr_err err = {0};
+    SR_ERR_LOCAL(err);
     int found = 0;
 
     if (!f)
@@ -452,17 +453,17 @@ static int check(const ci_opts *o)
     sr_strlist todo = SR_STRLIST_INIT, changed = SR_STRLIST_INIT;
     ci_run r;
     sr_ci_config cfg;
-    sr_err err = {0};
+    SR_ERR_LOCAL(err);
 
     memset(&r, 0, sizeof(r));
     r.o = o;
     if (!o->offline && sr_client_init(&client, o->registry, &err) < 0) {
-        fprintf(stderr, "sluice ci check: %s\n", err.msg);
+        fprintf(stderr, "sluice ci check: %s\n", sr_err_message(&err));
         return SR_EXIT_USAGE;
     }
     if (sr_gitdiff_load(&g, o->repo, o->against, &err) < 0 || load_config(&cfg, &g, "ci check") < 0) {
         if (err.code)
-            fprintf(stderr, "sluice ci check: %s\n", err.msg);
+            fprintf(stderr, "sluice ci check: %s\n", sr_err_message(&err));
         if (!o->offline)
             sr_client_dispose(&client);
         sr_gitdiff_dispose(&g);
@@ -548,7 +549,7 @@ static int register_one(sr_client *c, const sr_ci_config *cfg, const sr_gitfiles
     sr_buf url = SR_BUF_INIT;
     const char *path = f->repo_path ? f->repo_path : f->path;
     int status = 0, rc = SR_EXIT_OK;
-    sr_err err = {0};
+    SR_ERR_LOCAL(err);
 
     if (dry_run) {
         printf("%s (would register as %s)\n", path, subject_name);
@@ -559,7 +560,7 @@ static int register_one(sr_client *c, const sr_ci_config *cfg, const sr_gitfiles
     sr_buf_printf(&url, "/subjects/%s/versions", subject);
     if (set_initial_level(c, cfg, subject_name, &err) < 0 ||
         sr_client_request(&ans, &status, c, "POST", url.ptr, body, &err) < 0) {
-        fprintf(stderr, "sluice ci register: %s\n", err.msg);
+        fprintf(stderr, "sluice ci register: %s\n", sr_err_message(&err));
         rc = err.code ? SR_EXIT_USAGE : SR_EXIT_UNREACHABLE;
     } else if (status != 200) {
         long long code = json_integer_value(json_object_get(ans, "error_code"));
@@ -587,17 +588,17 @@ static int do_register(const ci_opts *o, const char *since, int dry_run)
     sr_strlist order = SR_STRLIST_INIT, visiting = SR_STRLIST_INIT;
     sr_ci_config cfg;
     sr_client c;
-    sr_err err = {0};
+    SR_ERR_LOCAL(err);
     int rc = SR_EXIT_OK;
 
     if (sr_client_init(&c, o->registry, &err) < 0) {
-        fprintf(stderr, "sluice ci register: %s\n", err.msg);
+        fprintf(stderr, "sluice ci register: %s\n", sr_err_message(&err));
         return SR_EXIT_USAGE;
     }
     if (sr_gitdiff_load(&g, o->repo, since ? since : "HEAD", &err) < 0 ||
         load_config(&cfg, &g, "ci register") < 0) {
         if (err.code)
-            fprintf(stderr, "sluice ci register: %s\n", err.msg);
+            fprintf(stderr, "sluice ci register: %s\n", sr_err_message(&err));
         sr_gitdiff_dispose(&g);
         sr_client_dispose(&c);
         return SR_EXIT_USAGE;
@@ -631,7 +632,7 @@ int sr_cmd_ci(sr_cli *cli, int argc, char **argv)
     ci_opts o = {cli->registry, NULL, ".", "human", SR_COMPAT_BACKWARD, 0};
     const char *since = NULL;
     int dry_run = 0, reg;
-    sr_err err = {0};
+    SR_ERR_LOCAL(err);
 
     if (argc < 1 || (strcmp(argv[0], "check") != 0 && strcmp(argv[0], "register") != 0)) {
         fputs("usage: sluice ci check --against REV [--offline] [--repo DIR] [--level LEVEL] "
@@ -655,7 +656,7 @@ int sr_cmd_ci(sr_cli *cli, int argc, char **argv)
             o.format = argv[++i];
         } else if (i + 1 < argc && strcmp(argv[i], "--level") == 0) {
             if (sr_compat_level_parse(&o.level, argv[++i], &err) < 0) {
-                fprintf(stderr, "sluice ci check: %s\n", err.msg);
+                fprintf(stderr, "sluice ci check: %s\n", sr_err_message(&err));
                 return SR_EXIT_USAGE;
             }
         } else {

@@ -14,17 +14,17 @@ static int call(json_t **out, int *status, sr_cli *cli, const char *method, cons
                 const json_t *body)
 {
     sr_client c;
-    sr_err err = {0};
+    SR_ERR_LOCAL(err);
     int rc;
 
     if (sr_client_init(&c, cli->registry, &err) < 0) {
-        fprintf(stderr, "sluice: %s\n", err.msg);
+        fprintf(stderr, "sluice: %s\n", sr_err_message(&err));
         return SR_EXIT_USAGE;
     }
     rc = sr_client_request(out, status, &c, method, path, body, &err);
     sr_client_dispose(&c);
     if (rc < 0) {
-        fprintf(stderr, "sluice: %s\n", err.msg);
+        fprintf(stderr, "sluice: %s\n", sr_err_message(&err));
         return err.code ? SR_EXIT_USAGE : SR_EXIT_UNREACHABLE;
     }
     return SR_EXIT_OK;

@@ -1,7 +1,10 @@
 /* main.c -- sluice, the command-line client of a schema registry: the command table. */
 #include "ci/commands.h"
+#include "common/buf.h"
 
 #include <curl/curl.h>
+#include <jansson.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,6 +49,7 @@ int main(int argc, char **argv)
     sr_cli cli = {NULL};
     int i = 1, rc;
 
+    json_set_alloc_funcs(sr_xmalloc, free); /* one out-of-memory policy: abort (buf.h) */
     while (i < argc && argv[i][0] == '-') {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);

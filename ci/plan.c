@@ -12,7 +12,7 @@
  * the imports before the problem; checking the file reports the problem itself. */
 static void imports_of(sr_strlist *out, const char *text)
 {
-    sr_err err = {0};
+    SR_ERR_LOCAL(err);
 
     (void)sr_schema_imports(out, SR_TYPE_PROTOBUF, text, &err);
 }
@@ -73,7 +73,7 @@ static sr_schema *parse_in(const sr_gitfiles *files, const sr_gitfile *f)
     sr_dep *deps = sr_xcalloc(files->n + 1, sizeof(*deps));
     sr_schema *s = NULL;
     size_t n = 0;
-    sr_err err = {0};
+    SR_ERR_LOCAL(err);
 
     for (size_t i = 0; i < files->n; i++)
         if (files->v + i != f)

@@ -35,6 +35,10 @@ void sr_err_clear(sr_err *err);
 /* Free what `err` holds; it then reads as "no error". NULL is a no-op. */
 void sr_err_dispose(sr_err *err);
 
+/* A local sr_err that disposes itself when it goes out of scope (GCC's and clang's cleanup
+ * attribute), for functions with many exits:  SR_ERR_LOCAL(err);  */
+#define SR_ERR_LOCAL(name) __attribute__((cleanup(sr_err_dispose))) sr_err name = {0}
+
 /* 40401 -> 404, 42201 -> 422, 500 -> 500: Confluent's five-digit codes carry the status. */
 static inline int sr_err_http_status(const sr_err *e)
 {
