@@ -140,11 +140,14 @@ static void scrub_utf8(char *s)
 
 static int fail(parser *p, const char *fmt, const char *a, const char *b)
 {
-    char detail[600];
+    char *detail = NULL;
 
-    snprintf(detail, sizeof(detail), fmt, a ? a : "", b ? b : "");
+    if (asprintf(&detail, fmt, a ? a : "", b ? b : "") < 0)
+        sr_xoom();
     scrub_utf8(detail);
-    return sr_err_set(p->err, 42201, "Invalid schema of type AVRO, details: %s", detail);
+    sr_err_set(p->err, 42201, "Invalid schema of type AVRO, details: %s", detail);
+    free(detail);
+    return -1;
 }
 
 /* `what` ("schema", "default value of field x", ...) goes deeper than the limit, here. */

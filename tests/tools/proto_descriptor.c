@@ -19,7 +19,7 @@
 /* Every import reachable from `path`, read from ROOT, as dependencies (recursively). */
 static void collect(sr_dep **deps, size_t *n, const char *root, const char *path, int depth)
 {
-    char full[4096];
+    char *full = NULL;
     char *text;
     const char *p;
 
@@ -28,8 +28,11 @@ static void collect(sr_dep **deps, size_t *n, const char *root, const char *path
     for (size_t i = 0; i < *n; i++)
         if (strcmp((*deps)[i].name, path) == 0)
             return;
-    snprintf(full, sizeof(full), "%s/%s", root, path);
-    if (!(text = sr_file_read(full)))
+    if (asprintf(&full, "%s/%s", root, path) < 0)
+        sr_xoom();
+    text = sr_file_read(full);
+    free(full);
+    if (!text)
         return; /* a built-in, or missing: the parser says which */
     *deps = sr_xrealloc(*deps, (*n + 1) * sizeof(**deps));
     (*deps)[*n] = (sr_dep){sr_xstrdup(path), "", 1, SR_TYPE_PROTOBUF, text};
