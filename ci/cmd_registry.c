@@ -98,7 +98,8 @@ int sr_cmd_show(sr_cli *cli, int argc, char **argv)
     int status = 0, rc;
 
     if (argc == 2 && strcmp(argv[0], "--id") == 0) {
-        rc = asprintf(&path, "/schemas/ids/%s", argv[1]);
+        s = sr_client_escape(argv[1]);
+        rc = asprintf(&path, "/schemas/ids/%s", s);
     } else if (argc == 1 || argc == 2) {
         s = sr_client_escape(argv[0]);
         rc = asprintf(&path, "/subjects/%s/versions/%s", s, argc == 2 ? argv[1] : "latest");
