@@ -77,6 +77,28 @@ void sr_h_referenced_by(sr_app *app, const sr_req *req, sr_resp *resp)
     sr_reply_result(resp, rc, out, &err);
 }
 
+void sr_h_by_metadata(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    sr_strlist keys = SR_STRLIST_INIT, values = SR_STRLIST_INIT;
+    sr_properties want;
+    json_t *out = NULL;
+    sr_err err = {0};
+    int rc;
+
+    sr_query_all(req, "key", &keys);
+    sr_query_all(req, "value", &values);
+    if (keys.n != values.n) {
+        sr_reply_error(resp, 422, 422, "Every metadata key needs a value (key=...&value=...)");
+    } else {
+        want = (sr_properties){(const char *const *)keys.v, (const char *const *)values.v, keys.n};
+        rc = sr_registry_by_metadata(&out, app->reg, req->params[0], &want,
+                                     sr_query_bool(req, "deleted"), sr_query(req, "format"), &err);
+        sr_reply_result(resp, rc, out, &err);
+    }
+    sr_strlist_dispose(&keys);
+    sr_strlist_dispose(&values);
+}
+
 /* The handlers that take a RegisterRequest body: parse it, run one registry call, reply. */
 typedef enum body_op { OP_REGISTER, OP_LOOKUP, OP_CHECK } body_op;
 

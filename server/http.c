@@ -62,6 +62,34 @@ const char *sr_query(const sr_req *req, const char *name)
     return v;
 }
 
+/* Gathers every decoded value of one query parameter, in order. */
+typedef struct all_values {
+    const char *name;
+    sr_strlist *out;
+} all_values;
+
+static enum MHD_Result collect_value(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    all_values *a = cls;
+    char *v;
+    (void)kind;
+
+    if (!key || strcmp(key, a->name) != 0)
+        return MHD_YES;
+    v = sr_percent_decode(value ? value : "", strlen(value ? value : ""), 1, NULL);
+    sr_strlist_add(a->out, v ? v : value);
+    free(v);
+    return MHD_YES;
+}
+
+void sr_query_all(const sr_req *req, const char *name, sr_strlist *out)
+{
+    all_values a = {name, out};
+
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect_value, &a);
+}
+
 int sr_query_bool(const sr_req *req, const char *name)
 {
     const char *v = sr_query(req, name);

@@ -73,6 +73,8 @@ int sr_content_type_ok(const char *content_type);
 /* A decoded query parameter, or NULL. Borrowed until the request ends. */
 const char *sr_query(const sr_req *req, const char *name);
 int sr_query_bool(const sr_req *req, const char *name); /* "true" in any case; else 0 */
+/* Every value of a repeated query parameter (`?key=a&key=b`), decoded, appended in order. */
+void sr_query_all(const sr_req *req, const char *name, sr_strlist *out);
 /* An integer query parameter; `def` when absent. -1 (and 404, as Confluent) when not an int. */
 int sr_query_int(int *out, const sr_req *req, const char *name, int def, sr_resp *resp);
 
@@ -115,6 +117,7 @@ void sr_h_version_get(sr_app *, const sr_req *, sr_resp *);
 void sr_h_version_text(sr_app *, const sr_req *, sr_resp *);
 void sr_h_delete_version(sr_app *, const sr_req *, sr_resp *);
 void sr_h_referenced_by(sr_app *, const sr_req *, sr_resp *);
+void sr_h_by_metadata(sr_app *, const sr_req *, sr_resp *);
 void sr_h_compat_all(sr_app *, const sr_req *, sr_resp *);
 void sr_h_compat_version(sr_app *, const sr_req *, sr_resp *);
 void sr_h_config_get(sr_app *, const sr_req *, sr_resp *);

@@ -26,6 +26,7 @@ const sr_route sr_routes[] = {
     {SR_GET,    "/subjects",                                              sr_h_subjects},
     {SR_POST,   "/subjects/{subject}",                                    sr_h_lookup},
     {SR_DELETE, "/subjects/{subject}",                                    sr_h_delete_subject},
+    {SR_GET,    "/subjects/{subject}/metadata",                           sr_h_by_metadata},
     {SR_GET,    "/subjects/{subject}/versions",                           sr_h_versions},
     {SR_POST,   "/subjects/{subject}/versions",                           sr_h_register},
     {SR_GET,    "/subjects/{subject}/versions/{version}",                 sr_h_version_get},

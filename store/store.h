@@ -168,9 +168,11 @@ int sr_store_subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *
 /* ---- references ---- */
 
 /* Versions whose schema references (subject, version): the referrers, sorted by id then subject,
- * version; each carries the referrer's subject, version, schema id and deleted flag. */
+ * version; each carries the referrer's subject, version, schema id and deleted flag. A reference
+ * stored as written may name the subject in full, or as `local` from inside `context` (the
+ * subject's own context: references resolve relative to the referrer's). */
 int sr_store_referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
-                       int version, sr_err *err);
+                       int version, const char *context, const char *local, sr_err *err);
 
 /* ---- settings: config and mode, per scope ----
  * A scope is a subject name, or NULL for the global (top-level) scope. Values are opaque text to

@@ -11,7 +11,7 @@ static int referenced(sr_tx *tx, const char *subject, int version, int count_del
     size_t n = 0;
     int found = 0;
 
-    if (sr_store_referrers(&refs, &n, tx, subject, version, err) < 0)
+    if (sr_registry__referrers(&refs, &n, tx, subject, version, err) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
         if (refs[i].deleted && !count_deleted)

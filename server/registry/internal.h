@@ -182,6 +182,9 @@ typedef struct sr_ref_target {
 int sr_registry__resolve(sr_deps *d, sr_ref_target *targets, const sr_registry *r, sr_tx *tx,
                          const char *context, const sr_ref *refs, size_t nrefs, int allow_deleted,
                          sr_err *err);
+/* The versions whose schemas reference (subject, version), however their references name it. */
+int sr_registry__referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
+                           int version, sr_err *err);
 /* 1 when every reference (subject relative to `context`, concrete version) still names a live
  * version holding the same schema as when it was resolved into `targets`, 0 when not, -1. */
 int sr_registry__targets_hold(sr_tx *tx, const char *context, const sr_store_ref *refs, size_t n,

@@ -116,8 +116,8 @@ int sr_registry_subjects(json_t **out, sr_registry *r, const char *prefix, int d
     return rc;
 }
 
-static int versions(json_t **out, sr_tx *tx, const char *subject, int deleted, int deleted_only,
-                    int as_negative, sr_page page, sr_err *err)
+static int versions_of(json_t **out, sr_tx *tx, const char *subject, int deleted,
+                       int deleted_only, int as_negative, sr_page page, sr_err *err)
 {
     sr_store_version *vs = NULL;
     size_t n = 0;
@@ -143,11 +143,25 @@ static int versions(json_t **out, sr_tx *tx, const char *subject, int deleted, i
     return 0;
 }
 
+/* A subject whose own config names an alias is read as its target (7.4+). */
+static int versions(json_t **out, const sr_registry *r, sr_tx *tx, const char *asked, int deleted,
+                    int deleted_only, int as_negative, sr_page page, sr_err *err)
+{
+    char *subject = sr_xstrdup(asked);
+    int rc = sr_registry__alias(&subject, r, tx, err);
+
+    if (rc == 0)
+        rc = versions_of(out, tx, subject, deleted, deleted_only, as_negative, page, err);
+    free(subject);
+    return rc;
+}
+
 int sr_registry_versions(json_t **out, sr_registry *r, const char *subject, int deleted,
                          int deleted_only, int as_negative, sr_page page, sr_err *err)
 {
     int rc;
-    SR_WITH_READ(r, err, versions(out, rd.tx, subject, deleted, deleted_only, as_negative, page, err));
+    SR_WITH_READ(r, err, versions(out, r, rd.tx, subject, deleted, deleted_only, as_negative,
+                                  page, err));
     return rc;
 }
 
@@ -172,16 +186,19 @@ static int locate(sr_store_version **vs, size_t *n, sr_tx *tx, const char *subje
 }
 
 static int version_get(json_t **out, char **text_out, sr_registry *r, const sr_reading *rd,
-                       const char *subject, const char *version, int deleted, const char *format,
+                       const char *asked, const char *version, int deleted, const char *format,
                        sr_err *err)
 {
     sr_store_version *vs = NULL;
     sr_store_schema *s = NULL;
-    char *text = NULL, *context = sr_registry__context_of(subject);
+    char *text = NULL, *subject = sr_xstrdup(asked), *context = NULL;
     size_t n = 0;
-    int at, rc = -1;
+    int at = -1, rc = -1;
 
-    at = locate(&vs, &n, rd->tx, subject, version, deleted, err);
+    if (sr_registry__alias(&subject, r, rd->tx, err) == 0) { /* an alias reads its target */
+        context = sr_registry__context_of(subject);
+        at = locate(&vs, &n, rd->tx, subject, version, deleted, err);
+    }
     if (at < 0 || sr_registry__stored(&s, rd->tx, context, vs[at].id, err) < 0 ||
         sr_registry__render(&text, r, rd, s, format, err) < 0)
         goto out;
@@ -193,6 +210,7 @@ static int version_get(json_t **out, char **text_out, sr_registry *r, const sr_r
     }
     rc = 0;
 out:
+    free(subject);
     free(context);
     free(text);
     sr_store_schema_free(s);
@@ -225,7 +243,7 @@ static int referenced_by(json_t **out, sr_tx *tx, const char *subject, const cha
     json_t *a;
 
     at = locate(&vs, &n, tx, subject, version, 1, err);
-    if (at < 0 || sr_store_referrers(&refs, &nr, tx, subject, vs[at].version, err) < 0)
+    if (at < 0 || sr_registry__referrers(&refs, &nr, tx, subject, vs[at].version, err) < 0)
         goto out;
     a = json_array();
     for (size_t i = 0; i < nr; i++) {
@@ -250,5 +268,68 @@ int sr_registry_referenced_by(json_t **out, sr_registry *r, const char *subject,
 {
     int rc;
     SR_WITH_READ(r, err, referenced_by(out, rd.tx, subject, version, deleted, page, err));
+    return rc;
+}
+
+/* ---- GET /subjects/{s}/metadata (7.4+): the latest version whose metadata has these properties */
+
+static int has_properties(const sr_store_schema *s, const sr_properties *want)
+{
+    json_t *m = s->metadata ? json_loads(s->metadata, 0, NULL) : NULL;
+    json_t *props = json_object_get(m, "properties");
+    int all = 1;
+
+    for (size_t i = 0; i < want->n && all; i++) {
+        const char *v = json_string_value(json_object_get(props, want->keys[i]));
+        all = v && strcmp(v, want->values[i]) == 0;
+    }
+    json_decref(m);
+    return all;
+}
+
+static int by_metadata(json_t **out, sr_registry *r, const sr_reading *rd, const char *subject,
+                       const sr_properties *want, int deleted, const char *format, sr_err *err)
+{
+    char *context = sr_registry__context_of(subject), *text = NULL;
+    sr_store_version *vs = NULL;
+    sr_store_schema *s = NULL;
+    size_t n = 0, i;
+    int rc = -1;
+
+    if (sr_store_versions(&vs, &n, rd->tx, subject, err) < 0)
+        goto out;
+    if (sr_registry__latest(vs, n) < 0 && !(deleted && n)) {
+        sr_err_set(err, 40401, "Subject '%s' not found.", subject);
+        goto out;
+    }
+    for (i = n; i-- > 0; sr_store_schema_free(s), s = NULL) { /* newest first */
+        if ((vs[i].deleted && !deleted) ||
+            sr_store_schema_get(&s, rd->tx, context, vs[i].id, err) < 0 || !s)
+            continue;
+        if (has_properties(s, want))
+            break;
+    }
+    if (!s) {
+        sr_err_set(err, 40403, "Schema not found");
+        goto out;
+    }
+    if (sr_registry__render(&text, r, rd, s, format, err) == 0) {
+        *out = sr_registry__version_json(subject, &vs[i], s, text);
+        rc = 0;
+    }
+out:
+    free(text);
+    sr_store_schema_free(s);
+    sr_store_versions_free(vs, n);
+    free(context);
+    return rc;
+}
+
+int sr_registry_by_metadata(json_t **out, sr_registry *r, const char *subject,
+                            const sr_properties *want, int deleted, const char *format,
+                            sr_err *err)
+{
+    int rc;
+    SR_WITH_READ(r, err, by_metadata(out, r, &rd, subject, want, deleted, format, err));
     return rc;
 }

@@ -155,3 +155,17 @@ int sr_registry__targets_hold(sr_tx *tx, const char *context, const sr_store_ref
     }
     return 1;
 }
+
+int sr_registry__referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
+                           int version, sr_err *err)
+{
+    char *context = sr_registry__context_of(subject);
+    const char *local = subject;
+    int rc;
+
+    if (strcmp(context, ".") != 0) /* ":.ctx:name" is "name" inside .ctx */
+        local = subject + strlen(context) + 2;
+    rc = sr_store_referrers(out, n, tx, subject, version, context, local, err);
+    free(context);
+    return rc;
+}

@@ -400,7 +400,7 @@ static int drop_soft_deleted_copies(const job *j, sr_write *w, int id, sr_err *e
         size_t nr = 0;
         if (!vs[i].deleted || vs[i].version == j->version)
             continue;
-        rc = sr_store_referrers(&refs, &nr, w->tx, j->subject, vs[i].version, err);
+        rc = sr_registry__referrers(&refs, &nr, w->tx, j->subject, vs[i].version, err);
         sr_store_versions_free(refs, nr);
         if (rc == 0 && nr == 0)
             rc = sr_registry__remove_version(w, j->subject, vs[i].version, id, err);

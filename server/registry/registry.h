@@ -104,6 +104,17 @@ int sr_registry_version_get(json_t **out, sr_registry *r, const char *subject,
 /* The raw text of a subject version (GET .../versions/{v}/schema); caller frees. */
 int sr_registry_version_text(char **out, sr_registry *r, const char *subject,
                              const char *version, int deleted, const char *format, sr_err *err);
+/* Metadata properties asked for: keys[i] = values[i], all of them. Borrowed. */
+typedef struct sr_properties {
+    const char *const *keys;
+    const char *const *values;
+    size_t n;
+} sr_properties;
+
+/* GET /subjects/{s}/metadata: the latest version whose metadata has every property asked for. */
+int sr_registry_by_metadata(json_t **out, sr_registry *r, const char *subject,
+                            const sr_properties *want, int deleted, const char *format,
+                            sr_err *err);
 int sr_registry_referenced_by(json_t **out, sr_registry *r, const char *subject,
                               const char *version, int deleted, sr_page page, sr_err *err);
 

@@ -167,7 +167,7 @@ static int prepare_import(sr_write *w, const char *subject, sr_err *err)
         if (!vs[i].deleted)
             goto live;
     for (size_t i = n; i-- > 0; nr = 0) {
-        if (sr_store_referrers(&refs, &nr, w->tx, vs[i].subject, vs[i].version, err) < 0)
+        if (sr_registry__referrers(&refs, &nr, w->tx, vs[i].subject, vs[i].version, err) < 0)
             goto out;
         sr_store_versions_free(refs, nr);
         if (nr) {

@@ -56,7 +56,8 @@ const char *const sr_sqlite__sql[Q_COUNT] = {
     [Q_SUBJECTS] = "SELECT subject, min(deleted) FROM subject_versions WHERE " PREFIX_MATCH
                    " GROUP BY subject ORDER BY subject",
     [Q_REFERRERS] = "SELECT " VERSION_COLS " FROM subject_versions v WHERE EXISTS "
-                    "(SELECT 1 FROM schema_refs r WHERE r.subject = ?1 AND r.version = ?2 "
+                    "(SELECT 1 FROM schema_refs r WHERE r.version = ?2 "
+                    "AND (r.subject = ?1 OR (r.subject = ?4 AND r.context = ?3)) "
                     "AND r.context = v.context AND r.schema_id = v.schema_id) "
                     "ORDER BY schema_id, subject, version",
     [Q_SETTING_GET] = "SELECT value FROM settings WHERE kind = ?1 AND is_global = ?2 "

@@ -102,10 +102,11 @@ int sr_store_versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, const 
 }
 
 int sr_store_referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
-                       int version, sr_err *err)
+                       int version, const char *context, const char *local, sr_err *err)
 {
     return versions_of(out, n, tx,
-                       sr_sqlite__query(tx, Q_REFERRERS, err, "ti", subject, version), err);
+                       sr_sqlite__query(tx, Q_REFERRERS, err, "titt", subject, version, context,
+                                        local), err);
 }
 
 int sr_store_version_put(sr_tx *tx, const char *subject, int version, const char *context, int id,

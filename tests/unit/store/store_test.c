@@ -487,7 +487,7 @@ static void test_store__referrers_are_the_versions_whose_schema_references_the_t
     tx = rbegin(f);
     sr_store_version *v = NULL;
     size_t n = 0;
-    assert_int_equal(sr_store_referrers(&v, &n, tx, "base", 1, &err), 0);
+    assert_int_equal(sr_store_referrers(&v, &n, tx, "base", 1, ".", "base", &err), 0);
     assert_int_equal(n, 2);
     assert_string_equal(v[0].subject, "user-a");
     assert_int_equal(v[0].version, 3);
@@ -495,11 +495,11 @@ static void test_store__referrers_are_the_versions_whose_schema_references_the_t
     assert_string_equal(v[1].subject, "user-b");
     assert_true(v[1].deleted);
     sr_store_versions_free(v, n);
-    assert_int_equal(sr_store_referrers(&v, &n, tx, "base", 2, &err), 0);
+    assert_int_equal(sr_store_referrers(&v, &n, tx, "base", 2, ".", "base", &err), 0);
     assert_int_equal(n, 1);
     assert_string_equal(v[0].subject, "other");
     sr_store_versions_free(v, n);
-    assert_int_equal(sr_store_referrers(&v, &n, tx, "base", 3, &err), 0);
+    assert_int_equal(sr_store_referrers(&v, &n, tx, "base", 3, ".", "base", &err), 0);
     assert_int_equal(n, 0);
     sr_store_versions_free(v, n);
     commit(tx);
