@@ -13,11 +13,11 @@ build_pkgs=(
   build-essential pkg-config
   libmicrohttpd-dev libsqlite3-dev libjansson-dev
   libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev
-  libavro-dev libgit2-dev libcurl4-openssl-dev libyaml-dev nettle-dev
+  libavro-dev libgit2-dev libcurl4-openssl-dev libyaml-dev nettle-dev libpq-dev
 )
 test_pkgs=(
   libcmocka-dev protobuf-compiler python3 python3-confluent-kafka python3-requests
-  python3-protobuf nodejs npm git curl sqlite3 libclang-rt-14-dev
+  python3-protobuf nodejs npm git curl sqlite3 libclang-rt-14-dev postgresql
 )
 
 bench_pkgs=(wrk hyperfine bc time)

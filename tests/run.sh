@@ -7,6 +7,7 @@
 # Each suite is a directory of programs; a program passes when it exits 0. Unit programs are the
 # binaries under BUILD/tests/unit; the others are scripts under tests/<suite>/ named test_*.
 # `alone` runs every case of every api file again, each on its own (tests/api/run_each.py).
+# The store's contract tests (tests/unit/store/contract_*) run on SQLite, then on PostgreSQL.
 # Scripts find the binaries through SLUICED and SLUICE, and sanitizer reports fail them.
 set -u
 build=${1:?usage: tests/run.sh BUILD [SUITE...]}
@@ -49,6 +50,11 @@ for suite in "${suites[@]}"; do
       while IFS= read -r bin; do
         run_one "unit/${bin#"$root/$build/tests/unit/"}" "$bin"
       done < <(find "$root/$build/tests/unit" -type f -perm -u+x 2>/dev/null | sort)
+      for bin in "$root/$build"/tests/unit/store/contract_*; do
+        [ -x "$bin" ] || continue
+        run_one "unit/store/$(basename "$bin") on postgres" "$here/api/postgres.py" run \
+          env SLUICE_TEST_STORE=postgres "$bin"
+      done
       ;;
     alone)
       while IFS= read -r t; do
