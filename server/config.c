@@ -12,6 +12,7 @@ void sr_config_defaults(sr_config *c)
     memset(c, 0, sizeof(*c));
     c->listeners = sr_xstrdup("http://0.0.0.0:8081");
     c->db_path = sr_xstrdup("var/sluice.db");
+    c->pg_url = sr_xstrdup("");
     c->max_body = 16u << 20;
     c->threads = 8;
     sr_registry_options_defaults(&c->registry);
@@ -21,6 +22,7 @@ void sr_config_dispose(sr_config *c)
 {
     free(c->listeners);
     free(c->db_path);
+    free(c->pg_url);
     memset(c, 0, sizeof(*c));
 }
 
@@ -54,6 +56,9 @@ static int set_size(sr_config *c, const char *key, const char *value, sr_err *er
         {"sluice.schema.max.reference.depth", 1, 10000, NULL, &o->reference_depth_max},
         {"sluice.cache.bytes", 0, (size_t)1 << 40, &o->cache_bytes, NULL},
         {"sluice.cache.parsed.bytes", 0, (size_t)1 << 40, &o->parsed_cache_bytes, NULL},
+        {"sluice.store.postgres.pool.size", 1, 1000, NULL, &o->store.pool_size},
+        {"sluice.store.postgres.statement.timeout.ms", 100, 3600000, NULL,
+         &o->store.statement_timeout_ms},
     };
     size_t n;
 
@@ -86,6 +91,14 @@ int sr_config_set(sr_config *c, const char *key, const char *value, sr_err *err)
     } else if (strcmp(key, "sluice.db.path") == 0) {
         free(c->db_path);
         c->db_path = sr_xstrdup(value);
+    } else if (strcmp(key, "sluice.store") == 0) {
+        if (strcmp(value, "sqlite") != 0 && strcmp(value, "postgres") != 0)
+            return sr_err_set(err, 1, "sluice.store must be sqlite or postgres");
+        c->registry.store.backend = strcmp(value, "postgres") == 0 ? SR_STORE_POSTGRES
+                                                                   : SR_STORE_SQLITE;
+    } else if (strcmp(key, "sluice.store.postgres.url") == 0) {
+        free(c->pg_url);
+        c->pg_url = sr_xstrdup(value);
     } else if (strcmp(key, "schema.compatibility.level") == 0) {
         return sr_compat_level_parse(&c->registry.default_level, value, err);
     } else if (strcmp(key, "sluice.threads") == 0) {
@@ -94,6 +107,14 @@ int sr_config_set(sr_config *c, const char *key, const char *value, sr_err *err)
         c->threads = (unsigned)n;
     }
     return 0;
+}
+
+const char *sr_config_store(sr_config *c)
+{
+    int pg = c->registry.store.backend == SR_STORE_POSTGRES;
+
+    c->registry.store.location = pg ? c->pg_url : c->db_path;
+    return pg ? "postgres" : c->db_path;
 }
 
 static char *trim(char *s)

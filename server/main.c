@@ -13,23 +13,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: sluiced [--config FILE] [--listeners http://HOST:PORT] [--db PATH]\n"
+    "       sluiced [--config FILE] [--db PATH] --backup FILE\n"
     "\n"
-    "Serve the Confluent Schema Registry REST API, storing in SQLite.\n"
+    "Serve the Confluent Schema Registry REST API, storing in SQLite (or PostgreSQL:\n"
+    "sluice.store=postgres in the properties file).\n"
     "\n"
     "  --config FILE      properties file (listeners, schema.compatibility.level,\n"
-    "                     sluice.db.path, sluice.threads, limits and caches: see\n"
-    "                     docs/configuration.md); the flags below override it\n"
+    "                     sluice.db.path, sluice.store, sluice.threads, limits and caches:\n"
+    "                     see docs/configuration.md); the flags below override it\n"
     "  --listeners URL    where to listen (default http://0.0.0.0:8081)\n"
     "  --db PATH          the SQLite database file (default var/sluice.db)\n"
+    "  --backup FILE      copy the SQLite store into the new FILE, consistent, while a\n"
+    "                     server may go on using it; then exit\n"
     "  --help             this text\n"
     "\n"
     "Runs until SIGTERM or SIGINT, then finishes requests in flight and exits 0.\n";
 
-/* Apply argv over the config file. Returns 0, 1 (--help printed) or -1 (usage error). */
-static int parse_args(sr_config *c, int argc, char **argv)
+/* Apply argv over the config file; *backup is --backup's file. Returns 0, 1 (--help printed) or
+ * -1 (usage error). */
+static int parse_args(sr_config *c, const char **backup, int argc, char **argv)
 {
     const char *overrides[2] = {NULL, NULL}; /* listeners, db: applied after the file */
     sr_err err = {0};
@@ -41,7 +47,7 @@ static int parse_args(sr_config *c, int argc, char **argv)
             return 1;
         }
         if (i + 1 >= argc || (strcmp(a, "--config") && strcmp(a, "--listeners") &&
-                              strcmp(a, "--db"))) {
+                              strcmp(a, "--db") && strcmp(a, "--backup"))) {
             fprintf(stderr, "sluiced: unknown or incomplete option '%s'\n\n%s", a, usage);
             return -1;
         }
@@ -53,6 +59,8 @@ static int parse_args(sr_config *c, int argc, char **argv)
             overrides[0] = argv[i + 1];
         if (strcmp(a, "--db") == 0)
             overrides[1] = argv[i + 1];
+        if (strcmp(a, "--backup") == 0)
+            *backup = argv[i + 1];
         i++;
     }
     if (overrides[0])
@@ -86,12 +94,13 @@ int main(int argc, char **argv)
     sr_app app = {0};
     sr_err err = {0};
     char *host = NULL, port_s[16];
+    const char *backup = NULL, *store;
     sigset_t sigs;
     int port, sig, rc = 1, a;
 
     json_set_alloc_funcs(sr_xmalloc, free); /* one out-of-memory policy: abort (buf.h) */
     sr_config_defaults(&cfg);
-    a = parse_args(&cfg, argc, argv);
+    a = parse_args(&cfg, &backup, argc, argv);
     if (a != 0) {
         sr_config_dispose(&cfg);
         return a > 0 ? 0 : 2;
@@ -114,9 +123,22 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    make_parent_dirs(cfg.db_path);
+    store = sr_config_store(&cfg);
+    if (backup && cfg.registry.store.backend == SR_STORE_SQLITE && access(cfg.db_path, F_OK)) {
+        fprintf(stderr, "sluiced: %s: no store to back up\n", cfg.db_path);
+        goto out;
+    }
+    if (cfg.registry.store.backend == SR_STORE_SQLITE)
+        make_parent_dirs(cfg.db_path);
     if (sr_registry_open(&reg, cfg.db_path, &cfg.registry, &err) < 0) {
-        fprintf(stderr, "sluiced: %s: %s\n", cfg.db_path, err.msg);
+        fprintf(stderr, "sluiced: %s: %s\n", store, err.msg);
+        goto out;
+    }
+    if (backup) {
+        if (sr_registry_backup(reg, backup, &err) < 0)
+            fprintf(stderr, "sluiced: backup to %s: %s\n", backup, err.msg);
+        else
+            rc = 0;
         goto out;
     }
     app.reg = reg;
@@ -126,7 +148,7 @@ int main(int argc, char **argv)
         goto out;
     }
     fprintf(stderr, "sluiced: listening on %s (store %s, compatibility %s)\n", cfg.listeners,
-            cfg.db_path, sr_compat_level_name(cfg.registry.default_level));
+            store, sr_compat_level_name(cfg.registry.default_level));
     while (sigwait(&sigs, &sig) != 0)
         ;
     fprintf(stderr, "sluiced: %s, shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");

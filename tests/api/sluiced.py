@@ -3,7 +3,12 @@
 Used by every tests/api/test_*.py file. The binary comes from $SLUICED (tests/run.sh sets it to the
 sanitized build). stop() fails the test run when the server exits non-zero or printed a sanitizer
 report, so a leak or an undefined behaviour in the server fails the suite that caused it.
+
+The store is SQLite unless SLUICE_TEST_STORE=postgres: then each server gets a database of its own
+on the PostgreSQL server SLUICE_TEST_PG names (tests/run.sh starts one), or on one started for the
+test process. Sluiced(store_url=...) puts a server on a given PostgreSQL database (several nodes).
 """
+import hashlib
 import http.client
 import json
 import os
@@ -19,6 +24,19 @@ ROOT = os.environ.get("SLUICE_ROOT") or os.path.dirname(os.path.dirname(os.path.
 SLUICED = os.environ.get("SLUICED") or os.path.join(ROOT, "build", "sluiced")
 V1 = "application/vnd.schemaregistry.v1+json"
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+STORE = os.environ.get("SLUICE_TEST_STORE", "sqlite")
+_postgres = None
+
+
+def postgres():
+    """The PostgreSQL server of this test process: SLUICE_TEST_PG's, or one started now (and
+    stopped at exit)."""
+    global _postgres
+    if _postgres is None:
+        from postgres import Postgres
+        _postgres = Postgres.attach(os.environ["SLUICE_TEST_PG"]) if os.environ.get("SLUICE_TEST_PG") \
+            else Postgres().start()
+    return _postgres
 
 
 def free_port():
@@ -47,22 +65,33 @@ class Response:
 
 
 class Sluiced:
-    def __init__(self, db_dir=None, extra_args=()):
-        self.tmp = None
+    def __init__(self, db_dir=None, extra_args=(), store_url=None):
+        self.tmp = tempfile.TemporaryDirectory(prefix="sluice-api-")
         if db_dir is None:
-            self.tmp = tempfile.TemporaryDirectory(prefix="sluice-api-")
             db_dir = self.tmp.name
         self.db = os.path.join(db_dir, "registry.db")
+        self.store_url = store_url
+        if store_url is None and STORE == "postgres":
+            # one database per store directory, so that a restart on the same directory finds it
+            self.store_url = postgres().database("sluice_" + hashlib.sha1(db_dir.encode()).hexdigest()[:16])
         self.extra_args = list(extra_args)
         self.proc = None
         self.conn = None
         self.logs = []
 
+    def store_args(self):
+        if not self.store_url:
+            return ["--db", self.db]
+        props = os.path.join(self.tmp.name, "store.properties")
+        with open(props, "w") as f:
+            f.write("sluice.store=postgres\nsluice.store.postgres.url=%s\n" % self.store_url)
+        return ["--config", props]
+
     def start(self):
         self.port = free_port()
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            [SLUICED, "--listeners", "http://127.0.0.1:%d" % self.port, "--db", self.db] + self.extra_args,
+            [SLUICED, "--listeners", "http://127.0.0.1:%d" % self.port] + self.store_args() + self.extra_args,
             stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.time() + 60
         while time.time() < deadline:
