@@ -298,6 +298,7 @@ static int pg_write_begin(sr_tx **out, sr_store *base, const sr_store_claim *cla
 
 static void tx_end(pg_tx *tx)
 {
+    sr_pg__memo_clear(tx);
     pool_give(tx->st, tx->c);
     free(tx);
 }

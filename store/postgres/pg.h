@@ -45,7 +45,7 @@ enum {
     PQ_SCHEMA_DELETE,
     PQ_SUBJECTS,
     PQ_REFERRERS,
-    PQ_SETTING_GET,
+    PQ_SETTINGS_OF_SCOPE,
     PQ_SETTING_PUT,
     PQ_SETTING_DELETE,
     PQ_SETTING_SCOPES,
@@ -84,11 +84,23 @@ typedef struct pg_store {
     pg_listener *listener;   /* NULL until sr_store_watch */
 } pg_store;
 
+/* A scope's config and mode, read once per transaction: resolving a subject's scope asks for
+ * the same few rows several times (settings.c). */
+typedef struct pg_scope_memo {
+    int global;
+    char *scope;      /* owned; "" for global */
+    char *values[2];  /* by sr_setting_kind; owned, NULL when none */
+} pg_scope_memo;
+
+#define PG_SCOPE_MEMOS 4
+
 typedef struct pg_tx {
     sr_tx base;
     pg_store *st;
     pg_conn *c;
     int write;
+    pg_scope_memo memo[PG_SCOPE_MEMOS];
+    int nmemo;
 } pg_tx;
 
 static inline pg_tx *pg_of(sr_tx *tx)
@@ -175,6 +187,7 @@ int sr_pg__subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *pr
 int sr_pg__referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
                      int version, const char *context, const char *local, sr_err *err);
 /* settings.c */
+void sr_pg__memo_clear(pg_tx *tx);
 int sr_pg__setting_get(char **value_out, sr_tx *tx, sr_setting_kind kind, const char *scope,
                        sr_err *err);
 int sr_pg__setting_put(sr_tx *tx, sr_setting_kind kind, const char *scope, const char *value,

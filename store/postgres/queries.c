@@ -61,8 +61,8 @@ const pg_query sr_pg__queries[PQ_COUNT] = {
                       "AND (r.subject = $1 OR (r.subject = $4 AND r.context = $3)) "
                       "AND r.context = v.context AND r.schema_id = v.schema_id) "
                       "ORDER BY schema_id, subject, version", 0},
-    [PQ_SETTING_GET] = {"SELECT value FROM settings WHERE kind = $1 AND is_global = $2 "
-                        "AND scope = $3", 0},
+    [PQ_SETTINGS_OF_SCOPE] = {"SELECT kind, value FROM settings WHERE is_global = $1 "
+                              "AND scope = $2", 0},
     [PQ_SETTING_PUT] = {"INSERT INTO settings(kind, is_global, scope, value) "
                         "VALUES ($1, $2, $3, $4) ON CONFLICT (kind, is_global, scope) "
                         "DO UPDATE SET value = excluded.value", 1},
