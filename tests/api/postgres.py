@@ -20,6 +20,9 @@ or starts one for a whole test run and stops it later (tests/run.sh, with a trap
 
     eval "$(tests/api/postgres.py start)"     # sets SLUICE_TEST_PG and SLUICE_TEST_PG_DIR
     tests/api/postgres.py stop "$SLUICE_TEST_PG_DIR"
+
+Tests run the server without fsync (they never crash it); `start --durable` keeps PostgreSQL's
+defaults, for benchmarks.
 """
 import atexit
 import glob
@@ -200,8 +203,8 @@ class Postgres:
 
 
 def main(argv):
-    if len(argv) == 2 and argv[1] == "start":
-        pg = Postgres()
+    if len(argv) in (2, 3) and argv[1] == "start":
+        pg = Postgres(fast=argv[2:] != ["--durable"])
         try:
             pg.start(detach=True)
         except Exception:
