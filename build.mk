@@ -40,7 +40,7 @@ CI_SRC      := $(call sources,ci)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 WKT_FILES   := $(patsubst /usr/include/%,/usr/include:%,$(sort $(wildcard /usr/include/google/protobuf/*.proto))) \
-               $(patsubst compat/wkt/%,compat/wkt:%,$(shell find compat/wkt -name '*.proto' | sort))
+               $(patsubst compat/protobuf/wkt/%,compat/protobuf/wkt:%,$(shell find compat/protobuf/wkt -name '*.proto' | sort))
 WKT_C       := $(GEN)/proto_wkt_data.c
 # What the generated files are made from, as one line per input with its checksum, rewritten only
 # when it changes: a system .proto file added, removed or updated, or another protoc-c, makes the

@@ -1,4 +1,4 @@
-/* avro.c -- parsing and validating Avro schemas (the Avro 1.11 specification, as Confluent's
+/* avro/avro.c -- parsing and validating Avro schemas (the Avro 1.11 specification, as Confluent's
  * parser applies it; compatibility-rules.md §2.5) into the model of avro.h.
  *
  * Each pass is near-linear: named types, field names and enum symbols are found through jansson
@@ -6,7 +6,7 @@
  * default or an attribute value -- counts its depth and refuses to go past the parse limit; the
  * JSON text itself is loaded by jansson, which refuses documents nested deeper than
  * JSON_PARSER_MAX_DEPTH (2048). */
-#include "compat/avro.h"
+#include "compat/avro/avro.h"
 #include "compat/compat.h"
 
 #include <ctype.h>

@@ -1,5 +1,5 @@
-/* avro_format.c -- the Avro module behind compat.h: sr_avro_ops. */
-#include "compat/avro.h"
+/* avro/format.c -- the Avro module behind compat.h: sr_avro_ops. */
+#include "compat/avro/avro.h"
 #include "compat/format.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* avro_compat.c -- Avro schema resolution: can a reader schema read data written with a writer
+/* avro/avro.compat.c -- Avro schema resolution: can a reader schema read data written with a writer
  * schema? The rules of Avro's SchemaCompatibility as Confluent reports them
  * (compatibility-rules.md §2): recursive, memoized per (reader, writer) pair with a pair in
  * progress counting as compatible, every incompatibility reported with its location.
@@ -8,7 +8,7 @@
  * reader union is searched only among the branches that could read the writer's type (its kind,
  * a promotion of it, or a named type of the same name or alias). Recursion stops with an error
  * beyond SR_COMPAT_MAX_DEPTH levels. */
-#include "compat/avro.h"
+#include "compat/avro/avro.h"
 #include "compat/format.h"
 #include "common/buf.h"
 

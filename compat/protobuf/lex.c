@@ -1,10 +1,10 @@
-/* proto_lex.c -- the .proto tokenizer, following protoc's (io/tokenizer.cc): identifiers,
+/* protobuf/lex.c -- the .proto tokenizer, following protoc's (io/tokenizer.cc): identifiers,
  * numbers (decimal, hex, octal, floats), strings with C escapes (adjacent strings are joined by
  * the parser), symbols; // and block comments skipped. Every token carries its line and column;
  * errors carry the position protoc reports. Bytes outside strings and comments that protoc
  * refuses (non-ASCII, control characters) are errors here too; inside strings and comments any
  * byte is kept. Character classes are protoc's, not the C locale's. */
-#include "compat/proto_lex.h"
+#include "compat/protobuf/lex.h"
 #include "common/buf.h"
 
 #include <stdint.h>

@@ -1,14 +1,12 @@
-/* protobuf.c -- the Protobuf module behind compat.h: sr_protobuf_ops.
+/* protobuf/format.c -- the Protobuf module behind compat.h: sr_protobuf_ops.
  *
  * A schema is .proto text, or (as Confluent's JavaScript and Python serializers send it) a base64
  * FileDescriptorProto, which is turned into text first. Its imports come from the references
  * (name = import path) or the built-in well-known files. The canonical text is proto_print's;
  * `format=serialized` gives the base64 FileDescriptorProto back. */
 #include "compat/format.h"
-#include "compat/proto_diff.h"
-#include "compat/proto_lex.h"
-#include "compat/proto_parse.h"
-#include "compat/proto_print.h"
+#include "compat/protobuf/protobuf.h"
+#include "compat/protobuf/lex.h"
 #include "common/buf.h"
 
 #include <ctype.h>

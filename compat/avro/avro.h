@@ -91,7 +91,7 @@ av_type *sr_avro_find_named(const av_schema *s, const char *fullname);
 const av_field *sr_avro_field(const av_type *record, const char *name);
 int sr_avro_has_symbol(const av_type *enum_type, const char *symbol);
 
-/* Printers (avro_print.c). *out is owned by the caller (free()). Returns 0, or -1 with 42201 when
+/* Printers (print.c). *out is owned by the caller (free()). Returns 0, or -1 with 42201 when
  * the text would nest deeper than the schema's limit (only the resolved form can: it inlines the
  * referenced types). */
 enum { AV_PRINT_CANONICAL, AV_PRINT_NORMALIZED, AV_PRINT_RESOLVED };
@@ -122,12 +122,12 @@ char *sr_avro__path_format(const av_path *p, size_t max);
  * character (`s` may already be cut anywhere). */
 size_t sr_avro__utf8_prefix(const char *s, size_t max);
 
-/* Schema resolution (avro_compat.c): can `reader` read data written with `writer`? Appends its
+/* Schema resolution (compat.c): can `reader` read data written with `writer`? Appends its
  * findings (compat/format.h); 0, or -1 with err beyond SR_COMPAT_MAX_DEPTH levels. */
 struct sr_fmt_findings;
 int sr_avro_read_compat(struct sr_fmt_findings *out, const av_schema *reader,
                         const av_schema *writer, sr_err *err);
-/* The root type's full name, when it is named (avro_compat.c). */
+/* The root type's full name, when it is named (compat.c). */
 void sr_avro_record_names(sr_strlist *out, const av_schema *s);
 
 const char *sr_avro_kind_name(av_kind k); /* "record", "int", ... */

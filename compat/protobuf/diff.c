@@ -1,4 +1,4 @@
-/* proto_diff.c -- the protobuf schema diff as Confluent computes it (compatibility-rules.md §3):
+/* protobuf/diff.c -- the protobuf schema diff as Confluent computes it (compatibility-rules.md §3):
  * types matched by name within their scope, fields and enum constants by number, oneofs by the
  * origin of their members, message-typed fields followed into other files.
  *
@@ -6,7 +6,7 @@
  * verdicts on imported files and the pairs of messages already compared are kept in hash tables,
  * and each difference is placed in both main files as it is found, from the elements the walk is
  * at: the diff of two files is near-linear in their size. */
-#include "compat/proto_diff.h"
+#include "compat/protobuf/protobuf.h"
 #include "compat/format.h"
 #include "common/buf.h"
 

@@ -1,4 +1,4 @@
-/* proto_options.c -- custom options, interpreted as protoc does once every import is known:
+/* protobuf/options.c -- custom options, interpreted as protoc does once every import is known:
  * "(ext)" names an extension of the matching google.protobuf.*Options message; its value (a
  * scalar, a sub-field path "(ext).a.b", or an aggregate "{ a: 1 b { c: "x" } }") is encoded in
  * the wire format and stored in the options message as that extension field, one occurrence per
@@ -8,7 +8,7 @@
  * Aggregates nest no deeper than max_depth (the parser refused deeper ones; the encoder checks
  * again rather than trust it), and sub-field paths are no longer than it. Fields and enum values
  * are found by hash; each options message is sorted once at the end. */
-#include "compat/proto_parse_int.h"
+#include "compat/protobuf/internal.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* proto_resolve.c -- a .proto file and its imports as a set of descriptors: imports loaded from
+/* protobuf/resolve.c -- a .proto file and its imports as a set of descriptors: imports loaded from
  * the caller's references or the built-in files, type names resolved to fully-qualified names by
  * protoc's scoping rules (innermost scope outwards), and protoc's checks that need the whole
  * file: duplicate symbols, field numbers against reserved and extension ranges, overlapping
@@ -8,7 +8,7 @@
  * a name is resolved component by component, so that the cost of a file is linear in its size
  * even when names are long and nest deep (no full name is built to be looked up). Every pass is
  * a single walk with hash lookups, or a sort. */
-#include "compat/proto_parse_int.h"
+#include "compat/protobuf/internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>

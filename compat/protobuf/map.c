@@ -1,6 +1,6 @@
-/* proto_map.c -- the .proto parser's hash table (see proto_map.h): open addressing with linear
+/* protobuf/map.c -- the .proto parser's hash table (see map.h): open addressing with linear
  * probing, grown at 1/2 load; keys hashed with SipHash-1-3 over (scope, number, name). */
-#include "compat/proto_map.h"
+#include "compat/protobuf/map.h"
 #include "common/buf.h"
 
 #include <stdlib.h>

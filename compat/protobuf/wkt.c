@@ -1,6 +1,6 @@
-/* proto_wkt.c -- the built-in well-known .proto files (the google/protobuf directory of the
+/* protobuf/wkt.c -- the built-in well-known .proto files (the google/protobuf directory of the
  * protobuf distribution, embedded at build time), available to imports as in Confluent. */
-#include "compat/proto_parse_int.h"
+#include "compat/protobuf/internal.h"
 
 #include <string.h>
 

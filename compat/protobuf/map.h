@@ -1,4 +1,4 @@
-/* proto_map.h -- the hash table behind the .proto parser's lookups (internal to compat/):
+/* map.h -- the hash table behind the .proto parser's lookups (internal to compat/protobuf/):
  * symbols by (scope, name), fields and enum values by (owner, name) or (owner, number), names
  * already taken in a message. Every lookup the parser, resolver and printer make on user input
  * goes through it, so that a file with n elements costs O(n), not O(n^2).
@@ -7,8 +7,8 @@
  * (bytes, not NUL-terminated) and a number. Keys and values are borrowed: the caller keeps them
  * alive as long as the map. Names are hashed with SipHash-1-3 under a per-map key drawn from
  * addresses that ASLR randomizes, so that names crafted to collide cannot be precomputed. */
-#ifndef SR_COMPAT_PROTO_MAP_H
-#define SR_COMPAT_PROTO_MAP_H
+#ifndef SR_COMPAT_PROTOBUF_MAP_H
+#define SR_COMPAT_PROTOBUF_MAP_H
 
 #include <stddef.h>
 #include <stdint.h>

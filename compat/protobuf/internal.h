@@ -1,11 +1,11 @@
-/* proto_parse_int.h -- state shared by the .proto parser's files (internal to compat/). */
-#ifndef SR_COMPAT_PROTO_PARSE_INT_H
-#define SR_COMPAT_PROTO_PARSE_INT_H
+/* internal.h -- state shared by the .proto parser's files (internal to compat/protobuf/). */
+#ifndef SR_COMPAT_PROTOBUF_INTERNAL_H
+#define SR_COMPAT_PROTOBUF_INTERNAL_H
 
 #include "common/buf.h"
-#include "compat/proto_lex.h"
-#include "compat/proto_map.h"
-#include "compat/proto_parse.h"
+#include "compat/protobuf/lex.h"
+#include "compat/protobuf/map.h"
+#include "compat/protobuf/protobuf.h"
 
 typedef Google__Protobuf__FileDescriptorProto pp_file;
 typedef Google__Protobuf__DescriptorProto pp_msg;
@@ -71,7 +71,7 @@ typedef struct pp_parser {
     const pp_msg *scope; /* borrowed: the message being parsed; NULL at file level */
 } pp_parser;
 
-/* Interpret the file's custom options (proto_options.c). `lookup` finds messages, enums and
+/* Interpret the file's custom options (options.c). `lookup` finds messages, enums and
  * extensions by name as protoc does, from `scope` (a message, or NULL for the file's package);
  * `field` finds a field of a message by name, `value` a value of an enum by name. */
 typedef struct pp_lookup {

@@ -1,8 +1,8 @@
-/* proto_wire.c -- how deep a serialized FileDescriptorProto nests, found before protobuf-c's
+/* protobuf/wire.c -- how deep a serialized FileDescriptorProto nests, found before protobuf-c's
  * unpacker (which recurses once per nested message, without a bound) reads it: descriptors
  * arrive base64-encoded from unauthenticated clients. The walk follows protobuf-c's message
  * descriptors and stops at the limit, so it recurses no deeper than that itself. */
-#include "compat/proto_parse_int.h"
+#include "compat/protobuf/internal.h"
 
 #include <nettle/base64.h>
 #include <stdlib.h>

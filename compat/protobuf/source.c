@@ -1,11 +1,11 @@
-/* proto_source.c -- positions of a parsed file's elements: recorded by element while parsing
- * (proto_parse.c), looked up for error messages, and written out as SourceCodeInfo (paths as
+/* protobuf/source.c -- positions of a parsed file's elements: recorded by element while parsing
+ * (parse.c), looked up for error messages, and written out as SourceCodeInfo (paths as
  * protoc numbers them: message_type = 4, field = 2, nested_type = 3, ...), so that checkers and
  * the CLI can point at the line of a message, field, enum, value, service or method.
  *
  * Locations are written in path order (a depth-first walk that visits children by ascending
  * field number and index), so that sr_proto_location finds one by binary search. */
-#include "compat/proto_parse_int.h"
+#include "compat/protobuf/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* proto_print.c -- .proto text from a FileDescriptorProto (see proto_print.h). Type names are
+/* protobuf/print.c -- .proto text from a FileDescriptorProto (see protobuf.h). Type names are
  * printed fully qualified (".pkg.Msg"), which reads back to the same descriptor. Strings are
  * printed as valid UTF-8 whatever bytes they hold (escapes for what is not UTF-8).
  *
@@ -9,8 +9,8 @@
  * descriptor (sr_proto_print: one sent as base64) may lack any field; missing names print
  * empty, indexes that point nowhere are ignored, and names that are not identifiers make it
  * refused, so that its text cannot say something else than the descriptor. */
-#include "compat/proto_print.h"
-#include "compat/proto_parse_int.h"
+#include "compat/protobuf/protobuf.h"
+#include "compat/protobuf/internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

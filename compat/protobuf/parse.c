@@ -1,14 +1,14 @@
-/* proto_parse.c -- the recursive-descent parser of .proto files (proto2, proto3 and editions),
+/* protobuf/parse.c -- the recursive-descent parser of .proto files (proto2, proto3 and editions),
  * building google.protobuf.FileDescriptorProto as protoc does: map entry messages, synthetic
  * oneofs for proto3 optional, json_name, extension and reserved ranges, services, defaults
  * checked and written as protoc writes them. Type names are recorded as written and resolved
- * later (proto_resolve.c), once every imported file is known.
+ * later (resolve.c), once every imported file is known.
  *
  * Hostile input: nesting (messages, groups, aggregate option values) is bounded by the caller's
  * max_depth and refused beyond it, never recursed into; every lookup is a hash or a single pass.
  * Positions are recorded per element and per token that sets a member (name, number, default),
  * so that errors found later point where protoc points. */
-#include "compat/proto_parse_int.h"
+#include "compat/protobuf/internal.h"
 
 #include <inttypes.h>
 #include <math.h>

@@ -1,4 +1,4 @@
-/* avro_print.c -- Avro schemas back to text: the canonical form that is stored and returned,
+/* avro/print.c -- Avro schemas back to text: the canonical form that is stored and returned,
  * the normalized form (normalize=true, confluent-api.md §6), and the resolved form
  * (format=resolved: referenced types inlined).
  *
@@ -10,7 +10,7 @@
  * Each named type is written out once (a flag per named type says so), so the work is linear in
  * the schema however often a type is used; the walk counts its depth against the schema's limit,
  * which only the resolved form can exceed (it inlines types from references). */
-#include "compat/avro.h"
+#include "compat/avro/avro.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
-/* proto_lex.h -- tokens of the .proto language, with line and column (internal to compat/). */
-#ifndef SR_COMPAT_PROTO_LEX_H
-#define SR_COMPAT_PROTO_LEX_H
+/* lex.h -- tokens of the .proto language, with line and column (internal to compat/protobuf/). */
+#ifndef SR_COMPAT_PROTOBUF_LEX_H
+#define SR_COMPAT_PROTOBUF_LEX_H
 
 #include <stddef.h>
 
