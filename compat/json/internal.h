@@ -30,6 +30,11 @@ const sr_jv *sr_jrefs_dynamic(const sr_jrefs *r, const char *resource_base, cons
 int sr_jrefs_recursive_anchor(const sr_jrefs *r, const char *resource_base);
 /* The root of the resource `uri`, or NULL. */
 const sr_jv *sr_jrefs_resource(const sr_jrefs *r, const char *uri);
+/* The resources indexed, in the order they were added (for walking every document). */
+size_t sr_jrefs_nresources(const sr_jrefs *r);
+const sr_jv *sr_jrefs_resource_at(const sr_jrefs *r, size_t i);
+/* The draft the set was indexed for. */
+sr_jdraft sr_jrefs_draft(const sr_jrefs *r);
 /* "id" for draft 4, else "$id". */
 const char *sr_jrefs_id_keyword(sr_jdraft d);
 /* Call fn for every direct subschema of schema `s` (by the keywords that hold subschemas). */
@@ -42,6 +47,15 @@ void sr_jrefs_each_subschema(const sr_jv *s, void (*fn)(void *arg, const sr_jv *
  * it. 0, or -1 with 42201 naming where a $ref does not resolve. */
 int sr_jsv_compile(sr_jsv **out, const sr_jv *root, sr_jdraft draft, const char *base,
                    const sr_jrefs *refs, int max_depth, sr_err *err);
+
+/* ---- regex.c: JSON Schema's regular expressions (ECMA 262) on POSIX extended ones ---- */
+
+#include <regex.h>
+
+/* Compile `pattern` for unanchored searches. 0, or -1 when sluice cannot run it. */
+int sr_jregex_compile(regex_t *re, const char *pattern);
+/* 1 when the pattern finds a match in `s` (`len` bytes, may hold NUL: then no match). */
+int sr_jregex_search(const regex_t *re, const char *s, size_t len);
 
 /* ---- schema.c ---- */
 

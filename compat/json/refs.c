@@ -366,3 +366,18 @@ const sr_jv *sr_jrefs_resource(const sr_jrefs *r, const char *uri)
     free(u);
     return root;
 }
+
+size_t sr_jrefs_nresources(const sr_jrefs *r)
+{
+    return r->nres;
+}
+
+const sr_jv *sr_jrefs_resource_at(const sr_jrefs *r, size_t i)
+{
+    return r->res[i].root;
+}
+
+sr_jdraft sr_jrefs_draft(const sr_jrefs *r)
+{
+    return r->draft;
+}
