@@ -132,4 +132,10 @@ void sr_avro_record_names(sr_strlist *out, const av_schema *s);
 
 const char *sr_avro_kind_name(av_kind k); /* "record", "int", ... */
 
+/* A JSON document read as Avro's JSON encoding of `s` (validate.c): 1 valid, 0 not (violations
+ * appended), -1 with err (42201: not JSON, or deeper than `max_depth`). */
+struct sr_violations;
+int sr_avro_validate_json(struct sr_violations *out, const av_schema *s, const char *doc,
+                          int max_depth, sr_err *err);
+
 #endif

@@ -54,6 +54,13 @@ static void avro_record_names(sr_strlist *out, const void *model)
     sr_avro_record_names(out, model);
 }
 
+static int avro_validate_json(sr_violations *out, const void *model, const char *doc,
+                              const char *message_name, int max_depth, sr_err *err)
+{
+    (void)message_name;
+    return sr_avro_validate_json(out, model, doc, max_depth, err);
+}
+
 const sr_format_ops sr_avro_ops = {
     .name = "AVRO",
     .parse = avro_parse,
@@ -61,4 +68,5 @@ const sr_format_ops sr_avro_ops = {
     .render = avro_render,
     .read_compat = avro_read_compat,
     .record_names = avro_record_names,
+    .validate_json = avro_validate_json,
 };

@@ -124,6 +124,29 @@ static int js_imports(sr_strlist *out, const char *text, sr_err *err)
     return 0;
 }
 
+static int js_validate_json(sr_violations *out, const void *model, const char *doc,
+                            const char *message_name, int max_depth, sr_err *err)
+{
+    sr_jdoc *d = NULL;
+    sr_jviolations found = {0};
+    int rc;
+    (void)message_name;
+
+    if (sr_jdoc_parse(&d, doc, strlen(doc), max_depth, err) < 0) {
+        char *msg = sr_xstrdup(sr_err_message(err));
+        sr_err_set(err, 42201, "The document is not JSON: %s", msg);
+        free(msg);
+        return -1;
+    }
+    rc = sr_jsv_validate(&found, sr_jschema_validator(model), sr_jdoc_root(d), err);
+    for (size_t i = 0; rc >= 0 && i < found.n; i++)
+        sr_violations_add(out, found.v[i].pointer, "%s (schema: %s)", found.v[i].message,
+                          found.v[i].schema_pointer);
+    sr_jviolations_dispose(&found);
+    sr_jdoc_free(d);
+    return rc;
+}
+
 const sr_format_ops sr_jsonschema_ops = {
     .name = "JSON",
     .parse = js_parse,
@@ -133,4 +156,5 @@ const sr_format_ops sr_jsonschema_ops = {
     .message_positions = 0,
     .imports = js_imports,
     .record_names = js_record_names,
+    .validate_json = js_validate_json,
 };

@@ -200,6 +200,12 @@ static void pb_record_names(sr_strlist *out, const void *model)
                         fd->message_type[i]->name);
 }
 
+static int pb_validate_json(sr_violations *out, const void *model, const char *doc,
+                            const char *message_name, int max_depth, sr_err *err)
+{
+    return sr_proto_validate_json(out, model, doc, message_name, max_depth, err);
+}
+
 const sr_format_ops sr_protobuf_ops = {
     .name = "PROTOBUF",
     .parse = pb_parse,
@@ -209,4 +215,5 @@ const sr_format_ops sr_protobuf_ops = {
     .message_positions = 1,
     .imports = pb_imports,
     .record_names = pb_record_names,
+    .validate_json = pb_validate_json,
 };

@@ -91,6 +91,15 @@ char *sr_proto_print_limited(const Google__Protobuf__FileDescriptorProto *fd, un
 char *sr_proto_print(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags);
 
 
+/* ---- payload validation (validate.c) ---- */
+
+/* A JSON document read with the Protobuf JSON mapping as the message `message_name` (fully
+ * qualified, with or without the leading dot; NULL: the main file's first message). 1 valid, 0 not
+ * (violations appended), -1 with err (40403 no such message, 42201 not JSON or too deep). */
+struct sr_violations;
+int sr_proto_validate_json(struct sr_violations *out, const sr_proto_fileset *fs, const char *doc,
+                           const char *message_name, int max_depth, sr_err *err);
+
 /* ---- the diff (diff.c) ---- */
 /* Confluent's protobuf schema diff (compatibility-rules.md §3) over descriptor
  * sets: every difference between an original and an update, compatible ones included, each as
