@@ -126,6 +126,7 @@ typedef struct compiler {
     sr_err *err;
     int failed;
     int depth;
+    const char *fallback_base; /* for values no $id walk reached (a $ref into an unknown keyword) */
 } compiler;
 
 static vnode *node_of(const sr_jsv *v, const sr_jv *s)
@@ -194,7 +195,7 @@ static void compile_value(compiler *c, const sr_jv *s)
     }
     v->v[v->n++] = n;
     *sr_pairmap_put(&v->nodes, s, NULL) = v->n;
-    n->base = sr_jrefs_base(v->refs, s, "");
+    n->base = sr_jrefs_base(v->refs, s, c->fallback_base ? c->fallback_base : "");
     if (s->kind != SR_JOBJECT) {
         n->is_bool = 1;
         n->bool_val = s->kind != SR_JFALSE;
@@ -246,6 +247,24 @@ static vnode *sub(const sr_jsv *v, const sr_jv *o, const char *k)
     return is_schema(x) ? node_of(v, x) : NULL;
 }
 
+/* The node of a $ref target: compiled now when the target sits where no subschema keyword leads
+ * (a JSON pointer into an unknown keyword), under the referring schema's base. */
+static vnode *target_node(compiler *c, const vnode *from, const sr_jv *t)
+{
+    vnode *n;
+
+    if (!t)
+        return NULL;
+    if ((n = node_of(c->v, t)))
+        return n;
+    if (!is_schema(t))
+        return NULL;
+    c->fallback_base = from->base;
+    compile_value(c, t);
+    c->fallback_base = NULL;
+    return node_of(c->v, t);
+}
+
 /* Second pass: keywords and links. */
 static void link_node(compiler *c, vnode *n)
 {
@@ -257,7 +276,7 @@ static void link_node(compiler *c, vnode *n)
         return;
     if ((x = sr_jobj_get(s, "$ref")) && x->kind == SR_JSTRING) {
         const sr_jv *t = sr_jrefs_resolve(v->refs, n->base, x->u.str, NULL);
-        if (!t || !(n->ref = node_of(v, t))) {
+        if (!(n->ref = target_node(c, n, t))) {
             bad(c, x, "$ref does not resolve: ", x->u.str);
             return;
         }
@@ -267,7 +286,7 @@ static void link_node(compiler *c, vnode *n)
     if (c->modern && (x = sr_jobj_get(s, "$dynamicRef")) && x->kind == SR_JSTRING) {
         const char *anchor = NULL;
         const sr_jv *t = sr_jrefs_resolve(v->refs, n->base, x->u.str, &anchor);
-        if (!t || !(n->dyn_ref = node_of(v, t))) {
+        if (!(n->dyn_ref = target_node(c, n, t))) {
             bad(c, x, "$dynamicRef does not resolve: ", x->u.str);
             return;
         }
@@ -275,7 +294,7 @@ static void link_node(compiler *c, vnode *n)
     }
     if (c->modern && (x = sr_jobj_get(s, "$recursiveRef")) && x->kind == SR_JSTRING) {
         const sr_jv *t = sr_jrefs_resolve(v->refs, n->base, x->u.str, NULL);
-        if (!t || !(n->dyn_ref = node_of(v, t))) {
+        if (!(n->dyn_ref = target_node(c, n, t))) {
             bad(c, x, "$recursiveRef does not resolve: ", x->u.str);
             return;
         }
@@ -397,7 +416,7 @@ int sr_jsv_compile(sr_jsv **out, const sr_jv *root, sr_jdraft draft, const char 
                    const sr_jrefs *refs, int max_depth, sr_err *err)
 {
     sr_jsv *v = sr_xcalloc(1, sizeof(*v));
-    compiler c = {v, draft >= SR_DRAFT_2019_09, (int)draft, err, 0, 0};
+    compiler c = {v, draft >= SR_DRAFT_2019_09, (int)draft, err, 0, 0, NULL};
 
     (void)base;
     v->refs = refs;
