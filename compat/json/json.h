@@ -1,16 +1,19 @@
 /* json.h -- the JSON Schema module of compat/ (one header for the rest of compat/ and its tests).
  *
- * Four parts, bottom up:
+ * The parts, bottom up:
  *   doc.c       JSON text -> a document (sr_jdoc): values with their line and column, numbers as
  *               written (never rounded), object keys in order with a hash index; the canonical and
  *               normalized printers.
- *   uri.c       URI references resolved against a base (RFC 3986 §5), for $id and $ref.
- *   validate.c  one JSON Schema validator (drafts 4, 6, 7, 2019-09, 2020-12): schemas compiled once
+ *   uri.c       URI references resolved against a base (RFC 3986 §5), for $id and $ref;
+ *   refs.c      where each $ref of a set of documents leads ($id, anchors, other documents).
+ *   regex.c, validate.c
+ *               one JSON Schema validator (drafts 4, 6, 7, 2019-09, 2020-12): schemas compiled once
  *               into a graph (sr_jsv), instances checked against it with every violation named by
  *               its JSON pointer. Meta-schema validation (meta.c) and payload validation both use
  *               it.
  *   model.c     the model Confluent's diff works on (compatibility-rules.md §4.1), built from a
  *               document per draft; diff.c, Confluent's diff over it (§4.2-§4.4).
+ *   schema.c    a parsed schema: all of the above, once.
  *   format.c    sr_jsonschema_ops.
  *
  * All input is hostile: every recursion is bounded by a depth limit, objects are looked up through
