@@ -577,7 +577,7 @@ static int register_one(sr_client *c, const sr_ci_config *cfg, const sr_gitfiles
         const char *msg = json_string_value(json_object_get(ans, "message"));
         fprintf(stderr, "sluice ci register: %s: %s%s\n", path, msg ? msg : "(no message)",
                 code == 42205 ? " (the registry does not take writes now)" : "");
-        rc = code == 40901 ? SR_EXIT_BREAKING : SR_EXIT_USAGE;
+        rc = code == 409 || code == 40901 ? SR_EXIT_BREAKING : SR_EXIT_USAGE; /* 40901: older servers */
     } else {
         printf("%s -> %s version %lld id %lld\n", path, subject_name,
                (long long)json_integer_value(json_object_get(ans, "version")),

@@ -39,7 +39,8 @@ static int report_error(const json_t *j, int status)
             json_string_value(msg) ? json_string_value(msg) : "(no message)",
             code ? " (error " : "", code ? (long long)json_integer_value(code) : 0LL,
             code ? ")" : "");
-    return json_integer_value(code) == 40901 ? SR_EXIT_BREAKING : SR_EXIT_USAGE;
+    return json_integer_value(code) == 409 || json_integer_value(code) == 40901 ? SR_EXIT_BREAKING
+                                                                              : SR_EXIT_USAGE;
 }
 
 /* GET `path` and print each element of the array answer on a line. */

@@ -38,9 +38,45 @@ void sr_h_metadata_deployment(sr_app *app, const sr_req *req, sr_resp *resp)
 
 void sr_h_contexts(sr_app *app, const sr_req *req, sr_resp *resp)
 {
-    (void)app;
-    (void)req;
-    sr_reply_json(resp, 200, json_pack("[s]", "."));
+    json_t *out = NULL;
+    sr_err err = {0};
+    sr_page page;
+    int rc;
+
+    if (sr_query_page(&page, req, resp) < 0)
+        return;
+    rc = sr_registry_contexts(&out, app->reg, page, &err);
+    sr_reply_result(resp, rc, out, &err);
+}
+
+void sr_h_context_delete(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    sr_err err = {0};
+
+    if (sr_registry_context_delete(app->reg, req->params[0], &err) < 0) {
+        sr_reply_err(resp, &err);
+        return;
+    }
+    resp->status = 204; /* no body, as Confluent */
+}
+
+static void by_guid(sr_app *app, const sr_req *req, sr_resp *resp, int ids_only)
+{
+    json_t *out = NULL;
+    sr_err err = {0};
+    int rc = sr_registry_schema_by_guid(&out, app->reg, req->params[0], sr_query(req, "format"),
+                                        ids_only, &err);
+    sr_reply_result(resp, rc, out, &err);
+}
+
+void sr_h_schema_by_guid(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    by_guid(app, req, resp, 0);
+}
+
+void sr_h_guid_ids(sr_app *app, const sr_req *req, sr_resp *resp)
+{
+    by_guid(app, req, resp, 1);
 }
 
 void sr_h_schema_types(sr_app *app, const sr_req *req, sr_resp *resp)
@@ -67,6 +103,7 @@ void sr_h_schemas(sr_app *app, const sr_req *req, sr_resp *resp)
 
     if (sr_query_page(&page, req, resp) < 0)
         return;
+    /* absent: the default context only (confluent-api.md §3.2) */
     rc = sr_registry_schemas(&out, app->reg, prefix ? prefix : "", sr_query_bool(req, "deleted"),
                              sr_query_bool(req, "latestOnly"), page, &err);
     sr_reply_result(resp, rc, out, &err);
@@ -82,7 +119,9 @@ void sr_h_schema_by_id(sr_app *app, const sr_req *req, sr_resp *resp)
     char *body = NULL;
     int rc;
 
-    if ((!format || !*format) && !fetch_max) { /* the consumers' hot path, kept in memory */
+    const char *subject = sr_query(req, "subject");
+
+    if ((!format || !*format) && !fetch_max && !subject) { /* the hot path, kept in memory */
         if (sr_registry_schema_by_id_body(&body, app->reg, id, &err) < 0) {
             sr_reply_err(resp, &err);
             return;
@@ -91,8 +130,7 @@ void sr_h_schema_by_id(sr_app *app, const sr_req *req, sr_resp *resp)
         resp->body = body;
         return;
     }
-    rc = sr_registry_schema_by_id(&out, app->reg, id, sr_query(req, "subject"), format, fetch_max,
-                                  &err);
+    rc = sr_registry_schema_by_id(&out, app->reg, id, subject, format, fetch_max, &err);
     sr_reply_result(resp, rc, out, &err);
 }
 
@@ -101,8 +139,8 @@ void sr_h_schema_text_by_id(sr_app *app, const sr_req *req, sr_resp *resp)
     char *text = NULL;
     sr_err err = {0};
 
-    if (sr_registry_schema_text(&text, app->reg, atoi(req->params[0]), sr_query(req, "format"),
-                                &err) < 0) {
+    if (sr_registry_schema_text(&text, app->reg, atoi(req->params[0]), sr_query(req, "subject"),
+                                sr_query(req, "format"), &err) < 0) {
         sr_reply_err(resp, &err);
         return;
     }
@@ -116,11 +154,12 @@ static void id_holders(sr_app *app, const sr_req *req, sr_resp *resp, int versio
     sr_err err = {0};
     sr_page page;
     int rc, id = atoi(req->params[0]), deleted = sr_query_bool(req, "deleted");
+    const char *subject = sr_query(req, "subject");
 
     if (sr_query_page(&page, req, resp) < 0)
         return;
-    rc = versions ? sr_registry_id_versions(&out, app->reg, id, deleted, page, &err)
-                  : sr_registry_id_subjects(&out, app->reg, id, deleted, page, &err);
+    rc = versions ? sr_registry_id_versions(&out, app->reg, id, subject, deleted, page, &err)
+                  : sr_registry_id_subjects(&out, app->reg, id, subject, deleted, page, &err);
     sr_reply_result(resp, rc, out, &err);
 }
 

@@ -3,14 +3,14 @@
 
 #include <string.h>
 
-/* The subject of a /config/{s} or /mode/{s} path; NULL for the global scope. Confluent's
- * default-context spelling ":.:" names the top level too. */
+/* The subject of a /config/{s} or /mode/{s} path; NULL for the global scope, which Confluent's
+ * spellings ":.:" (the default context) and ":.__GLOBAL:" name too. ":.ctx:" is a context's own. */
 static const char *scope_of(const sr_req *req)
 {
     const char *s = req->nparams ? req->params[0] : NULL;
 
-    if (s && strncmp(s, ":.:", 3) == 0)
-        s = s[3] ? s + 3 : NULL;
+    if (s && (strcmp(s, ":.:") == 0 || strcmp(s, ":.__GLOBAL:") == 0))
+        return NULL;
     return s;
 }
 

@@ -16,10 +16,10 @@ void sr_h_subjects(sr_app *app, const sr_req *req, sr_resp *resp)
 
     if (sr_query_page(&page, req, resp) < 0)
         return;
-    /* ":*:" is Confluent's "every context"; sluice has one, so it means no filter. */
+    /* absent or ":*:": every context; "" the default one (confluent-api.md §3.3) */
     if (prefix && strcmp(prefix, ":*:") == 0)
-        prefix = "";
-    rc = sr_registry_subjects(&out, app->reg, prefix ? prefix : "", sr_query_bool(req, "deleted"),
+        prefix = NULL;
+    rc = sr_registry_subjects(&out, app->reg, prefix, sr_query_bool(req, "deleted"),
                               sr_query_bool(req, "deletedOnly"), page, &err);
     sr_reply_result(resp, rc, out, &err);
 }

@@ -14,12 +14,15 @@ const sr_route sr_routes[] = {
     {SR_GET,    "/v1/metadata/version",                                   sr_h_metadata_version},
     {SR_GET,    "/v1/metadata/deployment",                                sr_h_metadata_deployment},
     {SR_GET,    "/contexts",                                              sr_h_contexts},
+    {SR_DELETE, "/contexts/{context}",                                    sr_h_context_delete},
     {SR_GET,    "/schemas",                                               sr_h_schemas},
     {SR_GET,    "/schemas/types",                                         sr_h_schema_types},
     {SR_GET,    "/schemas/ids/{id}",                                      sr_h_schema_by_id},
     {SR_GET,    "/schemas/ids/{id}/schema",                               sr_h_schema_text_by_id},
     {SR_GET,    "/schemas/ids/{id}/subjects",                             sr_h_id_subjects},
     {SR_GET,    "/schemas/ids/{id}/versions",                             sr_h_id_versions},
+    {SR_GET,    "/schemas/guids/{guid}",                                  sr_h_schema_by_guid},
+    {SR_GET,    "/schemas/guids/{guid}/ids",                              sr_h_guid_ids},
     {SR_GET,    "/subjects",                                              sr_h_subjects},
     {SR_POST,   "/subjects/{subject}",                                    sr_h_lookup},
     {SR_DELETE, "/subjects/{subject}",                                    sr_h_delete_subject},
@@ -149,6 +152,9 @@ static int match(sr_req *req, const char *pattern, const char *path)
                 req->bad_param = req->nparams;
                 req->bad_reason = problem;
             }
+            /* ":.:name" names a subject of the default context: it is "name" */
+            if (strncmp(p, "{subject}", 9) == 0 && strncmp(v, ":.:", 3) == 0 && v[3])
+                memmove(v, v + 3, strlen(v + 3) + 1);
         } else if ((size_t)(pe - p) != (size_t)(se - s) || strncmp(p, s, (size_t)(pe - p)) != 0) {
             goto fail;
         }

@@ -15,6 +15,7 @@ void sr_schema_body_dispose(sr_schema_body *b)
     free(b->refs);
     free(b->schema_text);
     free(b->metadata);
+    free(b->ruleset);
     memset(b, 0, sizeof(*b));
 }
 
@@ -75,38 +76,47 @@ static int string_field(const char **out, json_t *v, const char *name, sr_resp *
     return -1;
 }
 
-/* Confluent's Metadata: "properties" maps names to strings, "tags" maps paths to arrays of
- * strings, "sensitive" is an array of strings. 0, or the name of what is wrong. */
-static const char *metadata_problem(const json_t *meta)
+/* 1 when a string anywhere in `v` holds a NUL. Bounded: jansson refuses input nested deeper
+ * than 2048 levels, so this recursion is too. */
+static int holds_nul(const json_t *v)
 {
-    json_t *props = json_object_get(meta, "properties"), *tags = json_object_get(meta, "tags"),
-           *sens = json_object_get(meta, "sensitive"), *v, *e;
     const char *k;
+    json_t *e;
     size_t i;
 
-    if (props && !json_is_null(props)) {
-        if (!json_is_object(props))
-            return "\"metadata.properties\" must be an object";
-        json_object_foreach(props, k, v) if (!json_is_string(v) || nul_at(v) >= 0) return
-            "every value of \"metadata.properties\" must be a string without NUL characters";
+    if (json_is_string(v))
+        return nul_at(v) >= 0;
+    if (json_is_array(v))
+        json_array_foreach(v, i, e) if (holds_nul(e)) return 1;
+    if (json_is_object(v))
+        json_object_foreach((json_t *)v, k, e) if (holds_nul(e)) return 1;
+    return 0;
+}
+
+/* "metadata" or "ruleSet": an object (400 otherwise) without NUL characters (42201), kept as
+ * compact JSON text for the registry, which checks what it says. */
+static int object_field(char **text, const char **out, json_t *v, const char *name,
+                        sr_resp *resp)
+{
+    char msg[160];
+
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_object(v)) {
+        snprintf(msg, sizeof(msg), "Invalid request body: \"%s\" must be an object", name);
+        sr_reply_error(resp, 400, 400, msg);
+        return -1;
     }
-    if (tags && !json_is_null(tags)) {
-        if (!json_is_object(tags))
-            return "\"metadata.tags\" must be an object";
-        json_object_foreach(tags, k, v) {
-            if (!json_is_array(v))
-                return "every value of \"metadata.tags\" must be an array of strings";
-            json_array_foreach(v, i, e) if (!json_is_string(e)) return
-                "every value of \"metadata.tags\" must be an array of strings";
-        }
+    if (holds_nul(v)) {
+        snprintf(msg, sizeof(msg), "Invalid %s: it contains a NUL character", name);
+        sr_reply_error(resp, 422, 42201, msg);
+        return -1;
     }
-    if (sens && !json_is_null(sens)) {
-        if (!json_is_array(sens))
-            return "\"metadata.sensitive\" must be an array of strings";
-        json_array_foreach(sens, i, e) if (!json_is_string(e)) return
-            "\"metadata.sensitive\" must be an array of strings";
+    if (json_object_size(v)) {
+        *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+        *out = *text;
     }
-    return NULL;
+    return 0;
 }
 
 static int parse_refs(sr_schema_body *b, json_t *refs, sr_resp *resp)
@@ -147,7 +157,7 @@ static int parse_refs(sr_schema_body *b, json_t *refs, sr_resp *resp)
 
 int sr_schema_body_parse(sr_schema_body *b, const sr_req *req, sr_resp *resp)
 {
-    json_t *schema, *type, *meta;
+    json_t *schema, *type;
     const char *type_name = NULL;
     sr_err err = {0};
 
@@ -182,24 +192,11 @@ int sr_schema_body_parse(sr_schema_body *b, const sr_req *req, sr_resp *resp)
         int_field(&b->req.id, json_object_get(b->json, "id"), "id", resp) < 0 ||
         int_field(&b->req.version, json_object_get(b->json, "version"), "version", resp) < 0)
         goto fail;
-    meta = json_object_get(b->json, "metadata");
-    if (meta && !json_is_null(meta)) {
-        const char *problem;
-        if (!json_is_object(meta)) {
-            sr_reply_error(resp, 400, 400, "Invalid request body: \"metadata\" must be an object");
-            goto fail;
-        }
-        if ((problem = metadata_problem(meta))) {
-            char msg[200];
-            snprintf(msg, sizeof(msg), "Invalid metadata: %s", problem);
-            sr_reply_error(resp, 422, 42201, msg);
-            goto fail;
-        }
-        if (json_object_size(meta)) {
-            b->metadata = json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS);
-            b->req.metadata = b->metadata;
-        }
-    }
+    if (object_field(&b->metadata, &b->req.metadata, json_object_get(b->json, "metadata"),
+                     "metadata", resp) < 0 ||
+        object_field(&b->ruleset, &b->req.ruleset, json_object_get(b->json, "ruleSet"), "ruleSet",
+                     resp) < 0)
+        goto fail;
     b->req.normalize = sr_query_bool(req, "normalize");
     return 0;
 fail:

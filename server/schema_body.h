@@ -11,6 +11,7 @@ typedef struct sr_schema_body {
     sr_ref *refs;        /* owned array */
     char *schema_text;   /* owned: a coerced non-string schema */
     char *metadata;      /* owned: metadata as compact JSON */
+    char *ruleset;       /* owned: ruleSet as compact JSON */
 } sr_schema_body;
 
 /* Parse the request body (and ?normalize). 0, or -1 with the error reply written to resp. */

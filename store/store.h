@@ -44,7 +44,9 @@ int sr_store_write_begin(sr_tx **out, sr_store *st, sr_err *err);
 int sr_store_commit(sr_tx *tx, sr_err *err);
 void sr_store_rollback(sr_tx *tx); /* NULL is a no-op */
 
-/* ---- schemas (immutable once written, identified by id) ---- */
+/* ---- schemas (immutable once written, identified by context and id) ----
+ * A context is a namespace of ids ("." the default one, ".name" others): the same id can hold
+ * different schemas in two contexts. A context exists once something was stored in it. */
 
 typedef struct sr_store_ref {
     char *name;    /* owned */
@@ -53,6 +55,7 @@ typedef struct sr_store_ref {
 } sr_store_ref;
 
 typedef struct sr_store_schema {
+    char *context;      /* "." or ".name"; owned */
     int id;
     char *type;         /* "AVRO", "PROTOBUF", "JSON"; owned */
     char *text;         /* canonical text; owned */
@@ -60,21 +63,45 @@ typedef struct sr_store_schema {
     sr_store_ref *refs; /* owned array, in registration order */
     size_t nrefs;
     char *metadata;     /* JSON text or NULL; owned */
+    char *ruleset;      /* JSON text or NULL; owned */
+    long long ts;       /* when it was stored, ms since the epoch */
 } sr_store_schema;
 
 void sr_store_schema_free(sr_store_schema *s); /* frees the struct and its fields; NULL ok */
 
-/* 0 with *out (caller frees with sr_store_schema_free), or 1 when no schema has that id. */
-int sr_store_schema_get(sr_store_schema **out, sr_tx *tx, int id, sr_err *err);
-/* The id of the schema with this fingerprint: 0 with *id_out, or 1 when none. */
-int sr_store_schema_find(int *id_out, sr_tx *tx, const uint8_t hash[16], sr_err *err);
-/* Insert a schema. `s->id` > 0 stores it under that id (IMPORT); 0 takes the next id, which is
- * one more than the highest id ever handed out (ids are never reused, even after the schema
- * is removed). *id_out receives the id. The fingerprint is unique: inserting a second schema
- * with the same hash fails (50001). */
+/* 0 with *out (caller frees with sr_store_schema_free), or 1 when the context has no such id. */
+int sr_store_schema_get(sr_store_schema **out, sr_tx *tx, const char *context, int id,
+                        sr_err *err);
+/* The lowest id in `context` whose schema has this fingerprint: 0 with *id_out, or 1 when none.
+ * Several ids can share a fingerprint when IMPORT gave a schema an id of its own. */
+int sr_store_schema_find(int *id_out, sr_tx *tx, const char *context, const uint8_t hash[16],
+                         sr_err *err);
+
+/* A schema's place: its context and id. */
+typedef struct sr_store_id {
+    char *context; /* owned */
+    int id;
+} sr_store_id;
+
+void sr_store_ids_free(sr_store_id *v, size_t n); /* NULL ok */
+/* Every (context, id) whose schema has this fingerprint, by context then id. */
+int sr_store_schema_ids(sr_store_id **out, size_t *n, sr_tx *tx, const uint8_t hash[16],
+                        sr_err *err);
+/* Insert a schema into `s->context` (created if new). `s->id` > 0 stores it under that id
+ * (IMPORT); 0 takes the next id of the context, one more than the highest it ever handed out
+ * (ids are never reused, even after the schema is removed). *id_out receives the id; `s->ts`
+ * is recorded as when it was stored. */
 int sr_store_schema_insert(int *id_out, sr_tx *tx, const sr_store_schema *s, sr_err *err);
-/* Highest id ever handed out (0 when none). */
-int sr_store_max_id(int *out, sr_tx *tx, sr_err *err);
+/* Highest id the context ever handed out (0 when none, or no such context). */
+int sr_store_max_id(int *out, sr_tx *tx, const char *context, sr_err *err);
+
+/* ---- contexts ---- */
+
+/* Every context that exists, sorted (byte order; "." first). */
+int sr_store_contexts(char ***out, size_t *n, sr_tx *tx, sr_err *err);
+void sr_store_strings_free(char **v, size_t n); /* NULL ok */
+/* Forget a context (its id counter): 1 when there was none. The caller checks it is empty. */
+int sr_store_context_delete(sr_tx *tx, const char *context, sr_err *err);
 
 /* ---- subject versions ---- */
 
@@ -111,12 +138,16 @@ int sr_store_versions_holding(sr_store_version **out, size_t *n, sr_tx *tx, cons
  * included, sorted by subject (byte order) then version. */
 int sr_store_all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
                           sr_err *err);
-/* Every subject version holding schema `id`, soft-deleted included, sorted by subject, version. */
-int sr_store_versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, int id, sr_err *err);
+/* Every subject version holding schema (context, id), soft-deleted included, sorted by subject,
+ * version. */
+int sr_store_versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, const char *context,
+                            int id, sr_err *err);
 
-/* Create or overwrite (IMPORT may overwrite) version `version` of `subject` to hold `id`, not
- * deleted, stamped now. */
-int sr_store_version_put(sr_tx *tx, const char *subject, int version, int id, sr_err *err);
+/* Create or overwrite (IMPORT may overwrite) version `version` of `subject` to hold schema
+ * (context, id), not deleted, stamped `ts` (ms since the epoch). A subject's versions all live in
+ * one context. */
+int sr_store_version_put(sr_tx *tx, const char *subject, int version, const char *context, int id,
+                         long long ts, sr_err *err);
 /* Mark a version soft-deleted. 1 when it does not exist. */
 int sr_store_version_soft_delete(sr_tx *tx, const char *subject, int version, sr_err *err);
 /* Remove a version for good. When no version holds its schema any more, the schema (and its

@@ -5,6 +5,7 @@
 #include "common/buf.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static int transitive(sr_compat_level l)
 {
@@ -31,8 +32,9 @@ static size_t pick(size_t *idx, const sr_store_version *vs, size_t n, int only_v
 }
 
 int sr_registry__check_versions(sr_strlist *msgs, sr_registry *r, const sr_reading *rd,
-                                const sr_schema *schema, const sr_store_version *vs, size_t n,
-                                int only_version, sr_compat_level level, sr_err *err)
+                                const sr_schema *schema, const char *context,
+                                const sr_store_version *vs, size_t n, int only_version,
+                                sr_compat_level level, sr_err *err)
 {
     size_t *idx = sr_xcalloc(n + 1, sizeof(*idx));
     sr_idcache_ref **refs = sr_xcalloc(n + 1, sizeof(*refs));
@@ -41,7 +43,7 @@ int sr_registry__check_versions(sr_strlist *msgs, sr_registry *r, const sr_readi
     int rc = -1;
 
     for (size_t i = 0; i < k; i++) {
-        if (sr_registry__parsed(&refs[i], r, rd, vs[idx[i]].id, err) != 0)
+        if (sr_registry__parsed(&refs[i], r, rd, context, vs[idx[i]].id, err) != 0)
             goto out;
         cands[i] = (sr_candidate){sr_registry__parsed_schema(refs[i]), vs[idx[i]].version};
     }
@@ -55,22 +57,79 @@ out:
     return rc;
 }
 
+/* The value of metadata property `group` in a metadata JSON text, or NULL (borrowed from *holder). */
+static const char *group_value(json_t **holder, const char *metadata, const char *group)
+{
+    *holder = metadata ? json_loads(metadata, 0, NULL) : NULL;
+    return json_string_value(json_object_get(json_object_get(*holder, "properties"), group));
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* compatibilityGroup (8.x): only the live versions whose metadata property `group` equals the new
+ * schema's take part (absent equals absent). Filters vs in place; returns the new count. */
+static size_t keep_group(sr_store_version *vs, size_t n, sr_tx *tx, const char *context,
+                         const char *metadata, const char *group, sr_err *err)
+{
+    json_t *mine = NULL;
+    const char *want = group_value(&mine, metadata, group);
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        sr_store_schema *s = NULL;
+        json_t *theirs = NULL;
+        int keep = !vs[i].deleted && sr_store_schema_get(&s, tx, context, vs[i].id, err) == 0 &&
+                   same_text(want, group_value(&theirs, s->metadata, group));
+        json_decref(theirs);
+        sr_store_schema_free(s);
+        if (keep)
+            vs[k++] = vs[i];
+        else
+            free(vs[i].subject);
+    }
+    json_decref(mine);
+    return k;
+}
+
+void sr_registry__mark_validate_fields(sr_strlist *msgs, const sr_scope *scope)
+{
+    char *last;
+
+    if (!msgs->n || !json_is_true(json_object_get(scope->config, "validateFields")))
+        return;
+    last = msgs->v[msgs->n - 1]; /* "{validateFields: 'false', compatibility: '...'}" */
+    if (strncmp(last, "{validateFields: 'false'", 24) == 0) {
+        msgs->v[msgs->n - 1] = sr_compat_fill_words("{validateFields: 'true'%s", last + 24, "");
+        free(last);
+    }
+}
+
 int sr_registry__check_subject(sr_strlist *msgs, sr_registry *r, const sr_reading *rd,
-                               const sr_schema *schema, const char *subject,
-                               const sr_store_subject_head *head, sr_compat_level level,
+                               const sr_schema *schema, const char *metadata, const char *subject,
+                               const sr_store_subject_head *head, const sr_scope *scope,
                                sr_err *err)
 {
     sr_store_version latest = {NULL, head->latest_version, head->latest_id, 0, 0}, *vs = NULL;
+    const char *group = json_string_value(json_object_get(scope->config, "compatibilityGroup"));
+    char *context = sr_registry__context_of(subject);
     size_t n = 0;
-    int ok;
+    int ok = -1;
 
-    if (!transitive(level)) /* the head names the one version needed */
-        return sr_registry__check_versions(msgs, r, rd, schema, &latest,
-                                           head->latest_version ? 1 : 0, 0, level, err);
-    if (sr_store_versions(&vs, &n, rd->tx, subject, err) < 0)
-        return -1;
-    ok = sr_registry__check_versions(msgs, r, rd, schema, vs, n, 0, level, err);
+    if (!transitive(scope->level) && !group) /* the head names the one version needed */
+        ok = sr_registry__check_versions(msgs, r, rd, schema, context, &latest,
+                                         head->latest_version ? 1 : 0, 0, scope->level, err);
+    else if (sr_store_versions(&vs, &n, rd->tx, subject, err) == 0) {
+        if (group)
+            n = keep_group(vs, n, rd->tx, context, metadata, group, err);
+        ok = sr_registry__check_versions(msgs, r, rd, schema, context, vs, n, 0, scope->level,
+                                         err);
+    }
+    sr_registry__mark_validate_fields(msgs, scope);
     sr_store_versions_free(vs, n);
+    free(context);
     return ok;
 }
 

@@ -44,16 +44,6 @@ static int forget_subject_if_empty(sr_tx *tx, const char *subject, sr_err *err)
     return 0;
 }
 
-/* 42205 unless the subject's mode allows changing it. */
-static int require_writable(sr_tx *tx, const sr_registry *r, const char *subject, sr_err *err)
-{
-    sr_scope scope;
-
-    if (sr_registry__scope(&scope, r, tx, subject, err) < 0)
-        return -1;
-    return sr_registry__writable(scope.mode, subject, err);
-}
-
 typedef struct target {
     const char *subject;
     const char *version; /* NULL: the whole subject */
@@ -78,7 +68,7 @@ static int version_may_go(const sr_write *w, const target *t, const sr_store_ver
     if (!t->permanent && v->deleted)
         return sr_err_set(err, 40406, "Subject '%s' Version %d was soft deleted.Set "
                           "permanent=true to delete permanently", t->subject, v->version);
-    if (require_writable(w->tx, w->r, t->subject, err) < 0 ||
+    if (sr_registry__require_writable(w->tx, w->r, t->subject, err) < 0 ||
         referenced(w->tx, t->subject, v->version, t->permanent, 0, err) < 0)
         return -1;
     if (t->permanent && !v->deleted)
@@ -116,7 +106,8 @@ out:
     return rc;
 }
 
-/* §5.3, a whole subject: 0 when it may go. */
+/* §5.3, a whole subject: 0 when it may go. Only live referrers in other subjects hold it back,
+ * soft-deleted ones included neither for a soft nor (as Confluent 8.1) for a permanent delete. */
 static int subject_may_go(const sr_write *w, const target *t, const sr_store_version *vs,
                           size_t n, sr_err *err)
 {
@@ -127,11 +118,11 @@ static int subject_may_go(const sr_write *w, const target *t, const sr_store_ver
     if (!t->permanent && live == 0)
         return sr_err_set(err, 40404, "Subject '%s' was soft deleted.Set permanent=true to "
                           "delete permanently", t->subject);
-    if (require_writable(w->tx, w->r, t->subject, err) < 0)
+    if (sr_registry__require_writable(w->tx, w->r, t->subject, err) < 0)
         return -1;
     for (size_t i = 0; i < n; i++)
         if ((t->permanent || !vs[i].deleted) &&
-            referenced(w->tx, t->subject, vs[i].version, t->permanent, 1, err) < 0)
+            referenced(w->tx, t->subject, vs[i].version, 0, 1, err) < 0)
             return -1;
     if (t->permanent && live)
         return sr_err_set(err, 40405, "Subject '%s' was not deleted first before being "

@@ -7,8 +7,10 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct sr_idcache_ref {
+    char *context;          /* owned */
     int id;
     void *value;
     size_t bytes;
@@ -44,12 +46,17 @@ sr_idcache *sr_idcache_new(size_t max_bytes, void (*free_value)(void *))
 static void destroy(sr_idcache *c, sr_idcache_ref *e)
 {
     c->free_value(e->value);
+    free(e->context);
     free(e);
 }
 
-static size_t bucket_of(const sr_idcache *c, int id)
+static size_t bucket_of(const sr_idcache *c, const char *context, int id)
 {
-    return ((uint32_t)id * 2654435761u) & (c->nbuckets - 1);
+    uint64_t h = (uint32_t)id;
+
+    for (const unsigned char *p = (const unsigned char *)context; *p; p++)
+        h = (h ^ *p) * 0x100000001b3ull; /* FNV-1a over the context, seeded with the id */
+    return (size_t)((h * 0x9e3779b97f4a7c15ull) >> 32) & (c->nbuckets - 1);
 }
 
 static void lru_unlink(sr_idcache *c, sr_idcache_ref *e)
@@ -79,7 +86,7 @@ static void lru_push(sr_idcache *c, sr_idcache_ref *e)
 /* Take `e` out of the table; freed now when unreferenced, else by its last release. */
 static void detach(sr_idcache *c, sr_idcache_ref *e)
 {
-    sr_idcache_ref **p = &c->buckets[bucket_of(c, e->id)];
+    sr_idcache_ref **p = &c->buckets[bucket_of(c, e->context, e->id)];
 
     while (*p != e)
         p = &(*p)->chain;
@@ -92,11 +99,11 @@ static void detach(sr_idcache *c, sr_idcache_ref *e)
         destroy(c, e);
 }
 
-static sr_idcache_ref *find(const sr_idcache *c, int id)
+static sr_idcache_ref *find(const sr_idcache *c, const char *context, int id)
 {
-    sr_idcache_ref *e = c->buckets[bucket_of(c, id)];
+    sr_idcache_ref *e = c->buckets[bucket_of(c, context, id)];
 
-    while (e && e->id != id)
+    while (e && (e->id != id || strcmp(e->context, context) != 0))
         e = e->chain;
     return e;
 }
@@ -110,7 +117,7 @@ static void grow(sr_idcache *c)
     c->buckets = sr_xcalloc(c->nbuckets, sizeof(*c->buckets));
     for (size_t i = 0; i < old_n; i++) {
         for (sr_idcache_ref *e = old[i], *next; e; e = next) {
-            size_t b = bucket_of(c, e->id);
+            size_t b = bucket_of(c, e->context, e->id);
             next = e->chain;
             e->chain = c->buckets[b];
             c->buckets[b] = e;
@@ -140,12 +147,12 @@ uint64_t sr_idcache_generation(sr_idcache *c)
     return g;
 }
 
-sr_idcache_ref *sr_idcache_get(sr_idcache *c, int id)
+sr_idcache_ref *sr_idcache_get(sr_idcache *c, const char *context, int id)
 {
     sr_idcache_ref *e;
 
     pthread_mutex_lock(&c->lock);
-    e = find(c, id);
+    e = find(c, context, id);
     if (e) {
         e->refs++;
         lru_unlink(c, e);
@@ -176,17 +183,18 @@ void sr_idcache_release(sr_idcache *c, sr_idcache_ref *ref)
         destroy(c, ref);
 }
 
-sr_idcache_ref *sr_idcache_put(sr_idcache *c, int id, void *value, size_t bytes,
-                               uint64_t generation)
+sr_idcache_ref *sr_idcache_put(sr_idcache *c, const char *context, int id, void *value,
+                               size_t bytes, uint64_t generation)
 {
     sr_idcache_ref *e = sr_xcalloc(1, sizeof(*e)), *there;
 
+    e->context = sr_xstrdup(context);
     e->id = id;
     e->value = value;
     e->bytes = bytes;
     e->refs = 1;
     pthread_mutex_lock(&c->lock);
-    if (generation == c->generation && (there = find(c, id))) {
+    if (generation == c->generation && (there = find(c, context, id))) {
         there->refs++;
         pthread_mutex_unlock(&c->lock);
         destroy(c, e);
@@ -196,7 +204,7 @@ sr_idcache_ref *sr_idcache_put(sr_idcache *c, int id, void *value, size_t bytes,
         size_t b;
         if (c->entries >= c->nbuckets)
             grow(c);
-        b = bucket_of(c, id);
+        b = bucket_of(c, context, id);
         e->chain = c->buckets[b];
         c->buckets[b] = e;
         e->in_table = 1;
@@ -212,16 +220,16 @@ sr_idcache_ref *sr_idcache_put(sr_idcache *c, int id, void *value, size_t bytes,
     return e;
 }
 
-void sr_idcache_invalidate(sr_idcache *c, int id)
+void sr_idcache_invalidate(sr_idcache *c, const char *context, int id)
 {
     sr_idcache_ref *e;
 
     pthread_mutex_lock(&c->lock);
     c->generation++;
-    if (id == 0) {
+    if (!context) {
         while (c->oldest)
             detach(c, c->oldest);
-    } else if ((e = find(c, id))) {
+    } else if ((e = find(c, context, id))) {
         detach(c, e);
     }
     pthread_mutex_unlock(&c->lock);

@@ -1,4 +1,5 @@
-/* idcache.h -- values kept in memory by schema id, bounded by bytes, shared by reference.
+/* idcache.h -- values kept in memory by schema (context and id), bounded by bytes, shared by
+ * reference.
  *
  * The registry keeps two of these: the rendered answers of GET /schemas/ids/{id} (the consumers'
  * hot path) and parsed stored schemas (so that a compatibility check against the latest version
@@ -30,21 +31,22 @@ void sr_idcache_free(sr_idcache *c); /* every reference must have been released;
 /* The current generation, to pass to sr_idcache_put. */
 uint64_t sr_idcache_generation(sr_idcache *c);
 
-/* A reference to the entry for `id`, or NULL. Release it with sr_idcache_release. */
-sr_idcache_ref *sr_idcache_get(sr_idcache *c, int id);
+/* A reference to the entry for schema `id` of `context`, or NULL. Release it with
+ * sr_idcache_release. */
+sr_idcache_ref *sr_idcache_get(sr_idcache *c, const char *context, int id);
 void *sr_idcache_value(const sr_idcache_ref *ref);
 void sr_idcache_release(sr_idcache *c, sr_idcache_ref *ref); /* NULL ok */
 
-/* Keep `value` (which the cache now owns; `bytes` is what it costs) under `id`, unless the
- * generation moved on since `generation` was read or the value alone is larger than the bound.
- * Either way the caller gets a reference to use and release: to the entry under `id` (when one
- * was already there, the new value is freed and the old one, equally current, is returned), or
- * to the value alone, freed at its release. Never NULL. */
-sr_idcache_ref *sr_idcache_put(sr_idcache *c, int id, void *value, size_t bytes,
-                               uint64_t generation);
+/* Keep `value` (which the cache now owns; `bytes` is what it costs) for schema `id` of `context`,
+ * unless the generation moved on since `generation` was read or the value alone is larger than
+ * the bound. Either way the caller gets a reference to use and release: to the entry for that
+ * schema (when one was already there, the new value is freed and the old one, equally current,
+ * is returned), or to the value alone, freed at its release. Never NULL. */
+sr_idcache_ref *sr_idcache_put(sr_idcache *c, const char *context, int id, void *value,
+                               size_t bytes, uint64_t generation);
 
-/* Forget `id` (0: every id) and move the generation on. */
-void sr_idcache_invalidate(sr_idcache *c, int id);
+/* Forget schema `id` of `context` (NULL context: everything) and move the generation on. */
+void sr_idcache_invalidate(sr_idcache *c, const char *context, int id);
 
 /* Counters, for tests and metrics. */
 typedef struct sr_idcache_stats {

@@ -1,6 +1,7 @@
 /* names.c -- subject and version rules (confluent-api.md §1.3), and the small helpers every
  * use-case applies to a subject's version list. */
 #include "server/registry/internal.h"
+#include "common/buf.h"
 #include "common/utf8.h"
 
 #include <stdio.h>
@@ -120,4 +121,52 @@ void sr_registry__page(json_t *array, sr_page page)
     json_array_clear(array);
     json_array_extend(array, copy);
     json_decref(copy);
+}
+
+/* ---- contexts (confluent-api.md §1.3, §3.8) ---- */
+
+/* The length of the ":.ctx:" prefix of a qualified subject, or 0 when it has none. */
+static size_t qualifier_len(const char *subject)
+{
+    const char *end;
+
+    if (strncmp(subject, ":.", 2) != 0 || !(end = strchr(subject + 2, ':')))
+        return 0;
+    return (size_t)(end - subject) + 1;
+}
+
+char *sr_registry__context_of(const char *subject)
+{
+    size_t n = qualifier_len(subject);
+
+    if (n <= 3) /* none, or ":.:" (the default context named) */
+        return sr_xstrdup(".");
+    return sr_xstrndup(subject + 1, n - 2);
+}
+
+char *sr_registry__qualify(const char *context, const char *subject)
+{
+    char *out;
+
+    if (qualifier_len(subject) || strcmp(context, ".") == 0)
+        return sr_xstrdup(subject);
+    if (asprintf(&out, ":%s:%s", context, subject) < 0)
+        sr_xoom();
+    return out;
+}
+
+char *sr_registry__context_scope(const char *context)
+{
+    char *out;
+
+    if (strcmp(context, ".") == 0)
+        return NULL;
+    if (asprintf(&out, ":%s:", context) < 0)
+        sr_xoom();
+    return out;
+}
+
+int sr_registry__is_default_context(const char *subject)
+{
+    return qualifier_len(subject) <= 3;
 }

@@ -29,28 +29,29 @@ void sr_registry__prepared_dispose(sr_prepared *p)
     memset(p, 0, sizeof(*p));
 }
 
-int sr_registry__prepare(sr_prepared *p, const sr_registry *r, sr_tx *tx, const char *text,
-                         sr_schema_type type, const sr_ref *refs, size_t nrefs,
-                         const char *metadata, unsigned flags, int verbatim, sr_err *err)
+int sr_registry__prepare(sr_prepared *p, const sr_registry *r, sr_tx *tx, const sr_schema_src *src,
+                         unsigned flags, int verbatim, sr_err *err)
 {
+    size_t nrefs = src->nrefs;
     sr_ref *fp_refs = sr_xcalloc(nrefs + 1, sizeof(*fp_refs));
+    const sr_ref *refs = src->refs;
     int rc = -1;
 
     memset(p, 0, sizeof(*p));
     p->targets = sr_xcalloc(nrefs + 1, sizeof(*p->targets));
     p->refs = sr_xcalloc(nrefs + 1, sizeof(*p->refs));
     p->nrefs = nrefs;
-    if (sr_registry__resolve(&p->deps, p->targets, r, tx, refs, nrefs, 0, err) < 0 ||
-        sr_schema_parse_limited(&p->schema, type, text, p->deps.v, p->deps.n, flags, &r->limits,
-                                err) < 0)
+    if (sr_registry__resolve(&p->deps, p->targets, r, tx, src->context, refs, nrefs, 0, err) < 0 ||
+        sr_schema_parse_limited(&p->schema, src->type, src->text, p->deps.v, p->deps.n, flags,
+                                &r->limits, err) < 0)
         goto out;
-    p->text = verbatim ? text : sr_schema_canonical(p->schema);
+    p->text = verbatim ? src->text : sr_schema_canonical(p->schema);
     for (size_t i = 0; i < nrefs; i++) {
         p->refs[i] = (sr_store_ref){(char *)refs[i].name, (char *)refs[i].subject,
                                     p->targets[i].version};
         fp_refs[i] = (sr_ref){refs[i].name, refs[i].subject, p->targets[i].version};
     }
-    if (sr_fingerprint(p->hash, p->text, fp_refs, nrefs, metadata, NULL, err) < 0)
+    if (sr_fingerprint(p->hash, p->text, fp_refs, nrefs, src->metadata, src->ruleset, err) < 0)
         goto out;
     rc = 0;
 out:

@@ -29,13 +29,15 @@ static int not_found(sr_err *err, const sr_ref *ref)
                       ref->subject, ref->version);
 }
 
-/* The version `ref` names: fills *target, and *s with its stored schema when `load`. */
+/* The version `ref` names (its subject qualified already): fills *target, and *s with its stored
+ * schema when `s` is not NULL. */
 static int locate(resolver *rs, const sr_ref *ref, int allow_deleted, sr_ref_target *target,
                   sr_store_schema **s, sr_err *err)
 {
     sr_store_version *vs = NULL;
     size_t n = 0;
     int at, rc = -1;
+    char *context;
 
     if (sr_store_versions(&vs, &n, rs->tx, ref->subject, err) < 0)
         return -1;
@@ -45,21 +47,24 @@ static int locate(resolver *rs, const sr_ref *ref, int allow_deleted, sr_ref_tar
         goto out;
     }
     *target = (sr_ref_target){vs[at].version, vs[at].id};
-    if (s && sr_store_schema_get(s, rs->tx, vs[at].id, err) != 0) {
-        if (!err || !err->code)
+    context = sr_registry__context_of(ref->subject);
+    rc = s ? sr_store_schema_get(s, rs->tx, context, vs[at].id, err) : 0;
+    free(context);
+    if (rc != 0) {
+        if (rc == 1)
             not_found(err, ref);
-        goto out;
+        rc = -1;
     }
-    rc = 0;
 out:
     sr_store_versions_free(vs, n);
     return rc;
 }
 
-static int resolve(resolver *rs, sr_ref_target *targets, const sr_ref *refs, size_t nrefs,
-                   int allow_deleted, int depth, sr_err *err);
+static int resolve(resolver *rs, sr_ref_target *targets, const char *context, const sr_ref *refs,
+                   size_t nrefs, int allow_deleted, int depth, sr_err *err);
 
-/* Bind one reference whose name is not bound yet: its own references first, then itself. */
+/* Bind one reference whose name is not bound yet: its own references first, then itself. `ref`'s
+ * strings must outlive the dependency list (the request's, or a held stored schema's). */
 static int bind(resolver *rs, const sr_ref *ref, const sr_ref_target *t, sr_store_schema *s,
                 int depth, sr_err *err)
 {
@@ -72,8 +77,9 @@ static int bind(resolver *rs, const sr_ref *ref, const sr_ref_target *t, sr_stor
     d->held[d->nheld++] = s; /* owns the strings bound below */
     for (size_t j = 0; j < s->nrefs; j++)
         sub[j] = (sr_ref){s->refs[j].name, s->refs[j].subject, s->refs[j].version};
-    /* Stored schemas may lean on soft-deleted versions: they were valid when registered. */
-    rc = resolve(rs, NULL, sub, s->nrefs, 1, depth + 1, err);
+    /* Stored schemas may lean on soft-deleted versions: they were valid when registered. Their
+     * references are relative to their own context. */
+    rc = resolve(rs, NULL, s->context, sub, s->nrefs, 1, depth + 1, err);
     free(sub);
     if (rc < 0 || json_object_get(rs->bound, ref->name))
         return rc;
@@ -84,48 +90,61 @@ static int bind(resolver *rs, const sr_ref *ref, const sr_ref_target *t, sr_stor
     return 0;
 }
 
-static int resolve(resolver *rs, sr_ref_target *targets, const sr_ref *refs, size_t nrefs,
-                   int allow_deleted, int depth, sr_err *err)
+/* One reference, its subject taken relative to `context`. */
+static int resolve_one(resolver *rs, sr_ref_target *target, const char *context,
+                       const sr_ref *given, int allow_deleted, int depth, sr_err *err)
+{
+    char *subject = sr_registry__qualify(context, given->subject);
+    sr_ref ref = {given->name, subject, given->version};
+    int bound = json_object_get(rs->bound, ref.name) != NULL; /* the first binding wins */
+    sr_store_schema *s = NULL;
+    int rc = locate(rs, &ref, allow_deleted, target, bound ? NULL : &s, err);
+
+    if (rc == 0 && !bound)
+        rc = bind(rs, given, target, s, depth, err);
+    free(subject);
+    return rc;
+}
+
+static int resolve(resolver *rs, sr_ref_target *targets, const char *context, const sr_ref *refs,
+                   size_t nrefs, int allow_deleted, int depth, sr_err *err)
 {
     if (nrefs && depth >= rs->r->opt.reference_depth_max)
         return sr_err_set(err, 42201, "Invalid reference: references nest deeper than %d levels",
                           rs->r->opt.reference_depth_max);
     for (size_t i = 0; i < nrefs; i++) {
-        const sr_ref *ref = &refs[i];
         sr_ref_target t;
-        sr_store_schema *s = NULL;
-        int bound;
-
-        if (!ref->name || !ref->subject)
+        if (!refs[i].name || !refs[i].subject)
             return sr_err_set(err, 42201, "Invalid reference: name and subject are required");
-        bound = json_object_get(rs->bound, ref->name) != NULL; /* the first binding wins */
-        if (locate(rs, ref, allow_deleted, &t, bound ? NULL : &s, err) < 0)
+        if (resolve_one(rs, &t, context, &refs[i], allow_deleted, depth, err) < 0)
             return -1;
         if (targets)
             targets[i] = t;
-        if (!bound && bind(rs, ref, &t, s, depth, err) < 0)
-            return -1;
     }
     return 0;
 }
 
 int sr_registry__resolve(sr_deps *d, sr_ref_target *targets, const sr_registry *r, sr_tx *tx,
-                         const sr_ref *refs, size_t nrefs, int allow_deleted, sr_err *err)
+                         const char *context, const sr_ref *refs, size_t nrefs, int allow_deleted,
+                         sr_err *err)
 {
     resolver rs = {r, tx, d, json_object()};
-    int rc = resolve(&rs, targets, refs, nrefs, allow_deleted, 0, err);
+    int rc = resolve(&rs, targets, context, refs, nrefs, allow_deleted, 0, err);
 
     json_decref(rs.bound);
     return rc;
 }
 
-int sr_registry__targets_hold(sr_tx *tx, const sr_store_ref *refs, size_t n,
+int sr_registry__targets_hold(sr_tx *tx, const char *context, const sr_store_ref *refs, size_t n,
                               const sr_ref_target *targets, sr_err *err)
 {
     for (size_t i = 0; i < n; i++) {
         sr_store_version v;
-        int rc = sr_store_version_get(&v, tx, refs[i].subject, targets[i].version, err);
+        char *subject = sr_registry__qualify(context, refs[i].subject);
+        int rc = sr_store_version_get(&v, tx, subject, targets[i].version, err);
         int holds = rc == 0 && !v.deleted && v.id == targets[i].id;
+
+        free(subject);
 
         if (rc == 0)
             free(v.subject);

@@ -2,14 +2,15 @@
  *
  * A registration is planned in a read transaction, where all the costly work happens: the
  * subject's scope and head (its change counter, highest and latest versions) are read once, the
+ * version's metadata and rule set are worked out (inherited, merged with the config's), the
  * schema is parsed and fingerprinted once, looked up once, and checked against only the versions
  * its level needs, parsed through the cache. Then the write transaction checks that what the plan
  * read is still so (the subject's change counter, its scope, the fingerprint's id, the
- * references' targets: a few indexed reads), writes, and answers from what it wrote. Nothing
- * reads the subject's whole history but a transitive check, so registering costs the same at
- * version 10 and at version 10,000. When something changed in between, the registration is planned again. So
- * no schema is ever parsed while the store's write lock is held, and other writers never wait on
- * a parser. */
+ * references' targets: a few indexed reads), writes, and answers from what it wrote. When
+ * something changed in between, the registration is planned again. Nothing reads the subject's
+ * whole history but a transitive check, so registering costs the same at version 10 and at
+ * version 10,000; no schema is ever parsed while the store's write lock is held, and other
+ * writers never wait on a parser. */
 #include "server/registry/internal.h"
 #include "common/buf.h"
 
@@ -22,7 +23,8 @@
 
 typedef struct job {
     sr_registry *r;
-    const char *subject;
+    char *subject;           /* the subject written: the one asked for, or its alias's target */
+    char *context;           /* the subject's context */
     const sr_schema_req *req;
     int force;
     int importing;           /* an explicit id: stored verbatim, not validated (§4) */
@@ -30,18 +32,22 @@ typedef struct job {
     /* what the plan read and decided */
     sr_scope scope;
     sr_store_subject_head head;
+    sr_store_schema *latest; /* the latest version's schema (inheritance, empty requests) */
+    sr_contract contract;    /* the new version's metadata and rule set */
     sr_schema_type type;     /* of the schema to store */
-    sr_store_schema *latest; /* the latest version's schema, when the request's is empty */
     sr_prepared p;           /* the schema to store */
     int parsed;              /* p holds it */
     int existing_id;         /* the id that already holds p's fingerprint, 0 = none */
     int version;             /* the version to write */
+    long long ts;            /* when it is written */
     json_t *answer;          /* set when the plan itself is the answer */
 } job;
 
 static void job_reset(job *j)
 {
+    sr_registry__scope_dispose(&j->scope);
     sr_store_schema_free(j->latest);
+    sr_registry__contract_dispose(&j->contract);
     sr_registry__prepared_dispose(&j->p);
     json_decref(j->answer);
     sr_err_clear(&j->deferred);
@@ -55,38 +61,61 @@ static unsigned normalize_flag(const job *j)
     return j->scope.normalize || j->req->normalize ? SR_PARSE_NORMALIZE : 0;
 }
 
+/* The request's schema, in the subject's context, with the new version's metadata and rules. */
+static sr_schema_src request_src(const job *j)
+{
+    sr_schema_src src = sr_registry__src(j->req, j->context);
+
+    src.metadata = j->contract.metadata;
+    src.ruleset = j->contract.ruleset;
+    return src;
+}
+
 /* Parse what will be stored into j->p: validated as new, or verbatim when importing. */
-static int prepare(job *j, sr_tx *tx, const char *text, const sr_ref *refs, size_t nrefs,
-                   sr_err *err)
+static int prepare(job *j, sr_tx *tx, sr_schema_src src, sr_err *err)
 {
     unsigned flags = j->importing ? 0 : SR_PARSE_NEW | normalize_flag(j);
 
-    if (sr_registry__prepare(&j->p, j->r, tx, text, j->type, refs, nrefs, j->req->metadata,
-                             flags, j->importing, err) < 0)
+    src.type = j->type;
+    if (sr_registry__prepare(&j->p, j->r, tx, &src, flags, j->importing, err) < 0)
         return -1;
     j->parsed = 1;
     return 0;
 }
 
-/* The answer for `version` holding the stored schema `id`. */
+/* The answer for a version holding the stored schema `id`. */
 static int answer_existing(job *j, sr_tx *tx, int version, int id, sr_err *err)
 {
     sr_store_schema *s = NULL;
+    sr_store_version v;
+    int rc;
 
-    if (sr_registry__stored(&s, tx, id, err) < 0)
-        return -1;
-    j->answer = sr_registry__schema_json(j->subject, version, s, NULL);
+    if ((rc = sr_store_version_get(&v, tx, j->subject, version, err)) != 0)
+        return rc < 0 ? -1 : sr_err_set(err, 40402, "Version %d not found.", version);
+    if (sr_registry__stored(&s, tx, j->context, id, err) == 0)
+        j->answer = sr_registry__version_json(j->subject, &v, s, NULL);
     sr_store_schema_free(s);
-    return 0;
+    free(v.subject);
+    return j->answer ? 0 : -1;
 }
 
 /* ---- the plan, in a read transaction ---- */
 
+/* The subject's scope, head and latest schema; and, when its own config names an alias, the
+ * target's instead (it acts on the target). */
 static int read_subject(job *j, sr_tx *tx, sr_err *err)
 {
-    if (sr_registry__scope(&j->scope, j->r, tx, j->subject, err) < 0)
+    if (sr_registry__alias(&j->subject, j->r, tx, err) < 0)
         return -1;
-    return sr_store_subject_head_get(&j->head, tx, j->subject, err);
+    free(j->context);
+    j->context = sr_registry__context_of(j->subject);
+    if (sr_registry__scope(&j->scope, j->r, tx, j->subject, err) < 0 ||
+        sr_store_subject_head_get(&j->head, tx, j->subject, err) < 0)
+        return -1;
+    if (j->head.latest_version &&
+        sr_registry__stored(&j->latest, tx, j->context, j->head.latest_id, err) < 0)
+        return -1;
+    return sr_registry__contract(&j->contract, j->req, j->latest, j->scope.config, err);
 }
 
 /* The newest live version of the subject holding `id` into *version (0 when none). */
@@ -107,7 +136,7 @@ static int live_holder(int *version, const job *j, sr_tx *tx, int id, sr_err *er
 /* Is the schema with this fingerprint already a live version of the subject, as asked? */
 static int match(job *j, sr_tx *tx, const uint8_t hash[16], sr_err *err)
 {
-    int id = 0, version, rc = sr_store_schema_find(&id, tx, hash, err);
+    int id = 0, version, rc = sr_store_schema_find(&id, tx, j->context, hash, err);
 
     if (rc != 0)
         return rc < 0 ? -1 : 0;
@@ -124,19 +153,18 @@ static int match(job *j, sr_tx *tx, const uint8_t hash[16], sr_err *err)
  * schema it refuses is looked up leniently, and the refusal reported after the mode check. */
 static int precheck(job *j, sr_tx *tx, sr_err *err)
 {
-    const sr_schema_req *q = j->req;
+    sr_schema_src src = request_src(j);
     sr_prepared lenient = {0};
     int rc;
 
-    if (!q->schema || !*q->schema)
+    if (!src.text || !*src.text)
         return 0;
-    if (!j->importing && prepare(j, tx, q->schema, q->refs, q->nrefs, err) == 0)
+    if (!j->importing && prepare(j, tx, src, err) == 0)
         return match(j, tx, j->p.hash, err);
     if (!j->importing && err->code != 42201)
         return -1;
     sr_err_move(&j->deferred, err);
-    if (sr_registry__prepare(&lenient, j->r, tx, q->schema, q->type, q->refs, q->nrefs,
-                             q->metadata, normalize_flag(j), 0, err) < 0) {
+    if (sr_registry__prepare(&lenient, j->r, tx, &src, normalize_flag(j), 0, err) < 0) {
         sr_err_clear(err); /* not found, then: the strict error (if any) says why */
         return 0;
     }
@@ -160,22 +188,25 @@ static int check_mode(const job *j, sr_err *err)
     return 0;
 }
 
-/* An empty schema re-registers the latest version's schema, type and references (§5.2 step 3). */
+/* An empty schema re-registers the latest version's schema, type and references (§5.2 step 3),
+ * with the request's metadata and rules: a metadata-only change. */
 static int prepare_latest(job *j, sr_tx *tx, sr_err *err)
 {
+    sr_schema_src src = request_src(j);
     sr_ref *refs;
     int rc;
 
-    if (!j->head.latest_version)
+    if (!j->latest)
         return sr_err_set(err, 42201, "Empty schema");
-    if (sr_registry__stored(&j->latest, tx, j->head.latest_id, err) < 0)
-        return -1;
     sr_schema_type_parse(&j->type, j->latest->type, NULL);
     refs = sr_xcalloc(j->latest->nrefs + 1, sizeof(*refs));
     for (size_t i = 0; i < j->latest->nrefs; i++)
         refs[i] = (sr_ref){j->latest->refs[i].name, j->latest->refs[i].subject,
                            j->latest->refs[i].version};
-    rc = prepare(j, tx, j->latest->text, refs, j->latest->nrefs, err);
+    src.text = j->latest->text;
+    src.refs = refs;
+    src.nrefs = j->latest->nrefs;
+    rc = prepare(j, tx, src, err);
     free(refs);
     return rc;
 }
@@ -193,36 +224,52 @@ static int prepare_to_store(job *j, sr_tx *tx, sr_err *err)
         sr_err_move(err, &j->deferred);
         return -1;
     }
-    return prepare(j, tx, q->schema, q->refs, q->nrefs, err);
+    return prepare(j, tx, request_src(j), err);
 }
 
-/* §5.2 step 5 and the IMPORT id rules: the fingerprint's id, if any, and what it means. */
+/* IMPORT: the explicit id is the schema's, unless it holds another schema (42205). Confluent
+ * keeps the explicit id even when the same schema is held under another one, and migrating a
+ * registry where one schema has two ids depends on it. */
+static int import_id(job *j, sr_tx *tx, sr_err *err)
+{
+    sr_store_schema *taken = NULL;
+    int rc = sr_store_schema_get(&taken, tx, j->context, j->req->id, err), same;
+
+    if (rc != 0) {
+        j->existing_id = 0;
+        return rc < 0 ? -1 : 0;
+    }
+    same = memcmp(taken->hash, j->p.hash, 16) == 0;
+    sr_store_schema_free(taken);
+    if (!same)
+        return sr_err_set(err, 42205, "Overwrite new schema with id %d in context  is not "
+                          "permitted.", j->req->id);
+    j->existing_id = j->req->id;
+    return 0;
+}
+
+/* §5.2 step 5: the id that holds the fingerprint already (reused), and whether the subject has
+ * it as a live version (then that is the answer). */
 static int find_existing(job *j, sr_tx *tx, sr_err *err)
 {
-    const sr_schema_req *q = j->req;
-    sr_store_schema *taken = NULL;
-    int version = 0, rc = sr_store_schema_find(&j->existing_id, tx, j->p.hash, err);
+    int version = 0, rc;
 
+    if (j->importing)
+        rc = import_id(j, tx, err);
+    else
+        rc = sr_store_schema_find(&j->existing_id, tx, j->context, j->p.hash, err);
     if (rc < 0)
         return -1;
-    if (j->existing_id && j->importing && q->id != j->existing_id)
-        goto overwrite;
+    if (rc == 1)
+        j->existing_id = 0;
     if (j->existing_id && live_holder(&version, j, tx, j->existing_id, err) < 0)
         return -1;
-    if (version && q->version <= 0)
+    if (version && j->req->version <= 0)
         return answer_existing(j, tx, version, j->existing_id, err);
-    if (j->existing_id || !j->importing)
-        return 0;
-    rc = sr_store_schema_get(&taken, tx, q->id, err);
-    sr_store_schema_free(taken);
-    if (rc != 0)
-        return rc < 0 ? -1 : 0;
-overwrite:
-    return sr_err_set(err, 42205, "Overwrite new schema with id %d in context  is not permitted.",
-                      q->id);
+    return 0;
 }
 
-/* §5.2 step 7, not when importing or forced. */
+/* §5.2 step 7, not when importing or forced: 409 (error_code 409) with Confluent's details. */
 static int check_compatibility(job *j, const sr_reading *rd, sr_err *err)
 {
     sr_strlist msgs = SR_STRLIST_INIT;
@@ -231,11 +278,11 @@ static int check_compatibility(job *j, const sr_reading *rd, sr_err *err)
 
     if (j->scope.mode != SR_MODE_READWRITE || j->force)
         return 0;
-    ok = sr_registry__check_subject(&msgs, j->r, rd, j->p.schema, j->subject, &j->head,
-                                    j->scope.level, err);
+    ok = sr_registry__check_subject(&msgs, j->r, rd, j->p.schema, j->contract.metadata,
+                                    j->subject, &j->head, &j->scope, err);
     if (ok == 0) {
         details = sr_registry__java_list(&msgs);
-        sr_err_set(err, 40901, "Schema being registered is incompatible with an earlier schema "
+        sr_err_set(err, 409, "Schema being registered is incompatible with an earlier schema "
                    "for subject \"%s\", details: %s", j->subject, details);
         free(details);
     }
@@ -285,38 +332,56 @@ static int plan(job *j, sr_err *err)
 static int still_current(const job *j, sr_tx *tx, sr_err *err)
 {
     sr_store_subject_head head;
+    sr_store_schema *taken = NULL;
     sr_scope scope;
-    int id = 0, rc;
+    int id = 0, rc, same;
 
     if (sr_store_subject_head_get(&head, tx, j->subject, err) < 0 ||
         sr_registry__scope(&scope, j->r, tx, j->subject, err) < 0)
         return -1;
-    if (head.changes != j->head.changes || scope.mode != j->scope.mode ||
-        scope.level != j->scope.level || scope.normalize != j->scope.normalize)
+    same = head.changes == j->head.changes && sr_registry__scope_equal(&scope, &j->scope);
+    sr_registry__scope_dispose(&scope);
+    if (!same)
         return 0;
-    if ((rc = sr_store_schema_find(&id, tx, j->p.hash, err)) < 0)
+    if (j->importing) /* the explicit id: still free, or still this schema's */
+        rc = sr_store_schema_get(&taken, tx, j->context, j->req->id, err);
+    else
+        rc = sr_store_schema_find(&id, tx, j->context, j->p.hash, err);
+    sr_store_schema_free(taken);
+    if (rc < 0)
         return -1;
-    if ((rc == 0 ? id : 0) != j->existing_id)
+    if (j->importing ? (rc == 0) != (j->existing_id != 0) : (rc == 0 ? id : 0) != j->existing_id)
         return 0;
-    return sr_registry__targets_hold(tx, j->p.refs, j->p.nrefs, j->p.targets, err);
+    return sr_registry__targets_hold(tx, j->context, j->p.refs, j->p.nrefs, j->p.targets, err);
 }
 
-static int store_schema(const job *j, sr_write *w, int *id, sr_err *err)
+/* The schema row the new version points at, as stored (or about to be). */
+static sr_store_schema row(const job *j, int id)
 {
-    sr_store_schema s = {.id = j->importing ? j->req->id : 0,
+    sr_store_schema s = {.context = j->context,
+                         .id = id,
                          .type = (char *)sr_schema_type_name(j->type),
                          .text = (char *)j->p.text,
                          .refs = j->p.refs,
                          .nrefs = j->p.nrefs,
-                         .metadata = (char *)j->req->metadata};
+                         .metadata = j->contract.metadata,
+                         .ruleset = j->contract.ruleset,
+                         .ts = j->ts};
+
+    memcpy(s.hash, j->p.hash, 16);
+    return s;
+}
+
+static int store_schema(const job *j, sr_write *w, int *id, sr_err *err)
+{
+    sr_store_schema s = row(j, j->importing ? j->req->id : 0);
 
     if (j->existing_id) {
         *id = j->existing_id;
         return 0;
     }
-    memcpy(s.hash, j->p.hash, 16);
-    if (j->importing)
-        sr_registry__note_gone(w, j->req->id); /* nothing of an earlier holder may be served */
+    if (j->importing) /* nothing of an earlier holder of the id may be served */
+        sr_registry__note_gone(w, j->context, j->req->id);
     return sr_store_schema_insert(id, w->tx, &s, err);
 }
 
@@ -354,7 +419,7 @@ static int note_overwrite(const job *j, sr_write *w, int id, sr_err *err)
         return rc < 0 ? -1 : 0;
     if (old.id != id) {
         w->reparse_all = 1;
-        sr_registry__note_gone(w, old.id);
+        sr_registry__note_gone(w, j->context, old.id);
     }
     free(old.subject);
     return 0;
@@ -363,14 +428,10 @@ static int note_overwrite(const job *j, sr_write *w, int id, sr_err *err)
 /* The answer, from what was written. */
 static json_t *written(const job *j, int id)
 {
-    sr_store_schema s = {.id = id,
-                         .type = (char *)sr_schema_type_name(j->type),
-                         .text = (char *)j->p.text,
-                         .refs = j->p.refs,
-                         .nrefs = j->p.nrefs,
-                         .metadata = (char *)j->req->metadata};
+    sr_store_schema s = row(j, id);
+    sr_store_version v = {j->subject, j->version, id, 0, j->ts};
 
-    return sr_registry__schema_json(j->subject, j->version, &s, NULL);
+    return sr_registry__version_json(j->subject, &v, &s, NULL);
 }
 
 static int commit(json_t **out, sr_write *w, void *arg, sr_err *err)
@@ -380,9 +441,10 @@ static int commit(json_t **out, sr_write *w, void *arg, sr_err *err)
 
     if ((rc = still_current(j, w->tx, err)) <= 0)
         return rc < 0 ? -1 : sr_err_set(err, SR_ERR_STALE, "the subject changed meanwhile");
+    j->ts = sr_registry__now_ms();
     if (store_schema(j, w, &id, err) < 0 ||
         (j->version <= j->head.max_version && note_overwrite(j, w, id, err) < 0) ||
-        sr_store_version_put(w->tx, j->subject, j->version, id, err) < 0 ||
+        sr_store_version_put(w->tx, j->subject, j->version, j->context, id, j->ts, err) < 0 ||
         drop_soft_deleted_copies(j, w, id, err) < 0)
         return -1;
     *out = written(j, id);
@@ -392,12 +454,14 @@ static int commit(json_t **out, sr_write *w, void *arg, sr_err *err)
 int sr_registry_register(json_t **out, sr_registry *r, const char *subject,
                          const sr_schema_req *req, int force, sr_err *err)
 {
-    job j = {.r = r, .subject = subject, .req = req, .force = force, .importing = req->id > 0};
+    job j = {.r = r, .req = req, .force = force, .importing = req->id > 0};
     int rc = -1;
 
     if (sr_registry_check_subject(subject, err) < 0 || sr_registry__check_request(r, req, err) < 0)
         return -1;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        free(j.subject);
+        j.subject = sr_xstrdup(subject);
         j.type = req->type;
         if ((rc = plan(&j, err)) < 0 || j.answer)
             break;
@@ -414,5 +478,7 @@ int sr_registry_register(json_t **out, sr_registry *r, const char *subject,
         j.answer = NULL;
     }
     job_reset(&j);
+    free(j.subject);
+    free(j.context);
     return rc;
 }

@@ -46,6 +46,7 @@ typedef struct sr_schema_req {
     int id;              /* explicit id (IMPORT), 0 = none */
     int version;         /* explicit version, 0 or -1 = none */
     const char *metadata; /* JSON object text or NULL */
+    const char *ruleset;  /* JSON object text or NULL */
     int normalize;       /* ?normalize=true */
 } sr_schema_req;
 
@@ -66,21 +67,36 @@ typedef struct sr_page {
     int limit;  /* <= 0 = no limit */
 } sr_page;
 
-/* GET /schemas/ids/{id} in its plain form (no format, no fetchMaxId): the answer's JSON text,
- * from memory when it was asked before. Caller frees. */
+/* Ids are read in the context of `subject` when it is given (":.ctx:name", or ":.ctx:" for the
+ * context alone), else in the default context. */
+
+/* GET /schemas/ids/{id} in its plain form (default context, no format, no fetchMaxId): the
+ * answer's JSON text, from memory when it was asked before. Caller frees. */
 int sr_registry_schema_by_id_body(char **out, sr_registry *r, int id, sr_err *err);
+/* GET /schemas/ids/{id}; with a subject that holds it, the answer names its version too. */
 int sr_registry_schema_by_id(json_t **out, sr_registry *r, int id, const char *subject,
                              const char *format, int fetch_max_id, sr_err *err);
+/* GET /schemas/guids/{guid} (`ids_only`: .../ids, every context and id with that guid). */
+int sr_registry_schema_by_guid(json_t **out, sr_registry *r, const char *guid, const char *format,
+                               int ids_only, sr_err *err);
 /* The raw text of schema `id` (rendered per `format`); caller frees. */
-int sr_registry_schema_text(char **out, sr_registry *r, int id, const char *format, sr_err *err);
-int sr_registry_id_subjects(json_t **out, sr_registry *r, int id, int deleted, sr_page page,
-                            sr_err *err);
-int sr_registry_id_versions(json_t **out, sr_registry *r, int id, int deleted, sr_page page,
-                            sr_err *err);
+int sr_registry_schema_text(char **out, sr_registry *r, int id, const char *subject,
+                            const char *format, sr_err *err);
+/* Subjects (or subject versions) holding `id`; only `subject`'s when it names a subject. */
+int sr_registry_id_subjects(json_t **out, sr_registry *r, int id, const char *subject,
+                            int deleted, sr_page page, sr_err *err);
+int sr_registry_id_versions(json_t **out, sr_registry *r, int id, const char *subject,
+                            int deleted, sr_page page, sr_err *err);
+/* Listings by `prefix`: NULL is every context; an unqualified prefix ("" included) the default
+ * context; ":.ctx:" and ":.ctx:abc" that context. */
 int sr_registry_schemas(json_t **out, sr_registry *r, const char *prefix, int deleted,
                         int latest_only, sr_page page, sr_err *err);
 int sr_registry_subjects(json_t **out, sr_registry *r, const char *prefix, int deleted,
                          int deleted_only, sr_page page, sr_err *err);
+/* GET /contexts: "." first, then every context that holds something, sorted. */
+int sr_registry_contexts(json_t **out, sr_registry *r, sr_page page, sr_err *err);
+/* DELETE /contexts/{ctx}: 42211 unless it is empty (soft-deleted versions count). */
+int sr_registry_context_delete(sr_registry *r, const char *context, sr_err *err);
 int sr_registry_versions(json_t **out, sr_registry *r, const char *subject, int deleted,
                          int deleted_only, int as_negative, sr_page page, sr_err *err);
 int sr_registry_version_get(json_t **out, sr_registry *r, const char *subject,

@@ -2,8 +2,10 @@
  * resolved subject -> global -> server default (confluent-api.md §3.6, §3.7, §4), read once per
  * use-case. */
 #include "server/registry/internal.h"
+#include "common/buf.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 static const char *const mode_names[] = {"READWRITE", "READONLY", "READONLY_OVERRIDE", "IMPORT",
@@ -51,42 +53,93 @@ int sr_registry__mode_at(sr_mode *out, sr_tx *tx, const char *scope, sr_err *err
     return rc;
 }
 
-/* Take level and normalize from a config object where it sets them and they are still unset. */
-static void take_config(sr_scope *s, int *have_level, int *have_norm, const json_t *c)
+/* The scopes that govern `subject`, most general first: the top level, its context's (when it
+ * is not the default one), itself. Fills up to 3; the strings are owned by *owned. */
+static size_t scopes_of(const char *scopes[3], char **owned, const char *subject)
 {
-    const char *level = json_string_value(json_object_get(c, "compatibilityLevel"));
-    json_t *norm = json_object_get(c, "normalize");
+    char *context = subject ? sr_registry__context_of(subject) : NULL;
+    size_t n = 0;
 
-    if (!*have_level && level && sr_compat_level_parse(&s->level, level, NULL) == 0)
-        *have_level = 1;
-    if (!*have_norm && json_is_boolean(norm)) {
-        s->normalize = json_is_true(norm);
-        *have_norm = 1;
-    }
+    *owned = context ? sr_registry__context_scope(context) : NULL;
+    free(context);
+    scopes[n++] = NULL;
+    if (*owned && strcmp(*owned, subject) != 0)
+        scopes[n++] = *owned;
+    if (subject)
+        scopes[n++] = subject;
+    return n;
 }
 
 int sr_registry__scope(sr_scope *out, const sr_registry *r, sr_tx *tx, const char *subject,
                        sr_err *err)
 {
-    const char *scopes[2] = {subject, NULL};
-    int have_level = 0, have_norm = 0, rc = 1;
+    const char *scopes[3], *level;
+    char *owned = NULL;
+    size_t n = scopes_of(scopes, &owned, subject);
+    int rc = 0;
 
-    *out = (sr_scope){SR_MODE_READWRITE, r->opt.default_level, 0};
-    for (int i = subject ? 0 : 1; i < 2; i++) {
+    *out = (sr_scope){SR_MODE_READWRITE, r->opt.default_level, 0, json_object()};
+    json_object_set_new(out->config, "compatibilityLevel",
+                        json_string(sr_compat_level_name(r->opt.default_level)));
+    for (size_t i = 0; i < n && rc == 0; i++) {
         json_t *c = NULL;
-        if (sr_registry__config_at(&c, tx, scopes[i], err) < 0)
-            return -1;
+        sr_mode m;
+        rc = sr_registry__config_at(&c, tx, scopes[i], err) < 0 ? -1 : 0;
         if (c)
-            take_config(out, &have_level, &have_norm, c);
+            json_object_update(out->config, c);
         json_decref(c);
-        if (rc == 1 && (rc = sr_registry__mode_at(&out->mode, tx, scopes[i], err)) < 0)
-            return -1;
+        if (rc == 0 && (rc = sr_registry__mode_at(&m, tx, scopes[i], err)) == 0)
+            out->mode = m; /* the most specific scope's mode wins */
+        rc = rc < 0 ? -1 : 0;
     }
+    free(owned);
+    level = json_string_value(json_object_get(out->config, "compatibilityLevel"));
+    if (level)
+        sr_compat_level_parse(&out->level, level, NULL);
+    out->normalize = json_is_true(json_object_get(out->config, "normalize"));
+    if (rc < 0)
+        sr_registry__scope_dispose(out);
+    return rc;
+}
+
+void sr_registry__scope_dispose(sr_scope *s)
+{
+    json_decref(s->config);
+    s->config = NULL;
+}
+
+int sr_registry__scope_equal(const sr_scope *a, const sr_scope *b)
+{
+    return a->mode == b->mode && json_equal(a->config, b->config);
+}
+
+int sr_registry__alias(char **subject, const sr_registry *r, sr_tx *tx, sr_err *err)
+{
+    json_t *c = NULL;
+    const char *target;
+    (void)r;
+
+    if (sr_registry__config_at(&c, tx, *subject, err) < 0)
+        return -1;
+    target = json_string_value(json_object_get(c, "alias"));
+    if (target && *target) {
+        free(*subject);
+        *subject = sr_xstrdup(target);
+    }
+    json_decref(c);
     return 0;
 }
 
-int sr_registry__writable(sr_mode m, const char *subject, sr_err *err)
+int sr_registry__require_writable(sr_tx *tx, const sr_registry *r, const char *subject,
+                                  sr_err *err)
 {
+    sr_scope scope;
+    sr_mode m;
+
+    if (sr_registry__scope(&scope, r, tx, subject, err) < 0)
+        return -1;
+    m = scope.mode;
+    sr_registry__scope_dispose(&scope);
     if (m == SR_MODE_READONLY || m == SR_MODE_READONLY_OVERRIDE)
         return sr_err_set(err, 42205, "Subject %s in context  is in read-only mode",
                           subject ? subject : "__GLOBAL");

@@ -12,46 +12,46 @@ typedef struct change {
     int force;
 } change;
 
-static int require_writable(sr_tx *tx, const sr_registry *r, const char *subject, sr_err *err)
-{
-    sr_scope scope;
-
-    if (sr_registry__scope(&scope, r, tx, subject, err) < 0)
-        return -1;
-    return sr_registry__writable(scope.mode, subject, err);
-}
-
 /* ---- config ---- */
 
-/* {"compatibilityLevel": ..., "normalize": ...} from a stored object (or the default). */
-static json_t *config_reply(const sr_registry *r, const json_t *stored)
+/* The top level's config in the Config shape: what is set, over the server default's level. */
+static int global_config(json_t **out, const sr_registry *r, sr_tx *tx, sr_err *err)
 {
-    json_t *o = json_object(), *v;
-    const char *level = stored ? json_string_value(json_object_get(stored, "compatibilityLevel"))
-                               : NULL;
+    json_t *c = NULL, *dflt = json_pack("{s:s}", "compatibilityLevel",
+                                        sr_compat_level_name(r->opt.default_level));
 
-    json_object_set_new(o, "compatibilityLevel",
-                        json_string(level ? level : sr_compat_level_name(r->opt.default_level)));
-    if (stored && json_is_boolean(v = json_object_get(stored, "normalize")))
-        json_object_set(o, "normalize", v);
-    return o;
+    if (sr_registry__config_at(&c, tx, NULL, err) < 0) {
+        json_decref(dflt);
+        return -1;
+    }
+    *out = sr_registry__config_merge(dflt, c);
+    json_decref(dflt);
+    json_decref(c);
+    return 0;
 }
 
+/* GET /config[/{s}]: what is set at that scope; with defaultToGlobal, the scopes merged
+ * (default <- global <- context <- subject). */
 static int config_get(json_t **out, const sr_registry *r, sr_tx *tx, const char *subject,
                       int default_to_global, sr_err *err)
 {
-    json_t *c = NULL;
-    int rc = sr_registry__config_at(&c, tx, subject, err);
+    sr_scope scope;
+    int rc;
 
-    if (rc < 0)
+    if (!subject)
+        return global_config(out, r, tx, err);
+    if (default_to_global) {
+        if (sr_registry__scope(&scope, r, tx, subject, err) < 0)
+            return -1;
+        *out = scope.config;
+        scope.config = NULL;
+        return 0;
+    }
+    if ((rc = sr_registry__config_at(out, tx, subject, err)) < 0)
         return -1;
-    if (rc == 1 && subject && !default_to_global)
+    if (rc == 1)
         return sr_err_set(err, 40408, "Subject '%s' does not have subject-level compatibility "
                           "configured", subject);
-    if (rc == 1 && subject && sr_registry__config_at(&c, tx, NULL, err) < 0)
-        return -1;
-    *out = config_reply(r, c);
-    json_decref(c);
     return 0;
 }
 
@@ -63,62 +63,30 @@ int sr_registry_config_get(json_t **out, sr_registry *r, const char *subject,
     return rc;
 }
 
-/* The body's values, checked: 0, or -1 with 42203. */
-static int config_values(const json_t *body, sr_compat_level *level, sr_err *err)
-{
-    json_t *l = json_object_get(body, "compatibility"), *norm = json_object_get(body, "normalize");
-
-    if (l && !json_is_null(l) &&
-        (!json_is_string(l) || sr_compat_level_parse(level, json_string_value(l), err) < 0))
-        return sr_err_set(err, 42203, "Invalid compatibility level. Valid values are none, "
-                          "backward, forward, full, backward_transitive, forward_transitive, and "
-                          "full_transitive");
-    if (norm && !json_is_null(norm) && !json_is_boolean(norm))
-        return sr_err_set(err, 42203, "Invalid value for normalize: expected true or false");
-    return 0;
-}
-
-/* A merge: keys in the body overwrite, absent keys keep their value, null clears. */
-static void config_merge(json_t *c, const json_t *body, sr_compat_level level)
-{
-    json_t *l = json_object_get(body, "compatibility"), *norm = json_object_get(body, "normalize");
-
-    if (json_is_string(l))
-        json_object_set_new(c, "compatibilityLevel", json_string(sr_compat_level_name(level)));
-    else if (json_is_null(l))
-        json_object_del(c, "compatibilityLevel");
-    if (json_is_boolean(norm))
-        json_object_set(c, "normalize", norm);
-    else if (json_is_null(norm))
-        json_object_del(c, "normalize");
-}
-
+/* PUT /config[/{s}]: a merge into what is set; the answer is the ConfigUpdate shape of the
+ * result (8.x). */
 static int config_put(json_t **out, sr_write *w, void *arg, sr_err *err)
 {
     const change *ch = arg;
-    sr_compat_level level = SR_COMPAT_NONE;
-    json_t *c = NULL, *v;
+    json_t *c = NULL;
     char *text;
     int rc;
 
     if ((ch->subject && sr_registry_check_subject(ch->subject, err) < 0) ||
-        config_values(ch->body, &level, err) < 0 ||
-        require_writable(w->tx, w->r, ch->subject, err) < 0 ||
+        sr_registry__require_writable(w->tx, w->r, ch->subject, err) < 0 ||
         sr_registry__config_at(&c, w->tx, ch->subject, err) < 0)
         return -1;
     if (!c)
         c = json_object();
-    config_merge(c, ch->body, level);
+    if (sr_registry__config_update(c, ch->body, err) < 0) {
+        json_decref(c);
+        return -1;
+    }
     text = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
     rc = sr_store_setting_put(w->tx, SR_SETTING_CONFIG, ch->subject, text, err);
     free(text);
-    if (rc == 0) {
-        *out = json_object();
-        if ((v = json_object_get(c, "compatibilityLevel")))
-            json_object_set(*out, "compatibility", v);
-        if ((v = json_object_get(c, "normalize")))
-            json_object_set(*out, "normalize", v);
-    }
+    if (rc == 0)
+        *out = sr_registry__config_update_form(c);
     json_decref(c);
     return rc;
 }
@@ -136,13 +104,13 @@ static int config_delete(json_t **out, sr_write *w, void *arg, sr_err *err)
     json_t *c = NULL;
     int rc;
 
-    if (require_writable(w->tx, w->r, ch->subject, err) < 0 ||
-        (rc = sr_registry__config_at(&c, w->tx, ch->subject, err)) < 0)
+    if (sr_registry__require_writable(w->tx, w->r, ch->subject, err) < 0 ||
+        (rc = ch->subject ? sr_registry__config_at(&c, w->tx, ch->subject, err)
+                          : global_config(&c, w->r, w->tx, err)) < 0)
         return -1;
-    if (rc == 1 && ch->subject)
+    if (rc == 1)
         return sr_err_set(err, 40401, "Subject '%s' not found.", ch->subject);
-    *out = config_reply(w->r, c);
-    json_decref(c);
+    *out = c; /* what was set before */
     return sr_store_setting_delete(w->tx, SR_SETTING_CONFIG, ch->subject, err) < 0 ? -1 : 0;
 }
 
@@ -165,9 +133,10 @@ static int mode_get(json_t **out, const sr_registry *r, sr_tx *tx, const char *s
         return sr_err_set(err, 40409, "Subject '%s' does not have subject-level mode configured",
                           subject);
     if (rc == 1) {
-        if (sr_registry__scope(&global, r, tx, NULL, err) < 0)
+        if (sr_registry__scope(&global, r, tx, subject, err) < 0)
             return -1;
-        m = global.mode;
+        m = global.mode; /* defaultToGlobal: the effective mode */
+        sr_registry__scope_dispose(&global);
     } else if (rc < 0) {
         return -1;
     }
@@ -241,6 +210,7 @@ static int mode_put(json_t **out, sr_write *w, void *arg, sr_err *err)
         return sr_err_set(err, 42204, "Forward mode only supported on global level");
     if (sr_registry__scope(&current, w->r, w->tx, ch->subject, err) < 0)
         return -1;
+    sr_registry__scope_dispose(&current);
     if (m == SR_MODE_IMPORT && current.mode != SR_MODE_IMPORT && !ch->force &&
         prepare_import(w, ch->subject, err) < 0)
         return -1;

@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sr_registry__stored(sr_store_schema **out, sr_tx *tx, int id, sr_err *err)
+int sr_registry__stored(sr_store_schema **out, sr_tx *tx, const char *context, int id,
+                        sr_err *err)
 {
-    int rc = sr_store_schema_get(out, tx, id, err);
+    int rc = sr_store_schema_get(out, tx, context, id, err);
     return rc == 1 ? sr_err_set(err, 40403, "Schema %d not found", id) : rc;
 }
 
@@ -28,8 +29,8 @@ static size_t parsed_cost(const sr_store_schema *s, const sr_deps *d)
  * make them unreadable, so they get at least this much room. */
 #define STORED_MIN_DEPTH 1000
 
-static int parse_stored(sr_schema **out, size_t *cost, sr_registry *r, sr_tx *tx,
-                        const sr_store_schema *s, sr_err *err)
+int sr_registry__parse_stored(sr_schema **out, size_t *cost, const sr_registry *r, sr_tx *tx,
+                              const sr_store_schema *s, unsigned flags, sr_err *err)
 {
     sr_parse_limits limits = r->limits;
     sr_ref *refs = sr_xcalloc(s->nrefs + 1, sizeof(*refs));
@@ -42,10 +43,11 @@ static int parse_stored(sr_schema **out, size_t *cost, sr_registry *r, sr_tx *tx
     for (size_t i = 0; i < s->nrefs; i++)
         refs[i] = (sr_ref){s->refs[i].name, s->refs[i].subject, s->refs[i].version};
     if (sr_schema_type_parse(&t, s->type, err) < 0 ||
-        sr_registry__resolve(&d, NULL, r, tx, refs, s->nrefs, 1, err) < 0 ||
-        sr_schema_parse_limited(out, t, s->text, d.v, d.n, 0, &limits, err) < 0)
+        sr_registry__resolve(&d, NULL, r, tx, s->context, refs, s->nrefs, 1, err) < 0 ||
+        sr_schema_parse_limited(out, t, s->text, d.v, d.n, flags, &limits, err) < 0)
         goto out;
-    *cost = parsed_cost(s, &d);
+    if (cost)
+        *cost = parsed_cost(s, &d);
     rc = 0;
 out:
     sr_registry__deps_dispose(&d);
@@ -53,26 +55,26 @@ out:
     return rc;
 }
 
-int sr_registry__parsed(sr_idcache_ref **out, sr_registry *r, const sr_reading *rd, int id,
-                        sr_err *err)
+int sr_registry__parsed(sr_idcache_ref **out, sr_registry *r, const sr_reading *rd,
+                        const char *context, int id, sr_err *err)
 {
     sr_store_schema *s = NULL;
     sr_schema *parsed = NULL;
     size_t cost = 0;
     int rc;
 
-    if ((*out = sr_idcache_get(r->parsed, id)))
+    if ((*out = sr_idcache_get(r->parsed, context, id)))
         return 0;
-    if ((rc = sr_store_schema_get(&s, rd->tx, id, err)) != 0) {
+    if ((rc = sr_store_schema_get(&s, rd->tx, context, id, err)) != 0) {
         if (rc == 1)
             sr_err_set(err, 40403, "Schema %d not found", id);
         return rc;
     }
-    rc = parse_stored(&parsed, &cost, r, rd->tx, s, err);
+    rc = sr_registry__parse_stored(&parsed, &cost, r, rd->tx, s, 0, err);
     sr_store_schema_free(s);
     if (rc < 0)
         return -1;
-    *out = sr_idcache_put(r->parsed, id, parsed, cost, rd->parsed_gen);
+    *out = sr_idcache_put(r->parsed, context, id, parsed, cost, rd->parsed_gen);
     return 0;
 }
 

@@ -41,13 +41,16 @@ static int validate(json_t **out, sr_registry *r, const sr_reading *rd, const ch
     sr_idcache_ref *parsed = NULL;
     sr_violations found = SR_VIOLATIONS_INIT;
     const sr_schema *s;
+    char *context = sr_registry__context_of(subject ? subject : "");
     json_t *list;
     int v = 0, rc;
 
-    if (subject && version_id(&id, &v, rd->tx, subject, version, err) < 0)
+    if ((subject && version_id(&id, &v, rd->tx, subject, version, err) < 0) ||
+        sr_registry__parsed(&parsed, r, rd, context, id, err) != 0) {
+        free(context);
         return -1;
-    if (sr_registry__parsed(&parsed, r, rd, id, err) != 0)
-        return -1;
+    }
+    free(context);
     s = sr_registry__parsed_schema(parsed);
     rc = sr_schema_validate_json(&found, s, doc, message, r->limits.max_depth, err);
     if (rc >= 0) {

@@ -6,19 +6,23 @@
 
 #include <stdlib.h>
 
-void sr_registry__note_gone(sr_write *w, int id)
+void sr_registry__note_gone(sr_write *w, const char *context, int id)
 {
     w->gone = sr_xrealloc(w->gone, (w->ngone + 1) * sizeof(*w->gone));
-    w->gone[w->ngone++] = id;
+    w->gone[w->ngone++] = (sr_store_id){sr_xstrdup(context), id};
 }
 
 int sr_registry__remove_version(sr_write *w, const char *subject, int version, int id,
                                 sr_err *err)
 {
     int rc = sr_store_version_remove(w->tx, subject, version, err);
+    char *context;
 
-    if (rc == 0)
-        sr_registry__note_gone(w, id); /* its schema may be gone with it */
+    if (rc == 0) { /* its schema may be gone with it */
+        context = sr_registry__context_of(subject);
+        sr_registry__note_gone(w, context, id);
+        free(context);
+    }
     return rc;
 }
 
@@ -28,11 +32,11 @@ int sr_registry__remove_version(sr_write *w, const char *subject, int version, i
 static void forget(sr_registry *r, const sr_write *w)
 {
     if (w->reparse_all)
-        sr_idcache_invalidate(r->parsed, 0);
+        sr_idcache_invalidate(r->parsed, NULL, 0);
     for (size_t i = 0; i < w->ngone; i++) {
-        sr_idcache_invalidate(r->bodies, w->gone[i]);
+        sr_idcache_invalidate(r->bodies, w->gone[i].context, w->gone[i].id);
         if (!w->reparse_all)
-            sr_idcache_invalidate(r->parsed, w->gone[i]);
+            sr_idcache_invalidate(r->parsed, w->gone[i].context, w->gone[i].id);
     }
 }
 
@@ -48,13 +52,13 @@ int sr_registry__write(json_t **out, sr_registry *r, sr_write_fn fn, void *arg, 
     if (rc < 0) {
         sr_store_rollback(w.tx);
         json_decref(res);
-        free(w.gone);
+        sr_store_ids_free(w.gone, w.ngone);
         return -1;
     }
     forget(r, &w);
     rc = sr_store_commit(w.tx, err);
     forget(r, &w);
-    free(w.gone);
+    sr_store_ids_free(w.gone, w.ngone);
     if (rc < 0) {
         json_decref(res);
         return -1;

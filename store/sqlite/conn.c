@@ -80,10 +80,25 @@ out:
     return rc;
 }
 
-/* Run the missing migration steps, each atomically with its user_version bump. */
-static int migrate(sqlite3 *db, sr_err *err)
+/* 0 when no foreign key is broken, else -1 naming the first table that has one. */
+static int foreign_keys_hold(sqlite3 *db, sr_err *err)
 {
-    int have, want = sr_store__migration_count();
+    sqlite3_stmt *s = NULL;
+    int rc = 0;
+
+    if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK)
+        return db_error(err, db);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        rc = sr_err_set(err, 50001, "Error in the backend data store: a migration broke a "
+                        "foreign key in table %s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* The steps from the database's version to `want`, in one transaction. */
+static int migrate_steps(sqlite3 *db, int want, sr_err *err)
+{
+    int have;
     if (exec(db, "BEGIN IMMEDIATE", err) < 0)
         return -1;
     /* Read under the write lock so that two processes opening a fresh file do not both migrate. */
@@ -101,11 +116,26 @@ static int migrate(sqlite3 *db, sr_err *err)
         if (exec(db, sr_store__migration(v), err) < 0 || exec(db, bump, err) < 0)
             goto fail;
     }
-    if (exec(db, "COMMIT", err) == 0)
+    if (foreign_keys_hold(db, err) == 0 && exec(db, "COMMIT", err) == 0)
         return 0;
 fail:
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     return -1;
+}
+
+/* Run the missing migration steps, each atomically with its user_version bump. Foreign keys are
+ * off while they run, as SQLite's procedure for rebuilding a table asks (the pragma has no effect
+ * inside a transaction), and checked as a whole before the commit. */
+static int migrate(sqlite3 *db, sr_err *err)
+{
+    int rc;
+
+    if (exec(db, "PRAGMA foreign_keys=OFF", err) < 0)
+        return -1;
+    rc = migrate_steps(db, sr_store__migration_count(), err);
+    if (exec(db, "PRAGMA foreign_keys=ON", rc < 0 ? NULL : err) < 0)
+        rc = -1;
+    return rc;
 }
 
 int sr_store_open(sr_store **out, const char *path, sr_err *err)

@@ -3,21 +3,29 @@
 #include "store/sqlite/sqlite.h"
 
 #define VERSION_COLS "subject, version, schema_id, deleted, ts"
+/* A schema is named by (context, id): ?1 is the context, ?2 the id. */
 /* Prefix match that compares bytes, not patterns: LIKE would treat '_' and '%' specially and
  * ignore case. */
 #define PREFIX_MATCH "substr(subject, 1, length(?1)) = ?1"
 
 const char *const sr_sqlite__sql[Q_COUNT] = {
-    [Q_SCHEMA_GET] = "SELECT type, text, hash, metadata FROM schemas WHERE id = ?1",
-    [Q_SCHEMA_REFS] = "SELECT name, subject, version FROM schema_refs WHERE schema_id = ?1 "
-                      "ORDER BY ordinal",
-    [Q_SCHEMA_FIND] = "SELECT id FROM schemas WHERE hash = ?1",
-    [Q_SCHEMA_INSERT] = "INSERT INTO schemas(id, type, text, hash, metadata) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5)",
-    [Q_REF_INSERT] = "INSERT INTO schema_refs(schema_id, ordinal, name, subject, version) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5)",
-    [Q_MAX_ID] = "SELECT value FROM meta WHERE key = 'max_id'",
-    [Q_MAX_ID_RAISE] = "UPDATE meta SET value = ?1 WHERE key = 'max_id' AND value < ?1",
+    [Q_SCHEMA_GET] = "SELECT type, text, hash, metadata, ruleset, ts FROM schemas "
+                     "WHERE context = ?1 AND id = ?2",
+    [Q_SCHEMA_IDS] = "SELECT context, id FROM schemas WHERE hash = ?1 ORDER BY context, id",
+    [Q_CONTEXT_ENSURE] = "INSERT INTO contexts(name, max_id) VALUES (?1, 0) "
+                         "ON CONFLICT (name) DO NOTHING",
+    [Q_CONTEXTS] = "SELECT name FROM contexts ORDER BY name",
+    [Q_CONTEXT_DELETE] = "DELETE FROM contexts WHERE name = ?1",
+    [Q_SCHEMA_REFS] = "SELECT name, subject, version FROM schema_refs WHERE context = ?1 "
+                      "AND schema_id = ?2 ORDER BY ordinal",
+    [Q_SCHEMA_FIND] = "SELECT min(id) FROM schemas WHERE context = ?1 AND hash = ?2 "
+                      "HAVING count(*) > 0",
+    [Q_SCHEMA_INSERT] = "INSERT INTO schemas(context, id, type, text, hash, metadata, ruleset, ts) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_REF_INSERT] = "INSERT INTO schema_refs(context, schema_id, ordinal, name, subject, version) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_MAX_ID] = "SELECT max_id FROM contexts WHERE name = ?1",
+    [Q_MAX_ID_RAISE] = "UPDATE contexts SET max_id = ?2 WHERE name = ?1 AND max_id < ?2",
     [Q_VERSIONS] = "SELECT " VERSION_COLS " FROM subject_versions WHERE subject = ?1 "
                    "ORDER BY version",
     [Q_VERSION_GET] = "SELECT " VERSION_COLS " FROM subject_versions WHERE subject = ?1 "
@@ -30,21 +38,26 @@ const char *const sr_sqlite__sql[Q_COUNT] = {
                          "AND deleted = 0 ORDER BY version DESC LIMIT 1",
     [Q_ALL_VERSIONS] = "SELECT " VERSION_COLS " FROM subject_versions WHERE " PREFIX_MATCH
                        " ORDER BY subject, version",
-    [Q_VERSIONS_OF_ID] = "SELECT " VERSION_COLS " FROM subject_versions WHERE schema_id = ?1 "
-                         "ORDER BY subject, version",
-    [Q_VERSION_PUT] = "INSERT INTO subject_versions(subject, version, schema_id, deleted, ts) "
-                      "VALUES (?1, ?2, ?3, 0, ?4) ON CONFLICT (subject, version) DO UPDATE "
-                      "SET schema_id = excluded.schema_id, deleted = 0, ts = excluded.ts",
+    [Q_VERSIONS_OF_ID] = "SELECT " VERSION_COLS " FROM subject_versions WHERE context = ?1 "
+                         "AND schema_id = ?2 ORDER BY subject, version",
+    [Q_VERSION_PUT] = "INSERT INTO subject_versions(subject, version, context, schema_id, deleted, "
+                      "ts) VALUES (?1, ?2, ?3, ?4, 0, ?5) ON CONFLICT (subject, version) DO UPDATE "
+                      "SET context = excluded.context, schema_id = excluded.schema_id, "
+                      "deleted = 0, ts = excluded.ts",
     [Q_VERSION_SOFT_DELETE] = "UPDATE subject_versions SET deleted = 1 "
                               "WHERE subject = ?1 AND version = ?2",
+    [Q_VERSION_SCHEMA] = "SELECT context, schema_id FROM subject_versions WHERE subject = ?1 "
+                         "AND version = ?2",
     [Q_VERSION_DELETE] = "DELETE FROM subject_versions WHERE subject = ?1 AND version = ?2",
-    [Q_SCHEMA_HOLDERS] = "SELECT count(*) FROM subject_versions WHERE schema_id = ?1",
-    [Q_REFS_DELETE] = "DELETE FROM schema_refs WHERE schema_id = ?1",
-    [Q_SCHEMA_DELETE] = "DELETE FROM schemas WHERE id = ?1",
+    [Q_SCHEMA_HOLDERS] = "SELECT count(*) FROM subject_versions WHERE context = ?1 "
+                         "AND schema_id = ?2",
+    [Q_REFS_DELETE] = "DELETE FROM schema_refs WHERE context = ?1 AND schema_id = ?2",
+    [Q_SCHEMA_DELETE] = "DELETE FROM schemas WHERE context = ?1 AND id = ?2",
     [Q_SUBJECTS] = "SELECT subject, min(deleted) FROM subject_versions WHERE " PREFIX_MATCH
                    " GROUP BY subject ORDER BY subject",
-    [Q_REFERRERS] = "SELECT " VERSION_COLS " FROM subject_versions WHERE schema_id IN "
-                    "(SELECT schema_id FROM schema_refs WHERE subject = ?1 AND version = ?2) "
+    [Q_REFERRERS] = "SELECT " VERSION_COLS " FROM subject_versions v WHERE EXISTS "
+                    "(SELECT 1 FROM schema_refs r WHERE r.subject = ?1 AND r.version = ?2 "
+                    "AND r.context = v.context AND r.schema_id = v.schema_id) "
                     "ORDER BY schema_id, subject, version",
     [Q_SETTING_GET] = "SELECT value FROM settings WHERE kind = ?1 AND is_global = ?2 "
                       "AND scope = ?3",

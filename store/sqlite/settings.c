@@ -42,11 +42,7 @@ static void fill_scope(void *row, sqlite3_stmt *s)
 
 static void free_scopes(void *rows, size_t n)
 {
-    char **v = rows;
-
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
+    sr_store_strings_free(rows, n);
 }
 
 int sr_store_setting_scopes(char ***out, size_t *n, sr_tx *tx, sr_setting_kind kind,

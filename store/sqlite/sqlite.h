@@ -16,6 +16,10 @@
 /* Every query, by index into the per-connection statement cache (queries.c). */
 enum {
     Q_SCHEMA_GET,
+    Q_SCHEMA_IDS,
+    Q_CONTEXT_ENSURE,
+    Q_CONTEXTS,
+    Q_CONTEXT_DELETE,
     Q_SCHEMA_REFS,
     Q_SCHEMA_FIND,
     Q_SCHEMA_INSERT,
@@ -32,6 +36,7 @@ enum {
     Q_VERSIONS_OF_ID,
     Q_VERSION_PUT,
     Q_VERSION_SOFT_DELETE,
+    Q_VERSION_SCHEMA,
     Q_VERSION_DELETE,
     Q_SCHEMA_HOLDERS,
     Q_REFS_DELETE,
@@ -68,6 +73,7 @@ struct sr_tx {
 };
 
 /* ---- rows.c: running statements ---- */
+
 
 /* 50001 with SQLite's message for the transaction's connection. Returns -1. */
 int sr_sqlite__error(sr_err *err, sr_tx *tx);

@@ -3,14 +3,6 @@
 #include "common/buf.h"
 
 #include <stdlib.h>
-#include <time.h>
-
-static long long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 void sr_store_versions_free(sr_store_version *v, size_t n)
 {
@@ -102,9 +94,11 @@ int sr_store_all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const ch
                        sr_sqlite__query(tx, Q_ALL_VERSIONS, err, "t", prefix ? prefix : ""), err);
 }
 
-int sr_store_versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, int id, sr_err *err)
+int sr_store_versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, const char *context,
+                            int id, sr_err *err)
 {
-    return versions_of(out, n, tx, sr_sqlite__query(tx, Q_VERSIONS_OF_ID, err, "i", id), err);
+    return versions_of(out, n, tx,
+                       sr_sqlite__query(tx, Q_VERSIONS_OF_ID, err, "ti", context, id), err);
 }
 
 int sr_store_referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
@@ -114,10 +108,11 @@ int sr_store_referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char 
                        sr_sqlite__query(tx, Q_REFERRERS, err, "ti", subject, version), err);
 }
 
-int sr_store_version_put(sr_tx *tx, const char *subject, int version, int id, sr_err *err)
+int sr_store_version_put(sr_tx *tx, const char *subject, int version, const char *context, int id,
+                         long long ts, sr_err *err)
 {
-    return sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_VERSION_PUT, err, "tiil", subject, version,
-                                                id, now_ms()), err);
+    return sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_VERSION_PUT, err, "titil", subject, version,
+                                                context, id, ts), err);
 }
 
 int sr_store_version_soft_delete(sr_tx *tx, const char *subject, int version, sr_err *err)
@@ -128,25 +123,48 @@ int sr_store_version_soft_delete(sr_tx *tx, const char *subject, int version, sr
     return sqlite3_changes(tx->c->db) == 0 ? 1 : 0;
 }
 
+/* The schema a version holds: (context, id) into *context (owned) and *id. 0, 1, -1. */
+static int version_schema(char **context, int *id, sr_tx *tx, const char *subject, int version,
+                          sr_err *err)
+{
+    sqlite3_stmt *s = sr_sqlite__query(tx, Q_VERSION_SCHEMA, err, "ti", subject, version);
+    int step;
+
+    if (!s)
+        return -1;
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        *context = sr_sqlite__text(s, 0, 1);
+        *id = sqlite3_column_int(s, 1);
+    } else if (step != SQLITE_DONE) {
+        sr_sqlite__error(err, tx);
+    }
+    sr_sqlite__done(s);
+    return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? 1 : -1;
+}
+
 int sr_store_version_remove(sr_tx *tx, const char *subject, int version, sr_err *err)
 {
-    sr_store_version v;
-    int holders, rc = sr_store_version_get(&v, tx, subject, version, err);
+    char *ctx = NULL;
+    int id, holders, rc = version_schema(&ctx, &id, tx, subject, version, err);
 
     if (rc != 0)
         return rc;
-    free(v.subject);
+    rc = -1;
     if (sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_VERSION_DELETE, err, "ti", subject, version),
                         err) < 0 ||
-        sr_sqlite__one_int(&holders, tx, sr_sqlite__query(tx, Q_SCHEMA_HOLDERS, err, "i", v.id),
-                           err) != 0)
-        return -1;
-    if (holders > 0)
-        return 0;
-    /* Last holder gone: drop the schema. The id stays spent because meta.max_id keeps it. */
-    if (sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_REFS_DELETE, err, "i", v.id), err) < 0)
-        return -1;
-    return sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_SCHEMA_DELETE, err, "i", v.id), err);
+        sr_sqlite__one_int(&holders, tx,
+                           sr_sqlite__query(tx, Q_SCHEMA_HOLDERS, err, "ti", ctx, id), err) != 0)
+        goto out;
+    rc = 0;
+    /* Last holder gone: drop the schema. The id stays spent: the context's max_id keeps it. */
+    if (holders == 0 &&
+        (sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_REFS_DELETE, err, "ti", ctx, id), err) < 0 ||
+         sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_SCHEMA_DELETE, err, "ti", ctx, id), err) < 0))
+        rc = -1;
+out:
+    free(ctx);
+    return rc;
 }
 
 void sr_store_subjects_free(sr_store_subject *s, size_t n)

@@ -48,7 +48,7 @@ class PythonClient(unittest.TestCase):
         self.assertEqual(self.client.get_compatibility("compat-value"), "FULL")
         with self.assertRaises(SchemaRegistryError) as e:
             self.client.register_schema("compat-value", Schema(BAD, "AVRO"))
-        self.assertEqual(e.exception.error_code, 40901)
+        self.assertEqual(e.exception.error_code, 409)
 
     def test_errors_carry_confluent_codes(self):
         with self.assertRaises(SchemaRegistryError) as e:

@@ -521,7 +521,9 @@ static void test_avro_limits__long_messages_are_cut_on_character_boundaries(void
         assert_int_equal(sr_schema_parse(&s, SR_TYPE_AVRO, b.ptr, NULL, 0, 0, &err), -1);
         assert_true(valid_utf8(err.msg));
         assert_non_null(strstr(err.msg, "\xe2\x82\xac\xe2\x82\xac"));
+        assert_true(valid_utf8(sr_err_message(&err)));
     }
+    sr_err_dispose(&err);
     sr_buf_dispose(&b);
 }
 

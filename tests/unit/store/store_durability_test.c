@@ -45,7 +45,7 @@ static int write_one(sr_store *st, int i)
     if (sr_store_write_begin(&tx, st, &err) < 0)
         return -1;
     if (sr_store_schema_insert(&id, tx, &s, &err) < 0 ||
-        sr_store_version_put(tx, "s", i, id, &err) < 0) {
+        sr_store_version_put(tx, "s", i, ".", id, 1700000000000LL, &err) < 0) {
         sr_store_rollback(tx);
         return -1;
     }
@@ -68,14 +68,14 @@ static void *reader(void *arg)
             bad = 1;
             break;
         }
-        if (sr_store_versions(&v, &n, tx, "s", &err) < 0 || sr_store_max_id(&max, tx, &err) < 0) {
+        if (sr_store_versions(&v, &n, tx, "s", &err) < 0 || sr_store_max_id(&max, tx, ".", &err) < 0) {
             bad = 1;
         } else if ((size_t)max != n) {
             bad = 1;
         } else {
             for (size_t k = 0; k < n && !bad; k++) {
                 sr_store_schema *s = NULL;
-                if (v[k].version != (int)k + 1 || sr_store_schema_get(&s, tx, v[k].id, &err) != 0)
+                if (v[k].version != (int)k + 1 || sr_store_schema_get(&s, tx, ".", v[k].id, &err) != 0)
                     bad = 1;
                 sr_store_schema_free(s);
             }
@@ -122,7 +122,7 @@ static void test_store__concurrent_readers_see_consistent_snapshots_while_one_th
     sr_tx *tx = NULL;
     int max = 0;
     assert_int_equal(sr_store_read_begin(&tx, sh.st, &err), 0);
-    assert_int_equal(sr_store_max_id(&max, tx, &err), 0);
+    assert_int_equal(sr_store_max_id(&max, tx, ".", &err), 0);
     assert_int_equal(max, WRITES);
     assert_int_equal(sr_store_commit(tx, &err), 0);
     pthread_mutex_destroy(&sh.lock);
@@ -144,7 +144,7 @@ static void *contender(void *arg)
         s.text = (char *)"{}";
         /* Read-modify-write of the id counter: only serialized writers keep it gap- and
          * duplicate-free. The hash comes from the id so every insert is distinct. */
-        if (sr_store_max_id(&id, tx, &err) < 0) {
+        if (sr_store_max_id(&id, tx, ".", &err) < 0) {
             sr_store_rollback(tx);
             return (void *)1;
         }
@@ -178,7 +178,7 @@ static void test_store__writers_from_several_threads_are_serialized(void **state
     sr_tx *tx = NULL;
     int max = 0;
     assert_int_equal(sr_store_read_begin(&tx, st, &err), 0);
-    assert_int_equal(sr_store_max_id(&max, tx, &err), 0);
+    assert_int_equal(sr_store_max_id(&max, tx, ".", &err), 0);
     assert_int_equal(max, 75);
     assert_int_equal(sr_store_commit(tx, &err), 0);
     sr_store_close(st);
@@ -203,7 +203,7 @@ static void test_store__a_committed_write_survives_an_abrupt_exit(void **state)
             sr_store_setting_put(tx, SR_SETTING_MODE, NULL, "READONLY", &err) < 0)
             _exit(1);
         /* An uncommitted write at the time of death must vanish. */
-        if (sr_store_version_put(tx, "uncommitted", 1, 1, &err) < 0)
+        if (sr_store_version_put(tx, "uncommitted", 1, ".", 1, 1700000000000LL, &err) < 0)
             _exit(1);
         _exit(0);
     }
@@ -295,7 +295,7 @@ static void test_store__a_version_1_database_is_migrated_with_its_data(void **st
     assert_int_equal(sr_store_subject_head_get(&head, tx, "old", &err), 0);
     assert_int_equal(head.changes, 1);
     assert_int_equal(head.latest_version, 1);
-    assert_int_equal(sr_store_version_put(tx, "old", 2, 1, &err), 0);
+    assert_int_equal(sr_store_version_put(tx, "old", 2, ".", 1, 1700000000000LL, &err), 0);
     assert_int_equal(sr_store_subject_head_get(&head, tx, "old", &err), 0);
     assert_int_equal(head.changes, 2);
     assert_int_equal(sr_store_commit(tx, &err), 0);
@@ -334,7 +334,7 @@ static void test_store__the_database_enforces_unique_versions_and_references(voi
     assert_int_equal(sr_store_open(&st, db.path, &err), 0);
     assert_int_equal(sr_store_write_begin(&tx, st, &err), 0);
     /* A version naming a schema that does not exist breaks the foreign key. */
-    assert_int_equal(sr_store_version_put(tx, "s", 1, 42, &err), -1);
+    assert_int_equal(sr_store_version_put(tx, "s", 1, ".", 42, 1700000000000LL, &err), -1);
     assert_int_equal(err.code, 50001);
     assert_non_null(strstr(err.msg, "Error in the backend data store: "));
     sr_store_rollback(tx);

@@ -87,7 +87,7 @@ static int insert(sr_tx *tx, int seed, int explicit_id)
 static void put(sr_tx *tx, const char *subject, int version, int id)
 {
     sr_err err = {0};
-    assert_int_equal(sr_store_version_put(tx, subject, version, id, &err), 0);
+    assert_int_equal(sr_store_version_put(tx, subject, version, ".", id, 1700000000000LL, &err), 0);
 }
 
 static void test_store__open_creates_and_reopen_keeps_the_data(void **state)
@@ -104,7 +104,7 @@ static void test_store__open_creates_and_reopen_keeps_the_data(void **state)
     assert_int_equal(sr_store_open(&f->st, f->db.path, &err), 0);
     tx = rbegin(f);
     sr_store_schema *s = NULL;
-    assert_int_equal(sr_store_schema_get(&s, tx, id, &err), 0);
+    assert_int_equal(sr_store_schema_get(&s, tx, ".", id, &err), 0);
     assert_string_equal(s->type, "AVRO");
     sr_store_schema_free(s);
     sr_store_version *v = NULL;
@@ -147,7 +147,7 @@ static void test_store__schema_round_trips_with_refs_and_metadata(void **state)
 
     tx = rbegin(f);
     sr_store_schema *out = NULL;
-    assert_int_equal(sr_store_schema_get(&out, tx, id, &err), 0);
+    assert_int_equal(sr_store_schema_get(&out, tx, ".", id, &err), 0);
     assert_int_equal(out->id, id);
     assert_string_equal(out->type, "PROTOBUF");
     assert_string_equal(out->text, in.text);
@@ -161,12 +161,12 @@ static void test_store__schema_round_trips_with_refs_and_metadata(void **state)
     sr_store_schema_free(out);
 
     int found = 0;
-    assert_int_equal(sr_store_schema_find(&found, tx, in.hash, &err), 0);
+    assert_int_equal(sr_store_schema_find(&found, tx, ".", in.hash, &err), 0);
     assert_int_equal(found, id);
     uint8_t other[16];
     fill_hash(other, 8);
-    assert_int_equal(sr_store_schema_find(&found, tx, other, &err), 1);
-    assert_int_equal(sr_store_schema_get(&out, tx, id + 1, &err), 1);
+    assert_int_equal(sr_store_schema_find(&found, tx, ".", other, &err), 1);
+    assert_int_equal(sr_store_schema_get(&out, tx, ".", id + 1, &err), 1);
     commit(tx);
 }
 
@@ -177,27 +177,43 @@ static void test_store__schema_without_metadata_reads_back_null(void **state)
     sr_tx *tx = wbegin(f);
     int id = insert(tx, 1, 0);
     sr_store_schema *out = NULL;
-    assert_int_equal(sr_store_schema_get(&out, tx, id, &err), 0);
+    assert_int_equal(sr_store_schema_get(&out, tx, ".", id, &err), 0);
     assert_null(out->metadata);
     assert_int_equal(out->nrefs, 0);
     sr_store_schema_free(out);
     commit(tx);
 }
 
-static void test_store__a_second_schema_with_the_same_hash_is_rejected(void **state)
+/* IMPORT can give a schema a second id (Confluent keeps explicit ids): the fingerprint finds the
+ * lowest, and every (context, id) that has it is listed. */
+static void test_store__a_fingerprint_may_have_several_ids_and_contexts(void **state)
 {
     fixture *f = *state;
     sr_err err = {0};
     sr_tx *tx = wbegin(f);
-    insert(tx, 1, 0);
-    sr_store_schema dup = {0};
-    dup.type = (char *)"AVRO";
-    dup.text = (char *)"\"string\"";
-    fill_hash(dup.hash, 1);
-    int id = 0;
-    assert_int_equal(sr_store_schema_insert(&id, tx, &dup, &err), -1);
-    assert_int_equal(err.code, 50001);
-    assert_non_null(strstr(err.msg, "Error in the backend data store: "));
+    int first = insert(tx, 1, 50), second = insert(tx, 1, 60), found = 0;
+    sr_store_schema other = {0};
+    sr_store_id *ids = NULL;
+    size_t n = 0;
+
+    other.context = (char *)".team";
+    other.type = (char *)"AVRO";
+    other.text = (char *)"\"string\"";
+    fill_hash(other.hash, 1);
+    assert_int_equal(sr_store_schema_insert(&found, tx, &other, &err), 0);
+    assert_int_equal(found, 1); /* ids count per context */
+    assert_int_equal(sr_store_schema_find(&found, tx, ".", other.hash, &err), 0);
+    assert_int_equal(found, first);
+    assert_int_equal(sr_store_schema_ids(&ids, &n, tx, other.hash, &err), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(ids[0].context, ".");
+    assert_int_equal(ids[1].id, second);
+    assert_string_equal(ids[2].context, ".team");
+    sr_store_ids_free(ids, n);
+    assert_int_equal(sr_store_max_id(&found, tx, ".team", &err), 0);
+    assert_int_equal(found, 1);
+    assert_int_equal(sr_store_max_id(&found, tx, ".none", &err), 0);
+    assert_int_equal(found, 0);
     sr_store_rollback(tx);
 }
 
@@ -207,15 +223,15 @@ static void test_store__explicit_id_insert_advances_the_max_id(void **state)
     sr_err err = {0};
     int max = -1;
     sr_tx *tx = wbegin(f);
-    assert_int_equal(sr_store_max_id(&max, tx, &err), 0);
+    assert_int_equal(sr_store_max_id(&max, tx, ".", &err), 0);
     assert_int_equal(max, 0);
     assert_int_equal(insert(tx, 1, 100), 100);
-    assert_int_equal(sr_store_max_id(&max, tx, &err), 0);
+    assert_int_equal(sr_store_max_id(&max, tx, ".", &err), 0);
     assert_int_equal(max, 100);
     assert_int_equal(insert(tx, 2, 0), 101);
     /* An imported id below the maximum does not lower it. */
     assert_int_equal(insert(tx, 3, 5), 5);
-    assert_int_equal(sr_store_max_id(&max, tx, &err), 0);
+    assert_int_equal(sr_store_max_id(&max, tx, ".", &err), 0);
     assert_int_equal(max, 101);
     assert_int_equal(insert(tx, 4, 0), 102);
     commit(tx);
@@ -248,7 +264,7 @@ static void test_store__ids_are_never_reused_after_a_schema_is_removed(void **st
     put(tx, "s", 2, b);
     assert_int_equal(sr_store_version_remove(tx, "s", 2, &err), 0);
     sr_store_schema *gone = NULL;
-    assert_int_equal(sr_store_schema_get(&gone, tx, b, &err), 1);
+    assert_int_equal(sr_store_schema_get(&gone, tx, ".", b, &err), 1);
     assert_int_equal(insert(tx, 3, 0), b + 1);
     commit(tx);
 }
@@ -328,15 +344,15 @@ static void test_store__remove_keeps_a_schema_another_version_still_holds(void *
     assert_int_equal(sr_store_version_remove(tx, "x", 1, &err), 0);
     assert_int_equal(sr_store_version_remove(tx, "x", 1, &err), 1);
     sr_store_schema *got = NULL;
-    assert_int_equal(sr_store_schema_get(&got, tx, id, &err), 0);
+    assert_int_equal(sr_store_schema_get(&got, tx, ".", id, &err), 0);
     assert_int_equal(got->nrefs, 1);
     sr_store_schema_free(got);
 
     /* The last holder goes: the schema and its references go with it. */
     assert_int_equal(sr_store_version_remove(tx, "y", 4, &err), 0);
-    assert_int_equal(sr_store_schema_get(&got, tx, id, &err), 1);
+    assert_int_equal(sr_store_schema_get(&got, tx, ".", id, &err), 1);
     int found = 0;
-    assert_int_equal(sr_store_schema_find(&found, tx, s.hash, &err), 1);
+    assert_int_equal(sr_store_schema_find(&found, tx, ".", s.hash, &err), 1);
     /* The same text can now be registered again, under a new id. */
     int again = 0;
     assert_int_equal(sr_store_schema_insert(&again, tx, &s, &err), 0);
@@ -426,14 +442,14 @@ static void test_store__versions_of_id_lists_every_holder_sorted(void **state)
     assert_int_equal(sr_store_version_soft_delete(tx, "z", 1, &err), 0);
     sr_store_version *v = NULL;
     size_t n = 0;
-    assert_int_equal(sr_store_versions_of_id(&v, &n, tx, a, &err), 0);
+    assert_int_equal(sr_store_versions_of_id(&v, &n, tx, ".", a, &err), 0);
     assert_int_equal(n, 2);
     assert_string_equal(v[0].subject, "m");
     assert_int_equal(v[0].version, 2);
     assert_string_equal(v[1].subject, "z");
     assert_true(v[1].deleted);
     sr_store_versions_free(v, n);
-    assert_int_equal(sr_store_versions_of_id(&v, &n, tx, 999, &err), 0);
+    assert_int_equal(sr_store_versions_of_id(&v, &n, tx, ".", 999, &err), 0);
     assert_int_equal(n, 0);
     sr_store_versions_free(v, n);
     commit(tx);
@@ -553,7 +569,7 @@ static void test_store__rollback_discards_the_writes(void **state)
     sr_store_rollback(tx);
     tx = rbegin(f);
     int max = -1;
-    assert_int_equal(sr_store_max_id(&max, tx, &err), 0);
+    assert_int_equal(sr_store_max_id(&max, tx, ".", &err), 0);
     assert_int_equal(max, 0);
     commit(tx);
     sr_store_rollback(NULL);
@@ -597,7 +613,7 @@ static void test_store__a_write_inside_a_read_transaction_fails_with_50001(void 
     int id = insert(w, 1, 0);
     commit(w);
     sr_tx *r = rbegin(f);
-    assert_int_equal(sr_store_version_put(r, "s", 1, id, &err), -1);
+    assert_int_equal(sr_store_version_put(r, "s", 1, ".", id, 1700000000000LL, &err), -1);
     assert_int_equal(err.code, 50001);
     assert_non_null(strstr(err.msg, "Error in the backend data store: "));
     sr_store_rollback(r);
@@ -660,7 +676,7 @@ int main(void)
         cmocka_unit_test(test_store__open_fails_with_50001_on_an_unusable_path),
         cmocka_unit_test_setup_teardown(test_store__schema_round_trips_with_refs_and_metadata, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__schema_without_metadata_reads_back_null, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store__a_second_schema_with_the_same_hash_is_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__a_fingerprint_may_have_several_ids_and_contexts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__explicit_id_insert_advances_the_max_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__explicit_id_already_taken_is_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__ids_are_never_reused_after_a_schema_is_removed, setup, teardown),

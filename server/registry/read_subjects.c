@@ -1,195 +1,73 @@
-/* registry_read.c -- the read side: schemas by id, subjects, versions, referencedby
- * (confluent-api.md §3.2-§3.4). */
+/* read_subjects.c -- the read side by subject: schemas, subjects, versions, referencedby
+ * (confluent-api.md §3.2-§3.4), across contexts. */
 #include "server/registry/internal.h"
 #include "common/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Render stored schema `s` in `format`; *out owned. The canonical text when the format does not
- * apply. */
-static int render(char **out, sr_registry *r, const sr_reading *rd, const sr_store_schema *s,
-                  const char *format, sr_err *err)
-{
-    sr_idcache_ref *parsed = NULL;
-    int rc;
+/* The store prefix and the filter for a listing's `subjectPrefix` (§3.3): NULL is every context;
+ * an unqualified prefix ("" included) is the default context only; ":.ctx:..." is that context,
+ * and ":.:abc" the default one. */
+typedef struct listing {
+    const char *store_prefix;
+    int default_only;
+} listing;
 
-    if (!format || !*format) {
-        *out = sr_xstrdup(s->text);
-        return 0;
-    }
-    if (sr_registry__parsed(&parsed, r, rd, s->id, err) != 0)
-        return -1;
-    rc = sr_schema_render(out, sr_registry__parsed_schema(parsed), format, err);
-    sr_registry__parsed_release(r, parsed);
-    if (rc == 1) {
-        *out = sr_xstrdup(s->text);
-        rc = 0;
-    }
-    return rc;
+static listing listing_of(const char *prefix)
+{
+    if (!prefix)
+        return (listing){"", 0};
+    if (strncmp(prefix, ":.:", 3) == 0)
+        return (listing){prefix + 3, 1};
+    if (strncmp(prefix, ":.", 2) == 0)
+        return (listing){prefix, 0};
+    return (listing){prefix, 1};
 }
 
-static int schema_by_id(json_t **out, sr_registry *r, const sr_reading *rd, int id,
-                        const char *format, int fetch_max_id, sr_err *err)
+static int listed(const listing *l, const char *subject)
 {
-    sr_store_schema *s = NULL;
-    char *text = NULL;
-    int max = 0, rc = -1;
-
-    if (sr_registry__stored(&s, rd->tx, id, err) < 0 || render(&text, r, rd, s, format, err) < 0 ||
-        (fetch_max_id && sr_store_max_id(&max, rd->tx, err) < 0))
-        goto out;
-    *out = json_object();
-    json_object_set_new(*out, "schemaType", sr_registry__string(s->type));
-    json_object_set_new(*out, "schema", sr_registry__string(text));
-    if (s->nrefs)
-        json_object_set_new(*out, "references", sr_registry__refs_json(s->refs, s->nrefs));
-    if (fetch_max_id)
-        json_object_set_new(*out, "maxId", json_integer(max));
-    rc = 0;
-out:
-    free(text);
-    sr_store_schema_free(s);
-    return rc;
+    return !l->default_only || sr_registry__is_default_context(subject);
 }
 
-int sr_registry_schema_by_id(json_t **out, sr_registry *r, int id, const char *subject,
-                             const char *format, int fetch_max_id, sr_err *err)
+/* Is vs[i] the last version of its subject that the listing includes? */
+static int last_included(const sr_store_version *vs, size_t n, size_t i, int deleted)
 {
-    int rc;
-    (void)subject; /* selects a context in Confluent; sluice has the default context only */
-    SR_WITH_READ(r, err, schema_by_id(out, r, &rd, id, format, fetch_max_id, err));
-    return rc;
-}
+    size_t j = i + 1;
 
-/* The plain answer rendered and kept, under the generation read before its transaction. */
-static int body_by_id(sr_idcache_ref **out, sr_registry *r, const sr_reading *rd, int id,
-                      sr_err *err)
-{
-    json_t *o = NULL;
-    char *body;
-
-    if (schema_by_id(&o, r, rd, id, NULL, 0, err) < 0)
-        return -1;
-    body = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    if (!body)
-        return sr_err_set(err, 50001, "Schema %d could not be encoded", id);
-    *out = sr_idcache_put(r->bodies, id, body, strlen(body) + 64, rd->bodies_gen);
-    return 0;
-}
-
-int sr_registry_schema_by_id_body(char **out, sr_registry *r, int id, sr_err *err)
-{
-    sr_idcache_ref *ref = sr_idcache_get(r->bodies, id);
-    int rc = 0;
-
-    if (!ref)
-        SR_WITH_READ(r, err, body_by_id(&ref, r, &rd, id, err));
-    if (rc == 0)
-        *out = sr_xstrdup(sr_idcache_value(ref));
-    sr_idcache_release(r->bodies, ref);
-    return rc;
-}
-
-static int schema_text(char **out, sr_registry *r, const sr_reading *rd, int id,
-                       const char *format, sr_err *err)
-{
-    sr_store_schema *s = NULL;
-    int rc = sr_registry__stored(&s, rd->tx, id, err);
-
-    if (rc == 0)
-        rc = render(out, r, rd, s, format, err);
-    sr_store_schema_free(s);
-    return rc;
-}
-
-int sr_registry_schema_text(char **out, sr_registry *r, int id, const char *format, sr_err *err)
-{
-    int rc;
-    SR_WITH_READ(r, err, schema_text(out, r, &rd, id, format, err));
-    return rc;
-}
-
-/* Subjects or subject-versions holding `id`. */
-static int id_holders(json_t **out, sr_tx *tx, int id, int deleted, int versions, sr_page page,
-                      sr_err *err)
-{
-    sr_store_version *vs = NULL;
-    size_t n = 0;
-    json_t *a;
-
-    if (sr_store_versions_of_id(&vs, &n, tx, id, err) < 0)
-        return -1;
-    if (n == 0) {
-        sr_store_versions_free(vs, n);
-        return sr_err_set(err, 40403, "Schema not found");
-    }
-    a = json_array();
-    for (size_t i = 0; i < n; i++) {
-        if (vs[i].deleted && !deleted)
-            continue;
-        if (versions)
-            json_array_append_new(a, json_pack("{s:o, s:i}", "subject",
-                                               sr_registry__string(vs[i].subject), "version",
-                                               vs[i].version));
-        else if (!json_array_size(a) ||
-                 strcmp(json_string_value(json_array_get(a, json_array_size(a) - 1)),
-                        vs[i].subject) != 0)
-            json_array_append_new(a, sr_registry__string(vs[i].subject));
-    }
-    sr_store_versions_free(vs, n);
-    sr_registry__page(a, page);
-    *out = a;
-    return 0;
-}
-
-int sr_registry_id_subjects(json_t **out, sr_registry *r, int id, int deleted, sr_page page,
-                            sr_err *err)
-{
-    int rc;
-    SR_WITH_READ(r, err, id_holders(out, rd.tx, id, deleted, 0, page, err));
-    return rc;
-}
-
-int sr_registry_id_versions(json_t **out, sr_registry *r, int id, int deleted, sr_page page,
-                            sr_err *err)
-{
-    int rc;
-    SR_WITH_READ(r, err, id_holders(out, rd.tx, id, deleted, 1, page, err));
-    return rc;
+    while (j < n && strcmp(vs[j].subject, vs[i].subject) == 0 && vs[j].deleted && !deleted)
+        j++;
+    return !(j < n && strcmp(vs[j].subject, vs[i].subject) == 0);
 }
 
 static int schemas(json_t **out, sr_tx *tx, const char *prefix, int deleted, int latest_only,
                    sr_page page, sr_err *err)
 {
+    listing l = listing_of(prefix ? prefix : "");
     sr_store_version *vs = NULL;
     size_t n = 0;
     json_t *a;
 
-    if (sr_store_all_versions(&vs, &n, tx, prefix ? prefix : "", err) < 0)
+    if (sr_store_all_versions(&vs, &n, tx, l.store_prefix, err) < 0)
         return -1;
     a = json_array();
     for (size_t i = 0; i < n; i++) {
         sr_store_schema *s = NULL;
-        if (vs[i].deleted && !deleted)
+        char *context;
+        int rc;
+        if ((vs[i].deleted && !deleted) || !listed(&l, vs[i].subject) ||
+            (latest_only && !last_included(vs, n, i, deleted)))
             continue;
-        if (latest_only) { /* skip unless it is the last included version of its subject */
-            size_t j = i + 1;
-            while (j < n && strcmp(vs[j].subject, vs[i].subject) == 0 && vs[j].deleted &&
-                   !deleted)
-                j++;
-            if (j < n && strcmp(vs[j].subject, vs[i].subject) == 0)
-                continue;
-        }
-        if (sr_store_schema_get(&s, tx, vs[i].id, err) < 0) {
+        context = sr_registry__context_of(vs[i].subject);
+        rc = sr_store_schema_get(&s, tx, context, vs[i].id, err);
+        free(context);
+        if (rc < 0) {
             json_decref(a);
             sr_store_versions_free(vs, n);
             return -1;
         }
         if (s)
-            json_array_append_new(a, sr_registry__schema_json(vs[i].subject, vs[i].version, s,
-                                                              NULL));
+            json_array_append_new(a, sr_registry__version_json(vs[i].subject, &vs[i], s, NULL));
         sr_store_schema_free(s);
     }
     sr_store_versions_free(vs, n);
@@ -211,15 +89,17 @@ int sr_registry_schemas(json_t **out, sr_registry *r, const char *prefix, int de
 static int subjects(json_t **out, sr_tx *tx, const char *prefix, int deleted, int deleted_only,
                     sr_page page, sr_err *err)
 {
+    listing l = listing_of(prefix);
     sr_store_subject *ss = NULL;
     size_t n = 0;
     json_t *a;
 
-    if (sr_store_subjects(&ss, &n, tx, prefix, err) < 0)
+    if (sr_store_subjects(&ss, &n, tx, l.store_prefix, err) < 0)
         return -1;
     a = json_array();
     for (size_t i = 0; i < n; i++) {
-        if (deleted_only ? ss[i].all_deleted : (deleted || !ss[i].all_deleted))
+        if ((deleted_only ? ss[i].all_deleted : (deleted || !ss[i].all_deleted)) &&
+            listed(&l, ss[i].name))
             json_array_append_new(a, sr_registry__string(ss[i].name));
     }
     sr_store_subjects_free(ss, n);
@@ -253,7 +133,8 @@ static int versions(json_t **out, sr_tx *tx, const char *subject, int deleted, i
         json_array_append_new(a, json_integer(as_negative && vs[i].deleted ? -v : v));
     }
     sr_store_versions_free(vs, n);
-    if (json_array_size(a) == 0) {
+    /* deletedOnly lists nothing for a subject with nothing deleted; that is not an absence */
+    if (json_array_size(a) == 0 && !(deleted_only && n)) {
         json_decref(a);
         return sr_err_set(err, 40401, "Subject '%s' not found.", subject);
     }
@@ -296,22 +177,23 @@ static int version_get(json_t **out, char **text_out, sr_registry *r, const sr_r
 {
     sr_store_version *vs = NULL;
     sr_store_schema *s = NULL;
-    char *text = NULL;
+    char *text = NULL, *context = sr_registry__context_of(subject);
     size_t n = 0;
     int at, rc = -1;
 
     at = locate(&vs, &n, rd->tx, subject, version, deleted, err);
-    if (at < 0 || sr_registry__stored(&s, rd->tx, vs[at].id, err) < 0 ||
-        render(&text, r, rd, s, format, err) < 0)
+    if (at < 0 || sr_registry__stored(&s, rd->tx, context, vs[at].id, err) < 0 ||
+        sr_registry__render(&text, r, rd, s, format, err) < 0)
         goto out;
     if (out)
-        *out = sr_registry__schema_json(subject, vs[at].version, s, text);
+        *out = sr_registry__version_json(subject, &vs[at], s, text);
     if (text_out) {
         *text_out = text;
         text = NULL;
     }
     rc = 0;
 out:
+    free(context);
     free(text);
     sr_store_schema_free(s);
     sr_store_versions_free(vs, n);
