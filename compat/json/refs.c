@@ -312,6 +312,13 @@ const sr_jv *sr_jrefs_resolve(const sr_jrefs *r, const char *base, const char *r
         } else if (*frag == '/') {
             frag_dec = pct_decode(frag);
             target = sr_jv_at(root, frag_dec);
+            if (!target && strncmp(frag_dec, "/$defs/", 7) == 0) {
+                /* Confluent bridges a document's top-level "definitions" into "$defs" */
+                sr_buf alt = SR_BUF_INIT;
+                sr_buf_printf(&alt, "/definitions/%s", frag_dec + 7);
+                target = sr_jv_at(root, alt.ptr);
+                sr_buf_dispose(&alt);
+            }
         } else {
             sr_buf key = SR_BUF_INIT;
             json_t *i;

@@ -396,6 +396,8 @@ static void test_json_refs__defs_definitions_id_anchor_and_other_documents(void 
         "\"$defs\":{\"n\":{\"$anchor\":\"node\",\"type\":\"object\"}}}",
         "{\"$id\":\"http://x.example/r\",\"$ref\":\"#foo\",\"definitions\":{\"n\":{\"$id\":\"#foo\"}}}",
         "{\"$ref\":\"#/definitions/a%20b/x~1y\",\"definitions\":{\"a b\":{\"x/y\":{}}}}",
+        /* "#/$defs/X" finds a body under "definitions", as Confluent bridges them */
+        "{\"$ref\":\"#/$defs/a\",\"definitions\":{\"a\":{\"type\":\"string\"}}}",
     };
     sr_jdep deps[] = {{"address.json", "{\"type\":\"object\",\"properties\":{\"c\":{\"$ref\":"
                                        "\"#/definitions/city\"}},\"definitions\":{\"city\":"
