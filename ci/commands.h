@@ -25,5 +25,6 @@ int sr_cmd_check(sr_cli *cli, int argc, char **argv);
 int sr_cmd_config(sr_cli *cli, int argc, char **argv);
 int sr_cmd_mode(sr_cli *cli, int argc, char **argv);
 int sr_cmd_ci(sr_cli *cli, int argc, char **argv);
+int sr_cmd_validate(sr_cli *cli, int argc, char **argv);
 
 #endif

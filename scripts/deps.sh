@@ -14,6 +14,7 @@ build_pkgs=(
   libmicrohttpd-dev libsqlite3-dev libjansson-dev
   libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev
   libavro-dev libgit2-dev libcurl4-openssl-dev libyaml-dev nettle-dev
+  python3-jsonschema
 )
 test_pkgs=(
   libcmocka-dev protobuf-compiler python3 python3-confluent-kafka python3-requests

@@ -126,5 +126,7 @@ void sr_h_config_delete(sr_app *, const sr_req *, sr_resp *);
 void sr_h_mode_get(sr_app *, const sr_req *, sr_resp *);
 void sr_h_mode_put(sr_app *, const sr_req *, sr_resp *);
 void sr_h_mode_delete(sr_app *, const sr_req *, sr_resp *);
+void sr_h_validate_version(sr_app *, const sr_req *, sr_resp *); /* h_sluice.c */
+void sr_h_validate_id(sr_app *, const sr_req *, sr_resp *);
 
 #endif

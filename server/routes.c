@@ -47,6 +47,9 @@ const sr_route sr_routes[] = {
     {SR_GET,    "/mode/{subject}",                                        sr_h_mode_get},
     {SR_PUT,    "/mode/{subject}",                                        sr_h_mode_put},
     {SR_DELETE, "/mode/{subject}",                                        sr_h_mode_delete},
+    /* sluice's own API (docs/api.md) */
+    {SR_POST,   "/sluice/v1/subjects/{subject}/versions/{version}/validate", sr_h_validate_version},
+    {SR_POST,   "/sluice/v1/schemas/ids/{id}/validate",                   sr_h_validate_id},
 };
 
 const size_t sr_nroutes = sizeof(sr_routes) / sizeof(sr_routes[0]);

@@ -118,6 +118,15 @@ int sr_registry_by_metadata(json_t **out, sr_registry *r, const char *subject,
 int sr_registry_referenced_by(json_t **out, sr_registry *r, const char *subject,
                               const char *version, int deleted, sr_page page, sr_err *err);
 
+/* POST /sluice/v1/subjects/{s}/versions/{v}/validate (subject and version) or
+ * /sluice/v1/schemas/ids/{id}/validate (subject NULL, `id`): the JSON text `doc` checked against
+ * that schema (compat.h's sr_schema_validate_json; `message` names the Protobuf message, NULL for
+ * the first). *out = {valid, id, schemaType, violations: [{pointer, message}], subject?,
+ * version?}. 40401/40402/40403 for a schema that is not there, 42201 for a document that is not
+ * JSON. */
+int sr_registry_validate(json_t **out, sr_registry *r, const char *subject, const char *version,
+                         int id, const char *doc, const char *message, sr_err *err);
+
 /* Deletes. *out = [versions] for a subject, the version number for one version. */
 int sr_registry_delete_subject(json_t **out, sr_registry *r, const char *subject, int permanent,
                                sr_err *err);

@@ -11,9 +11,7 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "compat/proto_diff.h"
-#include "compat/proto_parse.h"
-#include "compat/proto_print.h"
+#include "compat/protobuf/protobuf.h"
 
 static void test_proto_parse__imports_come_from_references_and_built_ins_in_dependency_order(void **state)
 {
