@@ -123,6 +123,12 @@ void sr_schema_record_names(sr_strlist *out, const sr_schema *s)
         s->ops->record_names(out, s->model);
 }
 
+void sr_schema_field_names(sr_strlist *out, const sr_schema *s)
+{
+    if (s->ops->field_names)
+        s->ops->field_names(out, s->model);
+}
+
 int sr_schema_imports(sr_strlist *out, sr_schema_type t, const char *text, sr_err *err)
 {
     const sr_format_ops *ops = ops_for(t);

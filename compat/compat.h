@@ -107,6 +107,11 @@ int sr_schema_imports(sr_strlist *out, sr_schema_type t, const char *text, sr_er
  * Avro, the root type's full name when it is named. Appends to *out (nothing for other schemas). */
 void sr_schema_record_names(sr_strlist *out, const sr_schema *s);
 
+/* The names of the schema's top-level fields, which Confluent's reserved fields (the
+ * `confluent:reserved` metadata property) guard: the root record's fields for Avro, the first
+ * message's for Protobuf, the root object's `properties` for JSON Schema. Appends to *out. */
+void sr_schema_field_names(sr_strlist *out, const sr_schema *s);
+
 /* ---- payload validation ---- */
 
 /* One reason a document does not fit a schema: where, as a JSON pointer into the document. */

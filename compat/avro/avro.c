@@ -700,10 +700,30 @@ static int parse_type(parser *p, av_type **out, json_t *j, const char *ns, int d
     return fail(p, "Not a schema: %s", "expected a name, an object or an array", NULL);
 }
 
+/* 1 when a string of `j` outside a "default" member holds a NUL. Defaults of bytes and fixed are
+ * strings of code points 0-255, U+0000 included, so the text is read with NULs allowed; anywhere
+ * else (names, symbols, docs) a NUL would be cut off by C strings, so it is refused. Bounded:
+ * jansson refuses nesting deeper than JSON_PARSER_MAX_DEPTH. */
+static int nul_outside_defaults(const json_t *j)
+{
+    const char *k;
+    json_t *v;
+    size_t i;
+
+    if (json_is_string(j))
+        return strlen(json_string_value(j)) != json_string_length(j);
+    if (json_is_array(j))
+        json_array_foreach(j, i, v) if (nul_outside_defaults(v)) return 1;
+    if (json_is_object(j))
+        json_object_foreach((json_t *)j, k, v) if (strcmp(k, "default") != 0 &&
+                                                   nul_outside_defaults(v)) return 1;
+    return 0;
+}
+
 static int parse_text(parser *p, av_type **out, const char *text)
 {
     json_error_t jerr;
-    json_t *j = json_loads(text, JSON_DECODE_ANY, &jerr);
+    json_t *j = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
     char where[300];
     int rc;
 
@@ -716,6 +736,10 @@ static int parse_text(parser *p, av_type **out, const char *text)
     if (!j) {
         snprintf(where, sizeof(where), "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
         return fail(p, "Invalid JSON at %s", where, NULL);
+    }
+    if (nul_outside_defaults(j)) {
+        json_decref(j);
+        return fail(p, "%s", "a NUL character (\\u0000) may stand only in a default value", NULL);
     }
     p->path.n = 0;
     rc = parse_type(p, out, j, NULL, 1);

@@ -54,6 +54,15 @@ static void avro_record_names(sr_strlist *out, const void *model)
     sr_avro_record_names(out, model);
 }
 
+static void avro_field_names(sr_strlist *out, const void *model)
+{
+    const av_schema *s = model;
+
+    if (s->root && s->root->kind == AV_RECORD)
+        for (size_t i = 0; i < s->root->nfields; i++)
+            sr_strlist_add(out, s->root->fields[i].name);
+}
+
 static int avro_validate_json(sr_violations *out, const void *model, const char *doc,
                               const char *message_name, int max_depth, sr_err *err)
 {
@@ -68,5 +77,6 @@ const sr_format_ops sr_avro_ops = {
     .render = avro_render,
     .read_compat = avro_read_compat,
     .record_names = avro_record_names,
+    .field_names = avro_field_names,
     .validate_json = avro_validate_json,
 };

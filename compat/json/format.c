@@ -75,6 +75,16 @@ static void js_record_names(sr_strlist *out, const void *model)
         sr_strlist_add(out, t->u.str);
 }
 
+/* The root object's properties. */
+static void js_field_names(sr_strlist *out, const void *model)
+{
+    const sr_jv *props = sr_jobj_get(sr_jschema_root(model), "properties");
+
+    if (props && props->kind == SR_JOBJECT)
+        for (size_t i = 0; i < props->n; i++)
+            sr_strlist_add(out, props->u.members[i].key);
+}
+
 /* Every document a $ref names outside the schema itself: the part before '#' of each $ref that
  * has one, relative or absolute, in order, each once. */
 typedef struct imports_walk {
@@ -156,5 +166,6 @@ const sr_format_ops sr_jsonschema_ops = {
     .message_positions = 0,
     .imports = js_imports,
     .record_names = js_record_names,
+    .field_names = js_field_names,
     .validate_json = js_validate_json,
 };

@@ -200,6 +200,16 @@ static void pb_record_names(sr_strlist *out, const void *model)
                         fd->message_type[i]->name);
 }
 
+/* The first message's fields: what Confluent takes as the record of a .proto file. */
+static void pb_field_names(sr_strlist *out, const void *model)
+{
+    const Google__Protobuf__FileDescriptorProto *fd = sr_proto_fileset_main(model);
+
+    if (fd->n_message_type)
+        for (size_t i = 0; i < fd->message_type[0]->n_field; i++)
+            sr_strlist_add(out, fd->message_type[0]->field[i]->name);
+}
+
 static int pb_validate_json(sr_violations *out, const void *model, const char *doc,
                             const char *message_name, int max_depth, sr_err *err)
 {
@@ -212,6 +222,7 @@ const sr_format_ops sr_protobuf_ops = {
     .free = pb_free,
     .render = pb_render,
     .read_compat = pb_read_compat,
+    .field_names = pb_field_names,
     .message_positions = 1,
     .imports = pb_imports,
     .record_names = pb_record_names,
