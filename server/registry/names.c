@@ -121,3 +121,8 @@ void sr_registry__page(json_t *array, sr_page page)
     json_array_extend(array, copy);
     json_decref(copy);
 }
+
+int sr_registry__listed(sr_page page, const char *subject)
+{
+    return !page.filter || page.filter->may_read(page.filter->ctx, subject);
+}

@@ -127,7 +127,7 @@ static int id_holders(json_t **out, sr_tx *tx, int id, int deleted, int versions
     }
     a = json_array();
     for (size_t i = 0; i < n; i++) {
-        if (vs[i].deleted && !deleted)
+        if ((vs[i].deleted && !deleted) || !sr_registry__listed(page, vs[i].subject))
             continue;
         if (versions)
             json_array_append_new(a, json_pack("{s:o, s:i}", "subject",
@@ -172,7 +172,7 @@ static int schemas(json_t **out, sr_tx *tx, const char *prefix, int deleted, int
     a = json_array();
     for (size_t i = 0; i < n; i++) {
         sr_store_schema *s = NULL;
-        if (vs[i].deleted && !deleted)
+        if ((vs[i].deleted && !deleted) || !sr_registry__listed(page, vs[i].subject))
             continue;
         if (latest_only) { /* skip unless it is the last included version of its subject */
             size_t j = i + 1;
@@ -219,7 +219,8 @@ static int subjects(json_t **out, sr_tx *tx, const char *prefix, int deleted, in
         return -1;
     a = json_array();
     for (size_t i = 0; i < n; i++) {
-        if (deleted_only ? ss[i].all_deleted : (deleted || !ss[i].all_deleted))
+        if ((deleted_only ? ss[i].all_deleted : (deleted || !ss[i].all_deleted)) &&
+            sr_registry__listed(page, ss[i].name))
             json_array_append_new(a, sr_registry__string(ss[i].name));
     }
     sr_store_subjects_free(ss, n);
