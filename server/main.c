@@ -67,10 +67,12 @@ static int parse_args(sr_config *c, int argc, char **argv)
             overrides[1] = argv[i + 1];
         i++;
     }
-    if (overrides[0])
-        sr_config_set(c, "listeners", overrides[0], NULL);
-    if (overrides[1])
-        sr_config_set(c, "sluice.db.path", overrides[1], NULL);
+    if ((overrides[0] && sr_config_set(c, "listeners", overrides[0], &err) < 0) ||
+        (overrides[1] && sr_config_set(c, "sluice.db.path", overrides[1], &err) < 0)) {
+        fprintf(stderr, "sluiced: %s\n", sr_err_message(&err));
+        sr_err_dispose(&err);
+        return -1;
+    }
     return 0;
 }
 
