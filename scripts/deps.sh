@@ -18,7 +18,7 @@ build_pkgs=(
 )
 test_pkgs=(
   libcmocka-dev protobuf-compiler python3 python3-confluent-kafka python3-requests
-  python3-protobuf nodejs npm git curl sqlite3 libclang-rt-14-dev openssl
+  python3-protobuf python3-yaml nodejs npm git curl sqlite3 libclang-rt-14-dev openssl
 )
 
 bench_pkgs=(wrk hyperfine bc time)
