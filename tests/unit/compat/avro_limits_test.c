@@ -522,6 +522,7 @@ static void test_avro_limits__long_messages_are_cut_on_character_boundaries(void
         assert_true(valid_utf8(err.msg));
         assert_non_null(strstr(err.msg, "\xe2\x82\xac\xe2\x82\xac"));
     }
+    sr_err_dispose(&err);
     sr_buf_dispose(&b);
 }
 
