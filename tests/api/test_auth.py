@@ -5,9 +5,9 @@ The route test is generated from `sluiced --routes`, the route table itself: eve
 no credentials, is 401 with WWW-Authenticate (only the health probes are public); with a user
 who has no right on it, 403; with the right user, it is served. A route added to the table is
 tested here without anyone writing a line."""
-import http.client
 import json
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -77,8 +77,15 @@ class Auth(ServerTest):
 
     def path_of(self, route, subject):
         p = route["pattern"]
-        return (p.replace("{subject}", q(subject)).replace("{version}", "1")
-                .replace("{id}", str(self.id)))
+        p = (p.replace("{subject}", q(subject)).replace("{version}", "1")
+             .replace("{id}", str(self.id)))
+        return re.sub(r"\{[A-Za-z_]+\}", "x", p)  # parameters this file does not know
+
+    @staticmethod
+    def known(route):
+        """Does this file know how to make the route succeed (its parameters and its body)?"""
+        params = set(re.findall(r"\{([A-Za-z_]+)\}", route["pattern"]))
+        return params <= {"subject", "version", "id"} and body_for(route) != {}
 
     def test_every_route_needs_credentials_then_the_right_then_is_served(self):
         table = routes()
@@ -113,7 +120,7 @@ class Auth(ServerTest):
                     self.assertError(r, 403, 40301)
                 r = admin.request(route["method"], path, body=body)
                 self.assertNotIn(r.status, (401, 403), (name, r))
-                if body is None or body != {}:
+                if self.known(route) or route["pattern"] == "/":
                     self.assertLess(r.status, 300, (name, r))
 
     def test_wrong_passwords_unknown_users_and_schemes_are_401(self):
