@@ -225,6 +225,31 @@ class Shutdown(unittest.TestCase):
         srv.close()
 
 
+class Notify(unittest.TestCase):
+    def test_the_service_manager_is_told_ready_reloading_and_stopping(self):
+        import socket
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "notify")
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            sock.bind(path)
+            sock.settimeout(30)
+            os.environ["NOTIFY_SOCKET"] = path  # as systemd's Type=notify sets it
+            try:
+                srv = Sluiced().start()
+            finally:
+                del os.environ["NOTIFY_SOCKET"]
+            try:
+                self.assertEqual(sock.recv(256), b"READY=1")
+                srv.signal(signal.SIGHUP)
+                self.assertEqual(sock.recv(256), b"RELOADING=1")
+                self.assertEqual(sock.recv(256), b"READY=1")
+            finally:
+                srv.stop()
+                srv.close()
+            self.assertEqual(sock.recv(256), b"STOPPING=1")
+            sock.close()
+
+
 class AccessLog(unittest.TestCase):
     def test_the_access_log_can_be_json_lines_in_a_file(self):
         with tempfile.TemporaryDirectory() as d:
