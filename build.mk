@@ -9,7 +9,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 OPT      ?= -O2 -g
 # Libraries by layer: each binary links only the layers it uses (see LINK below).
 LIB_PKGS    := jansson libprotobuf-c nettle
-SERVER_PKGS := $(LIB_PKGS) libmicrohttpd sqlite3
+SERVER_PKGS := $(LIB_PKGS) libmicrohttpd sqlite3 gnutls libcrypt
 CI_PKGS     := $(LIB_PKGS) libgit2 libcurl yaml-0.1
 PKGS        := $(sort $(SERVER_PKGS) $(CI_PKGS) avro-c)
 GEN      := build/gen
@@ -70,7 +70,7 @@ BENCH_BIN   := $(patsubst %.c,$(BUILD)/%,$(BENCH_SRC))
 
 BINS := $(BUILD)/sluiced $(if $(CI_SRC),$(BUILD)/sluice)
 
-.PHONY: all tests run test unit bench clean FORCE
+.PHONY: all tests run test unit bench clean install install-cli FORCE
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -156,6 +156,24 @@ unit: tests
 
 bench: tests
 	@tests/bench/run.sh $(BUILD)
+
+# Installation: `make install PREFIX=/usr DESTDIR=/tmp/pkg` (PREFIX defaults to /usr/local).
+# install-cli puts only `sluice` in place, for CI runners.
+PREFIX  ?= /usr/local
+BINDIR  := $(PREFIX)/bin
+UNITDIR := $(PREFIX)/lib/systemd/system
+DOCDIR  := $(PREFIX)/share/doc/sluice
+
+install-cli: $(BUILD)/sluice
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(BUILD)/sluice $(DESTDIR)$(BINDIR)/sluice
+
+install: $(BINS) install-cli
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
+	install -m 0755 $(BUILD)/sluiced $(DESTDIR)$(BINDIR)/sluiced
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' dist/sluiced.service > $(DESTDIR)$(UNITDIR)/sluiced.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/sluiced.service
+	install -m 0644 dist/sluice.properties README.md docs/*.md $(DESTDIR)$(DOCDIR)/
 
 clean:
 	rm -rf build

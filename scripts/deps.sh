@@ -15,10 +15,11 @@ build_pkgs=(
   libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev
   libavro-dev libgit2-dev libcurl4-openssl-dev libyaml-dev nettle-dev
   python3-jsonschema
+  libgnutls28-dev libcrypt-dev
 )
 test_pkgs=(
   libcmocka-dev protobuf-compiler python3 python3-confluent-kafka python3-requests
-  python3-protobuf nodejs npm git curl sqlite3 libclang-rt-14-dev
+  python3-protobuf python3-yaml nodejs npm git curl sqlite3 libclang-rt-14-dev openssl
 )
 
 bench_pkgs=(wrk hyperfine bc time)

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "common/err.h"
+#include "common/histogram.h"
 
 typedef struct sr_store sr_store;
 typedef struct sr_tx sr_tx;
@@ -191,5 +192,22 @@ int sr_store_setting_delete(sr_tx *tx, sr_setting_kind kind, const char *scope, 
  * listing). */
 int sr_store_setting_scopes(char ***out, size_t *n, sr_tx *tx, sr_setting_kind kind,
                             sr_err *err);
+
+/* ---- operations: health, figures ---- */
+
+/* 0 when the store answers a read and is still the database it opened (its file has not been
+ * removed or replaced under it); -1 with err (50001) saying why not. For GET /health/ready. */
+int sr_store_ping(sr_store *st, sr_err *err);
+
+/* Subjects with at least one live version, and schemas stored. */
+int sr_store_counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err);
+
+/* What the store has done since it opened, for GET /metrics. */
+typedef struct sr_store_stats {
+    unsigned long long errors;   /* 50001 errors returned */
+    sr_hist_snapshot read;       /* read transactions, begin to end */
+    sr_hist_snapshot write;      /* write transactions, begin to commit (fsync included) */
+} sr_store_stats;
+void sr_store_stats_get(sr_store *st, sr_store_stats *out);
 
 #endif

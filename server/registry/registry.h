@@ -61,10 +61,19 @@ int sr_registry_lookup(json_t **out, sr_registry *r, const char *subject, const 
 int sr_registry_check(json_t **out, sr_registry *r, const char *subject, const char *version,
                       const sr_schema_req *req, int verbose, sr_err *err);
 
+/* Which subjects a listing may show (the caller's read right, docs/security.md). */
+typedef struct sr_subject_filter {
+    int (*may_read)(const void *ctx, const char *subject); /* 1 = show it */
+    const void *ctx;
+} sr_subject_filter;
+
 /* Reads. `deleted`/`deleted_only` are the query flags of the same names. */
 typedef struct sr_page {
     int offset; /* >= 0 */
     int limit;  /* <= 0 = no limit */
+    /* Listings of subjects (subjects, schemas, the holders of an id) leave out the subjects it
+     * refuses, before offset and limit apply; NULL = show every subject. Borrowed for the call. */
+    const sr_subject_filter *filter;
 } sr_page;
 
 /* Ids are read in the context of `subject` when it is given (":.ctx:name", or ":.ctx:" for the
@@ -156,5 +165,17 @@ typedef struct sr_registry_cache_stats {
     unsigned long long body_hits, body_misses, parsed_hits, parsed_misses;
 } sr_registry_cache_stats;
 void sr_registry_cache_stats_get(sr_registry *r, sr_registry_cache_stats *out);
+
+/* For operators (GET /metrics, GET /health/ready). */
+typedef struct sr_registry_counts {
+    size_t subjects; /* with at least one live version */
+    size_t schemas;  /* distinct schemas stored */
+} sr_registry_counts;
+int sr_registry_counts_get(sr_registry_counts *out, sr_registry *r, sr_err *err);
+/* The store's error count and transaction times (store.h's sr_store_stats). */
+struct sr_store_stats;
+void sr_registry_store_stats(sr_registry *r, struct sr_store_stats *out);
+/* 0 when the store answers (readiness), -1 with err saying why not. */
+int sr_registry_ping(sr_registry *r, sr_err *err);
 
 #endif

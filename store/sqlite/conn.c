@@ -102,7 +102,7 @@ static int migrate_steps(sqlite3 *db, int want, sr_err *err)
     if (exec(db, "BEGIN IMMEDIATE", err) < 0)
         return -1;
     /* Read under the write lock so that two processes opening a fresh file do not both migrate. */
-    if (user_version(&have, db, err) < 0)
+    if (user_version(&have, db, err) < 0 || sr_sqlite__claim(db, err) < 0)
         goto fail;
     if (have > want) {
         sr_err_set(err, 50001,
@@ -140,8 +140,11 @@ static int migrate(sqlite3 *db, sr_err *err)
 
 int sr_store_open(sr_store **out, const char *path, sr_err *err)
 {
-    sr_store *st = sr_xcalloc(1, sizeof *st);
+    sr_store *st;
     int rc = -1;
+    if (sr_sqlite__check_path(path, err) < 0)
+        return -1;
+    st = sr_xcalloc(1, sizeof *st);
     st->path = sr_xstrdup(path);
     pthread_mutex_init(&st->write_lock, NULL);
     pthread_mutex_init(&st->pool_lock, NULL);
@@ -151,12 +154,12 @@ int sr_store_open(sr_store **out, const char *path, sr_err *err)
         sr_err_set(err, 50001, "Error in the backend data store: SQLite built without threads");
         goto out;
     }
-    if (conn_open(&st->writer, path, 0, err) < 0)
+    if (conn_open(&st->writer, path, 0, err) < 0 || sr_sqlite__recognise(st->writer->db, err) < 0)
         goto out;
     /* WAL is a property of the file: set once here, every later connection inherits it. */
     if (exec(st->writer->db, "PRAGMA journal_mode=WAL", err) < 0)
         goto out;
-    if (migrate(st->writer->db, err) < 0)
+    if (migrate(st->writer->db, err) < 0 || sr_sqlite__note_file(st, err) < 0)
         goto out;
     *out = st;
     st = NULL;
@@ -206,11 +209,12 @@ int sr_store_read_begin(sr_tx **out, sr_store *st, sr_err *err)
     /* Deferred: the snapshot is taken by the first read, and the writer is never blocked. */
     if (exec(c->db, "BEGIN", err) < 0) {
         pool_put(st, c);
-        return -1;
+        return sr_sqlite__count_error(st);
     }
     sr_tx *tx = sr_xcalloc(1, sizeof *tx);
     tx->st = st;
     tx->c = c;
+    clock_gettime(CLOCK_MONOTONIC, &tx->start);
     *out = tx;
     return 0;
 }
@@ -222,18 +226,21 @@ int sr_store_write_begin(sr_tx **out, sr_store *st, sr_err *err)
      * and not halfway through the caller's work. */
     if (exec(st->writer->db, "BEGIN IMMEDIATE", err) < 0) {
         pthread_mutex_unlock(&st->write_lock);
-        return -1;
+        return sr_sqlite__count_error(st);
     }
     sr_tx *tx = sr_xcalloc(1, sizeof *tx);
     tx->st = st;
     tx->c = st->writer;
     tx->write = 1;
+    clock_gettime(CLOCK_MONOTONIC, &tx->start);
     *out = tx;
     return 0;
 }
 
 static void tx_end(sr_tx *tx)
 {
+    sr_hist_observe(tx->write ? &tx->st->write_time : &tx->st->read_time,
+                    sr_elapsed_us(&tx->start));
     if (tx->write)
         pthread_mutex_unlock(&tx->st->write_lock);
     else
@@ -246,7 +253,7 @@ int sr_store_commit(sr_tx *tx, sr_err *err)
     int rc = 0;
     /* With synchronous=FULL, COMMIT returns after the WAL is fsync'ed: durable from here. */
     if (exec(tx->c->db, "COMMIT", err) < 0) {
-        rc = -1;
+        rc = sr_sqlite__count_error(tx->st);
         if (!sqlite3_get_autocommit(tx->c->db))
             sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
     }

@@ -10,6 +10,8 @@
 
 int sr_sqlite__error(sr_err *err, sr_tx *tx)
 {
+    if (tx)
+        sr_sqlite__count_error(tx->st);
     return sr_err_set(err, 50001, "Error in the backend data store: %s",
                       tx ? sqlite3_errmsg(tx->c->db) : "out of memory");
 }

@@ -10,6 +10,9 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "store/store.h"
 
@@ -64,13 +67,33 @@ struct sr_store {
     conn *writer;
     pthread_mutex_t pool_lock;  /* guards idle */
     conn *idle;                 /* reader connections not in use */
+    dev_t dev;                  /* the file opened, for sr_store_ping */
+    ino_t ino;
+    atomic_ullong errors;       /* 50001 errors returned (ops.c) */
+    sr_hist read_time, write_time;
 };
 
 struct sr_tx {
     sr_store *st;
     conn *c;
     int write;
+    struct timespec start;      /* for the transaction-time histograms */
 };
+
+/* ---- ops.c ---- */
+
+/* Refuse a path that would not keep data: "" (SQLite's temporary database) and ":memory:".
+ * 0, or -1 with err. */
+int sr_sqlite__check_path(const char *path, sr_err *err);
+/* Remember which file the store opened (for sr_store_ping). 0, or -1 with err. */
+int sr_sqlite__note_file(sr_store *st, sr_err *err);
+/* Refuse a database that is not sluice's (another application's tables, or an application id
+ * that is not ours), changing nothing in it: run before anything is written. 0, or -1 with err. */
+int sr_sqlite__recognise(sqlite3 *db, sr_err *err);
+/* Mark the database as sluice's (its application id), inside the migration's transaction. */
+int sr_sqlite__claim(sqlite3 *db, sr_err *err);
+/* Count one error of the store. Returns -1. */
+int sr_sqlite__count_error(sr_store *st);
 
 /* ---- rows.c: running statements ---- */
 
