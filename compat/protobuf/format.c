@@ -41,6 +41,65 @@ static Google__Protobuf__FileDescriptorProto *from_base64(const char *text)
     return fd;
 }
 
+/* 1 when an import path can stand in a quoted import statement as it is. */
+static int plain_path(const char *path)
+{
+    for (const char *c = path; *c; c++)
+        if (!isalnum((unsigned char)*c) && !strchr("._-/", *c))
+            return 0;
+    return *path != '\0';
+}
+
+/* The imports of a descriptor a client sent, parsed as a set: a file that only imports them.
+ * 1 (no set) when an import path is not a plain path. */
+static int imports_of(sr_proto_fileset **out, const Google__Protobuf__FileDescriptorProto *fd,
+                      const sr_dep *deps, size_t ndeps, const sr_parse_limits *limits,
+                      sr_err *err)
+{
+    sr_buf b = SR_BUF_INIT;
+    int rc;
+
+    sr_buf_puts(&b, "syntax = \"proto3\";\n");
+    for (size_t i = 0; i < fd->n_dependency; i++) {
+        if (!plain_path(fd->dependency[i])) {
+            sr_buf_dispose(&b);
+            return 1;
+        }
+        sr_buf_printf(&b, "import \"%s\";\n", fd->dependency[i]);
+    }
+    rc = sr_proto_parse_limited(out, "", b.ptr, deps, ndeps, limits, err);
+    sr_buf_dispose(&b);
+    return rc;
+}
+
+/* A descriptor sent as base64 (Confluent's JavaScript and Python serializers send them) as .proto
+ * text, its custom options named from its imports' definitions so that they are kept. NULL with
+ * err when it cannot be read back. */
+static char *descriptor_text(const Google__Protobuf__FileDescriptorProto *fd, const sr_dep *deps,
+                             size_t ndeps, const sr_parse_limits *limits, sr_err *err)
+{
+    sr_proto_fileset *imports = NULL, context;
+    char *text = NULL;
+    int rc = imports_of(&imports, fd, deps, ndeps, limits, err);
+
+    if (rc < 0)
+        return NULL; /* an import that cannot be had: the parse of the text would say the same */
+    if (rc == 1)
+        return sr_proto_print_limited(fd, 0, limits->max_depth); /* the parse will refuse it */
+    context = *imports;
+    context.files = sr_xcalloc(imports->nfiles, sizeof(*context.files));
+    memcpy(context.files, imports->files, imports->nfiles * sizeof(*context.files));
+    context.files[imports->nfiles - 1] = (Google__Protobuf__FileDescriptorProto *)fd; /* itself */
+    text = sr_proto_print_in(fd, &context, 0, limits->max_depth);
+    free(context.files);
+    sr_proto_fileset_free(imports);
+    if (!text)
+        sr_err_set(err, 42201, "Invalid schema of type PROTOBUF, details: the descriptor names an "
+                   "element with something that is not an identifier, or nests deeper than %d "
+                   "levels (the nesting limit).", limits->max_depth);
+    return text;
+}
+
 static int pb_parse(void **out, char **canonical_out, const char *text, const sr_dep *deps,
                     size_t ndeps, unsigned flags,
                     const sr_parse_limits *limits, sr_err *err)
@@ -58,21 +117,20 @@ static int pb_parse(void **out, char **canonical_out, const char *text, const sr
     if (sr_proto_base64_too_deep(text, limits->max_depth))
         return sr_err_set(err, 42201, "Invalid schema of type PROTOBUF, details: the descriptor "
                           "nests deeper than %d levels (the nesting limit).", limits->max_depth);
-    fd = from_base64(text);
-    if (fd) {
-        converted = sr_proto_print_limited(fd, 0, limits->max_depth);
-        google__protobuf__file_descriptor_proto__free_unpacked(fd, NULL);
-        if (!converted)
-            return sr_err_set(err, 42201, "Invalid schema of type PROTOBUF, details: the "
-                              "descriptor names an element with something that is not an "
-                              "identifier, or nests deeper than %d levels (the nesting limit).",
-                              limits->max_depth);
-        text = converted;
-    }
     pdeps = sr_xcalloc(ndeps + 1, sizeof(*pdeps));
     for (size_t i = 0; i < ndeps; i++) /* only protobuf references are importable files */
         if (deps[i].type == SR_TYPE_PROTOBUF)
             pdeps[n++] = deps[i];
+    fd = from_base64(text);
+    if (fd) {
+        converted = descriptor_text(fd, pdeps, n, limits, err);
+        google__protobuf__file_descriptor_proto__free_unpacked(fd, NULL);
+        if (!converted) {
+            free(pdeps);
+            return -1;
+        }
+        text = converted;
+    }
     rc = sr_proto_parse_limited(&fs, MAIN_FILE, text, pdeps, n, limits, err);
     free(pdeps);
     free(converted);

@@ -1053,6 +1053,12 @@ char *sr_proto_print_limited(const Google__Protobuf__FileDescriptorProto *fd, un
     return print_file(fd, flags, NULL, max_depth, 1);
 }
 
+char *sr_proto_print_in(const Google__Protobuf__FileDescriptorProto *fd,
+                        const sr_proto_fileset *context, unsigned flags, int max_depth)
+{
+    return print_file(fd, flags, context, max_depth, 1);
+}
+
 char *sr_proto_print_set(const sr_proto_fileset *fs, unsigned flags)
 {
     return print_file(sr_proto_fileset_main(fs), flags, fs, fs->max_depth, 0);

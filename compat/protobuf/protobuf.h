@@ -89,6 +89,10 @@ char *sr_proto_print_set(const sr_proto_fileset *fs, unsigned flags);
 char *sr_proto_print_limited(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags,
                              int max_depth);
 char *sr_proto_print(const Google__Protobuf__FileDescriptorProto *fd, unsigned flags);
+/* A lone descriptor whose custom options are named from the definitions in `context` (its
+ * imports, and itself: it may define the options it uses). Otherwise as sr_proto_print_limited. */
+char *sr_proto_print_in(const Google__Protobuf__FileDescriptorProto *fd,
+                        const sr_proto_fileset *context, unsigned flags, int max_depth);
 
 
 /* ---- payload validation (validate.c) ---- */
