@@ -82,10 +82,16 @@ class Limits(unittest.TestCase):
         self.assertEqual(self.srv.get("/subjects", fresh=True).status, 200)
 
     def test_too_many_connections_in_all_is_503_until_the_idle_ones_are_closed(self):
-        idle = []
-        for k in range(5):
-            idle += self.open(8, "127.0.0.%d" % (3 + k))
-        r = self.srv.get("/subjects", fresh=True)
+        # The full house must be in place before the first idle connection meets its header
+        # deadline (1.5 s); on a machine too busy to open 40 connections in time, try again.
+        for attempt in range(3):
+            idle, started = [], time.monotonic()
+            for k in range(5):
+                idle += self.open(8, "127.0.0.%d" % (3 + k))
+            r = self.srv.get("/subjects", fresh=True)
+            if time.monotonic() - started < 1.0:
+                break
+            self.assertTrue(all(closed_within(s, 6) for s in idle))
         self.assertEqual(r.status, 503)
         self.assertEqual(r.json["error_code"], 503)
         self.assertEqual(r.headers.get("Retry-After"), "1")
@@ -93,7 +99,7 @@ class Limits(unittest.TestCase):
         self.assertTrue(all(closed_within(s, 6) for s in idle), "idle connections were kept")
         self.assertEqual(self.srv.get("/subjects", fresh=True).status, 200)
         m = self.srv.get("/metrics").text
-        self.assertIn('sluice_limit_refusals_total{limit="connections"} 1', m)
+        self.assertRegex(m, r'sluice_limit_refusals_total\{limit="connections"\} [1-9]')
 
     def test_a_connection_that_sends_nothing_is_closed_after_the_header_timeout(self):
         s = self.open(1, "127.0.0.2")[0]
