@@ -4,6 +4,8 @@
 #   make run        build the registry, then serve on http://localhost:8081 with the store in ./var/
 #   make test       build, then run every test under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      benchmarks (tests/bench/), on the optimized build
+#   make install    sluiced, sluice, the systemd unit and the docs under PREFIX (/usr/local),
+#                   staged under DESTDIR when set; make install-cli: sluice alone
 #
 # Missing Debian packages are installed by scripts/deps.sh (as root) or named with the command
 # to run. Every directory's sources are picked up by wildcard: adding a file needs no edit here.

@@ -9,7 +9,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 OPT      ?= -O2 -g
 # Libraries by layer: each binary links only the layers it uses (see LINK below).
 LIB_PKGS    := jansson libprotobuf-c nettle
-SERVER_PKGS := $(LIB_PKGS) libmicrohttpd sqlite3 libpq
+SERVER_PKGS := $(LIB_PKGS) libmicrohttpd sqlite3 gnutls libcrypt libpq
 CI_PKGS     := $(LIB_PKGS) libgit2 libcurl yaml-0.1
 PKGS        := $(sort $(SERVER_PKGS) $(CI_PKGS) avro-c)
 GEN      := build/gen
@@ -40,8 +40,14 @@ CI_SRC      := $(call sources,ci)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 WKT_FILES   := $(patsubst /usr/include/%,/usr/include:%,$(sort $(wildcard /usr/include/google/protobuf/*.proto))) \
-               $(patsubst compat/wkt/%,compat/wkt:%,$(shell find compat/wkt -name '*.proto' | sort))
+               $(patsubst compat/protobuf/wkt/%,compat/protobuf/wkt:%,$(shell find compat/protobuf/wkt -name '*.proto' | sort))
 WKT_C       := $(GEN)/proto_wkt_data.c
+# The JSON Schema meta-schemas, as Debian's python3-jsonschema installs them.
+META_DIR    := /usr/lib/python3/dist-packages/jsonschema/schemas
+META_FILES  := draft-04=$(META_DIR)/draft4.json draft-06=$(META_DIR)/draft6.json \
+               draft-07=$(META_DIR)/draft7.json 2019-09=$(META_DIR)/draft2019-09.json \
+               2020-12=$(META_DIR)/draft2020-12.json vocabularies=$(META_DIR)/vocabularies.json
+META_C      := $(GEN)/json_meta_data.c
 # What the generated files are made from, as one line per input with its checksum, rewritten only
 # when it changes: a system .proto file added, removed or updated, or another protoc-c, makes the
 # generated C again even when no file's time says so.
@@ -49,7 +55,7 @@ GEN_INPUTS  := $(GEN)/inputs.sha256
 # The layers, bottom up. compat/ and common/ are shared; store/ belongs to the server alone, so
 # that the CLI cannot reach the store (it would not link).
 COMPAT_OBJ  := $(call obj,$(COMMON_SRC) $(COMPAT_SRC)) $(BUILD)/obj/gen/descriptor.pb-c.o \
-               $(BUILD)/obj/gen/proto_wkt_data.o
+               $(BUILD)/obj/gen/proto_wkt_data.o $(BUILD)/obj/gen/json_meta_data.o
 STORE_OBJ   := $(call obj,$(STORE_SRC))
 SERVER_OBJ  := $(call obj,$(filter-out server/main.c,$(SERVER_SRC)))
 CI_OBJ      := $(call obj,$(filter-out ci/main.c,$(CI_SRC)))
@@ -64,7 +70,7 @@ BENCH_BIN   := $(patsubst %.c,$(BUILD)/%,$(BENCH_SRC))
 
 BINS := $(BUILD)/sluiced $(if $(CI_SRC),$(BUILD)/sluice)
 
-.PHONY: all tests run test unit bench clean FORCE
+.PHONY: all tests run test unit bench clean install install-cli FORCE
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -75,7 +81,8 @@ tests: $(BINS) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN)
 $(GEN_INPUTS): FORCE
 	@mkdir -p $(GEN)
 	@{ command -v protoc-c && protoc-c --version; \
-	   sha256sum $(DESC_PROTO) $(subst :,/,$(WKT_FILES)) scripts/embed_protos.sh; } >$@.tmp 2>&1
+	   sha256sum $(DESC_PROTO) $(subst :,/,$(WKT_FILES)) scripts/embed_protos.sh \
+	     $(foreach f,$(META_FILES),$(lastword $(subst =, ,$(f)))) scripts/embed_texts.sh; } >$@.tmp 2>&1
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
 $(DESC_C): $(DESC_PROTO) $(GEN_INPUTS)
@@ -86,6 +93,14 @@ $(DESC_C): $(DESC_PROTO) $(GEN_INPUTS)
 $(WKT_C): $(GEN_INPUTS)
 	@mkdir -p $(GEN)
 	scripts/embed_protos.sh $@ $(WKT_FILES)
+
+$(META_C): $(GEN_INPUTS)
+	@mkdir -p $(GEN)
+	scripts/embed_texts.sh $@ sr_json__metaschemas $(META_FILES)
+
+$(BUILD)/obj/gen/json_meta_data.o: $(META_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Wmissing-prototypes,$(ALL_CFLAGS)) -c $< -o $@
 
 $(BUILD)/obj/gen/proto_wkt_data.o: $(WKT_C)
 	@mkdir -p $(dir $@)
@@ -141,6 +156,24 @@ unit: tests
 
 bench: tests
 	@tests/bench/run.sh $(BUILD)
+
+# Installation: `make install PREFIX=/usr DESTDIR=/tmp/pkg` (PREFIX defaults to /usr/local).
+# install-cli puts only `sluice` in place, for CI runners.
+PREFIX  ?= /usr/local
+BINDIR  := $(PREFIX)/bin
+UNITDIR := $(PREFIX)/lib/systemd/system
+DOCDIR  := $(PREFIX)/share/doc/sluice
+
+install-cli: $(BUILD)/sluice
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(BUILD)/sluice $(DESTDIR)$(BINDIR)/sluice
+
+install: $(BINS) install-cli
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
+	install -m 0755 $(BUILD)/sluiced $(DESTDIR)$(BINDIR)/sluiced
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' dist/sluiced.service > $(DESTDIR)$(UNITDIR)/sluiced.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/sluiced.service
+	install -m 0644 dist/sluice.properties README.md docs/*.md $(DESTDIR)$(DOCDIR)/
 
 clean:
 	rm -rf build

@@ -1,6 +1,6 @@
 /* cmd_ci.c -- the CI gatekeeper.
  *
- * `sluice ci check --against REV`: the .proto files changed between the merge base of HEAD and
+ * `sluice ci check --against REV`: the schema files (.proto, .json) changed between the merge base of HEAD and
  * REV, plus every file that imports them, each checked with compat's level check -- against its
  * version at the merge base (--offline), or against the versions the registry holds: the registry
  * gives the verdict (a dry run of its compatibility endpoint for the subject named by the file's
@@ -138,16 +138,11 @@ static int load_config(sr_ci_config *cfg, const sr_gitdiff *g, const char *cmd)
 static int parse_file(sr_schema **out, const sr_gitfiles *files, const sr_gitfile *f,
                       unsigned flags, sr_err *err)
 {
-    sr_dep *deps = sr_xcalloc(files->n + 1, sizeof(*deps));
-    size_t n = 0;
-    int rc;
+    sr_dep *deps = NULL;
+    size_t n = sr_ci_deps(&deps, files, f);
+    int rc = sr_schema_parse(out, sr_ci_file_type(f->path), f->text, deps, n, flags, err);
 
-    for (size_t i = 0; i < files->n; i++)
-        if (strcmp(files->v[i].path, f->path) != 0)
-            deps[n++] = (sr_dep){files->v[i].path, files->v[i].path, 1, SR_TYPE_PROTOBUF,
-                                 files->v[i].text};
-    rc = sr_schema_parse(out, SR_TYPE_PROTOBUF, f->text, deps, n, flags, err);
-    free(deps);
+    sr_ci_deps_free(deps, n, f);
     return rc;
 }
 
@@ -163,6 +158,15 @@ static void invalid(ci_run *r, const char *path, const sr_gitfiles *files, const
     int line = 0, col = 0, used = 0;
     char *file;
 
+    if (sr_ci_file_type(f->path) == SR_TYPE_JSON) { /* "... (line L, column C)..." */
+        const char *at = strstr(what, "line ");
+        if (at && sscanf(at, "line %d, column %d", &line, &col) == 2 &&
+            !strstr(what, "in the referenced schema"))
+            breaking(r, path, line, col, what);
+        else
+            breaking(r, path, 0, 0, what);
+        return;
+    }
     if (!colon || sscanf(colon + 1, "%d:%d: %n", &line, &col, &used) < 2 || used == 0) {
         breaking(r, path, 0, 0, what);
         return;
@@ -245,19 +249,25 @@ out:
 static json_t *request_for(const sr_ci_config *cfg, const sr_gitfiles *files,
                            const sr_gitfile *f)
 {
-    sr_strlist deps = SR_STRLIST_INIT;
+    sr_strlist names = SR_STRLIST_INIT, paths = SR_STRLIST_INIT, done = SR_STRLIST_INIT;
     json_t *refs = json_array();
 
-    sr_ci_local_imports(&deps, files, f);
-    for (size_t i = 0; i < deps.n; i++) {
+    sr_ci_import_refs(&names, &paths, files, f);
+    for (size_t i = 0; i < names.n; i++) {
         sr_strlist subjects = SR_STRLIST_INIT;
-        sr_ci_subjects_of(&subjects, cfg, files, sr_gitfiles_find(files, deps.v[i]));
-        json_array_append_new(refs, json_pack("{s:s, s:s, s:i}", "name", deps.v[i], "subject",
+        if (sr_ci_in_list(&done, names.v[i]))
+            continue;
+        sr_strlist_add(&done, names.v[i]);
+        sr_ci_subjects_of(&subjects, cfg, files, sr_gitfiles_find(files, paths.v[i]));
+        json_array_append_new(refs, json_pack("{s:s, s:s, s:i}", "name", names.v[i], "subject",
                                               subjects.v[0], "version", -1));
         sr_strlist_dispose(&subjects);
     }
-    sr_strlist_dispose(&deps);
-    return json_pack("{s:s, s:s, s:o}", "schemaType", "PROTOBUF", "schema", f->text,
+    sr_strlist_dispose(&names);
+    sr_strlist_dispose(&paths);
+    sr_strlist_dispose(&done);
+    return json_pack("{s:s, s:s, s:o}", "schemaType",
+                     sr_schema_type_name(sr_ci_file_type(f->path)), "schema", f->text,
                      "references", refs);
 }
 
@@ -314,7 +324,7 @@ static void explain(ci_run *r, const sr_gitfile *f, const char *subject, const j
     SR_ERR_LOCAL(err);
     int rc = 1; /* as sr_compat_check_findings: 0 when findings explain the verdict */
 
-    if (sr_fetch_parse(&now, r->fetch, SR_TYPE_PROTOBUF, f->text,
+    if (sr_fetch_parse(&now, r->fetch, sr_ci_file_type(f->path), f->text,
                        json_object_get(request, "references"), SR_PARSE_NEW, &err) < 0) {
         if (err.code == 42201) { /* the file itself is invalid, at this position */
             invalid(r, path, &r->g->head, f, &err);

@@ -290,3 +290,73 @@ int sr_cmd_mode(sr_cli *cli, int argc, char **argv)
 {
     return setting(cli, argc, argv, "mode", "mode", "mode");
 }
+
+/* `validate SUBJECT FILE [--version V] [--message NAME]` / `validate --id ID FILE`: the registry's
+ * payload validation (POST /sluice/v1/.../validate); each violation on a line as FILE:POINTER. */
+int sr_cmd_validate(sr_cli *cli, int argc, char **argv)
+{
+    const char *subject = NULL, *id = NULL, *file = NULL, *version = "latest", *message = NULL;
+    json_t *doc = NULL, *j = NULL, *e;
+    json_error_t jerr;
+    sr_buf path = SR_BUF_INIT;
+    char *s;
+    size_t i;
+    int status = 0, rc;
+
+    for (int k = 0; k < argc; k++) {
+        if (!strcmp(argv[k], "--id") && k + 1 < argc)
+            id = argv[++k];
+        else if (!strcmp(argv[k], "--version") && k + 1 < argc)
+            version = argv[++k];
+        else if (!strcmp(argv[k], "--message") && k + 1 < argc)
+            message = argv[++k];
+        else if (!subject && !id && argv[k][0] != '-')
+            subject = argv[k];
+        else if (!file && argv[k][0] != '-')
+            file = argv[k];
+        else
+            file = NULL, k = argc;
+    }
+    if (id && subject && !file) { /* validate --id ID FILE: the first free word is the file */
+        file = subject;
+        subject = NULL;
+    }
+    if ((!subject && !id) || !file) {
+        fputs("usage: sluice validate SUBJECT FILE [--version V] [--message NAME]\n"
+              "       sluice validate --id ID FILE [--message NAME]\n", stderr);
+        return SR_EXIT_USAGE;
+    }
+    if (!(doc = json_load_file(file, JSON_DECODE_ANY, &jerr))) {
+        fprintf(stderr, "sluice: %s:%d:%d: %s\n", file, jerr.line, jerr.column, jerr.text);
+        return SR_EXIT_USAGE;
+    }
+    s = sr_client_escape(id ? id : subject);
+    if (id)
+        sr_buf_printf(&path, "/sluice/v1/schemas/ids/%s/validate", s);
+    else
+        sr_buf_printf(&path, "/sluice/v1/subjects/%s/versions/%s/validate", s, version);
+    free(s);
+    if (message) {
+        s = sr_client_escape(message);
+        sr_buf_printf(&path, "?message=%s", s);
+        free(s);
+    }
+    rc = call(&j, &status, cli, "POST", path.ptr, doc);
+    sr_buf_dispose(&path);
+    json_decref(doc);
+    if (rc != SR_EXIT_OK)
+        return rc;
+    if (status != 200) {
+        rc = report_error(j, status);
+    } else if (json_is_true(json_object_get(j, "valid"))) {
+        printf("%s: valid against schema id %lld\n", file,
+               (long long)json_integer_value(json_object_get(j, "id")));
+    } else {
+        json_array_foreach(json_object_get(j, "violations"), i, e)
+            printf("%s:#%s: %s\n", file, json_string_value(json_object_get(e, "pointer")),
+                   json_string_value(json_object_get(e, "message")));
+        rc = SR_EXIT_BREAKING;
+    }
+    json_decref(j);
+    return rc;
+}

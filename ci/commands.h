@@ -28,5 +28,6 @@ int sr_cmd_ci(sr_cli *cli, int argc, char **argv);
 int sr_cmd_export(sr_cli *cli, int argc, char **argv);
 int sr_cmd_import(sr_cli *cli, int argc, char **argv);
 int sr_cmd_migrate(sr_cli *cli, int argc, char **argv);
+int sr_cmd_validate(sr_cli *cli, int argc, char **argv);
 
 #endif

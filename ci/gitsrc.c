@@ -1,4 +1,4 @@
-/* gitsrc.c -- reading a repository's .proto files with libgit2: blobs straight from the trees of
+/* gitsrc.c -- reading a repository's schema files (.proto and .json) with libgit2: blobs straight from the trees of
  * the merge base and HEAD, and the tree-to-tree diff between them with rename detection. */
 #include "ci/gitsrc.h"
 #include "common/buf.h"
@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A schema file: .proto (Protobuf) or .json (JSON Schema). */
 static int is_proto(const char *path)
 {
     size_t n = strlen(path);
-    return n > 6 && strcmp(path + n - 6, ".proto") == 0;
+    return (n > 6 && strcmp(path + n - 6, ".proto") == 0) ||
+           (n > 5 && strcmp(path + n - 5, ".json") == 0);
 }
 
 void sr_gitfiles_dispose(sr_gitfiles *f)
@@ -47,7 +49,7 @@ typedef struct walk_ctx {
     sr_err *err;      /* set when a blob cannot be read */
 } walk_ctx;
 
-/* git_tree_walk callback: keep every .proto blob. A blob that cannot be read stops the walk:
+/* git_tree_walk callback: keep every schema file's blob. A blob that cannot be read stops the walk:
  * a file left out would pass unchecked. */
 static int collect(const char *root, const git_tree_entry *entry, void *payload)
 {

@@ -21,6 +21,8 @@ static const struct {
                                   "                                   register a schema file"},
     {"check", sr_cmd_check, "check SUBJECT FILE [--type T] [--ref NAME=SUBJECT:VERSION]...\n"
                             "                                   dry-run compatibility against the subject"},
+    {"validate", sr_cmd_validate, "validate SUBJECT FILE [--version V] [--message NAME] | validate --id ID FILE\n"
+                                  "                                   check a JSON document against a schema"},
     {"config", sr_cmd_config, "config [SUBJECT] [LEVEL]         show or set the compatibility level"},
     {"mode", sr_cmd_mode, "mode [SUBJECT] [MODE]            show or set the mode"},
     {"ci", sr_cmd_ci, "ci check --against REV [--offline] [--repo DIR] [--level L] [--format F]\n"
@@ -47,8 +49,8 @@ static void usage(FILE *f)
           "SLUICE_REGISTRY_USER and SLUICE_REGISTRY_PASSWORD, or SLUICE_REGISTRY_TOKEN.\n"
           "A schema's type follows its file name (.proto PROTOBUF, .avsc AVRO, .json JSON)\n"
           "unless --type says otherwise.\n\n"
-          "Exit codes: 0 done or compatible, 1 incompatible (or differences found by\n"
-          "--verify), 2 usage or request error, 3 registry unreachable.\n", f);
+          "Exit codes: 0 done, compatible or valid, 1 incompatible, invalid or (--verify)\n"
+          "different, 2 usage or request error, 3 registry unreachable.\n", f);
 }
 
 int main(int argc, char **argv)

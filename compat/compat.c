@@ -5,7 +5,9 @@
 #include "compat/format.h"
 #include "common/buf.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -121,6 +123,12 @@ void sr_schema_record_names(sr_strlist *out, const sr_schema *s)
         s->ops->record_names(out, s->model);
 }
 
+void sr_schema_field_names(sr_strlist *out, const sr_schema *s)
+{
+    if (s->ops->field_names)
+        s->ops->field_names(out, s->model);
+}
+
 int sr_schema_imports(sr_strlist *out, sr_schema_type t, const char *text, sr_err *err)
 {
     const sr_format_ops *ops = ops_for(t);
@@ -128,6 +136,45 @@ int sr_schema_imports(sr_strlist *out, sr_schema_type t, const char *text, sr_er
     if (!ops)
         return sr_err_set(err, 42201, "Invalid schema type %s", sr_schema_type_name(t));
     return ops->imports ? ops->imports(out, text, err) : 0;
+}
+
+/* ---- payload validation ---- */
+
+void sr_violations_add(sr_violations *l, const char *pointer, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg = NULL;
+
+    if (l->n >= 1000)
+        return;
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        sr_xoom();
+    va_end(ap);
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 8;
+        l->v = sr_xrealloc(l->v, l->cap * sizeof(*l->v));
+    }
+    l->v[l->n++] = (sr_violation){sr_xstrdup(pointer), msg};
+}
+
+void sr_violations_dispose(sr_violations *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].pointer);
+        free(l->v[i].message);
+    }
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+int sr_schema_validate_json(sr_violations *out, const sr_schema *s, const char *doc,
+                            const char *message_name, int max_depth, sr_err *err)
+{
+    if (!s->ops->validate_json)
+        return sr_err_set(err, 42201, "Schemas of type %s cannot validate documents",
+                          s->ops->name);
+    return s->ops->validate_json(out, s->model, doc, message_name, max_depth, err);
 }
 
 /* ---- findings of one direction ---- */

@@ -107,6 +107,40 @@ int sr_schema_imports(sr_strlist *out, sr_schema_type t, const char *text, sr_er
  * Avro, the root type's full name when it is named. Appends to *out (nothing for other schemas). */
 void sr_schema_record_names(sr_strlist *out, const sr_schema *s);
 
+/* The names of the schema's top-level fields, which Confluent's reserved fields (the
+ * `confluent:reserved` metadata property) guard: the root record's fields for Avro, the first
+ * message's for Protobuf, the root object's `properties` for JSON Schema. Appends to *out. */
+void sr_schema_field_names(sr_strlist *out, const sr_schema *s);
+
+/* ---- payload validation ---- */
+
+/* One reason a document does not fit a schema: where, as a JSON pointer into the document. */
+typedef struct sr_violation {
+    char *pointer; /* "" = the whole document, "/items/0/sku"; owned */
+    char *message; /* owned */
+} sr_violation;
+
+typedef struct sr_violations {
+    sr_violation *v; /* owned */
+    size_t n, cap;
+} sr_violations;
+
+#define SR_VIOLATIONS_INIT {NULL, 0, 0}
+
+void sr_violations_add(sr_violations *l, const char *pointer, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void sr_violations_dispose(sr_violations *l);
+
+/* Validate the JSON text `doc` against schema `s`, as the event platform's JSON path needs it:
+ * JSON Schema validation for JSON schemas, Avro's JSON encoding for Avro (a union's value as
+ * {"<branch>": value}), the Protobuf JSON mapping for Protobuf (of the message `message_name`,
+ * fully qualified, or NULL for the first message of the main file). Appends every violation found
+ * (at most 1000). Returns 1 valid, 0 not, -1 with err: 42201 when `doc` is not JSON (its line and
+ * column named) or nests deeper than `max_depth`, 40403 when the Protobuf message is not in the
+ * schema. */
+int sr_schema_validate_json(sr_violations *out, const sr_schema *s, const char *doc,
+                            const char *message_name, int max_depth, sr_err *err);
+
 /* ---- fingerprint (api §5.1, refdata/schema-md5-golden-data.json) ---- */
 
 typedef struct sr_ref {

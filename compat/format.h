@@ -67,6 +67,12 @@ typedef struct sr_format_ops {
 
     /* Optional: the top-level type names of a schema, as sr_schema_record_names. */
     void (*record_names)(sr_strlist *out, const void *model);
+    /* Optional: the top-level field names, as sr_schema_field_names. */
+    void (*field_names)(sr_strlist *out, const void *model);
+
+    /* Optional: validate a JSON document, as sr_schema_validate_json. */
+    int (*validate_json)(sr_violations *out, const void *model, const char *doc,
+                         const char *message_name, int max_depth, sr_err *err);
 } sr_format_ops;
 
 /* Defined by each format module that is built in. */

@@ -13,11 +13,13 @@ build_pkgs=(
   build-essential pkg-config
   libmicrohttpd-dev libsqlite3-dev libjansson-dev
   libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev
-  libavro-dev libgit2-dev libcurl4-openssl-dev libyaml-dev nettle-dev libpq-dev
+  libavro-dev libgit2-dev libcurl4-openssl-dev libyaml-dev nettle-dev
+  python3-jsonschema
+  libgnutls28-dev libcrypt-dev libpq-dev
 )
 test_pkgs=(
   libcmocka-dev protobuf-compiler python3 python3-confluent-kafka python3-requests
-  python3-protobuf nodejs npm git curl sqlite3 libclang-rt-14-dev postgresql
+  python3-protobuf python3-yaml nodejs npm git curl sqlite3 libclang-rt-14-dev openssl postgresql
 )
 
 bench_pkgs=(wrk hyperfine bc time)

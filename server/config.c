@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void sr_config_defaults(sr_config *c)
 {
@@ -16,6 +17,11 @@ void sr_config_defaults(sr_config *c)
     c->max_body = 16u << 20;
     c->threads = 8;
     sr_registry_options_defaults(&c->registry);
+    sr_limits_opts_defaults(&c->limits);
+    c->shutdown_grace_ms = 30000;
+    c->auth_file = sr_xstrdup("/etc/sluice/credentials");
+    c->access_log = sr_xstrdup("stderr");
+    c->audit_log = sr_xstrdup("stderr");
 }
 
 void sr_config_dispose(sr_config *c)
@@ -23,6 +29,12 @@ void sr_config_dispose(sr_config *c)
     free(c->listeners);
     free(c->db_path);
     free(c->pg_url);
+    free(c->auth_file);
+    free(c->tls_cert);
+    free(c->tls_key);
+    free(c->tls_client_ca);
+    free(c->access_log);
+    free(c->audit_log);
     memset(c, 0, sizeof(*c));
 }
 
@@ -41,24 +53,35 @@ static int parse_size(size_t *out, const char *v, size_t min, size_t max)
 typedef struct size_key {
     const char *key;
     size_t min, max;
-    size_t *size_out; /* one of these two */
+    size_t *size_out; /* one of these three */
     int *int_out;
+    unsigned *uint_out;
 } size_key;
 
 static int set_size(sr_config *c, const char *key, const char *value, sr_err *err)
 {
     sr_registry_options *o = &c->registry;
     const size_key keys[] = {
-        {"sluice.request.max.bytes", 1024, (size_t)1 << 30, &c->max_body, NULL},
-        {"sluice.schema.max.bytes", 64, (size_t)1 << 30, &o->schema_max_bytes, NULL},
-        {"sluice.schema.max.depth", 8, 10000, NULL, &o->schema_max_depth},
-        {"sluice.schema.max.references", 0, 1000000, NULL, &o->references_max},
-        {"sluice.schema.max.reference.depth", 1, 10000, NULL, &o->reference_depth_max},
-        {"sluice.cache.bytes", 0, (size_t)1 << 40, &o->cache_bytes, NULL},
-        {"sluice.cache.parsed.bytes", 0, (size_t)1 << 40, &o->parsed_cache_bytes, NULL},
-        {"sluice.store.postgres.pool.size", 1, 1000, NULL, &o->store.pool_size},
+        {"sluice.request.max.bytes", 1024, (size_t)1 << 30, &c->max_body, NULL, NULL},
+        {"sluice.schema.max.bytes", 64, (size_t)1 << 30, &o->schema_max_bytes, NULL, NULL},
+        {"sluice.schema.max.depth", 8, 10000, NULL, &o->schema_max_depth, NULL},
+        {"sluice.schema.max.references", 0, 1000000, NULL, &o->references_max, NULL},
+        {"sluice.schema.max.reference.depth", 1, 10000, NULL, &o->reference_depth_max, NULL},
+        {"sluice.cache.bytes", 0, (size_t)1 << 40, &o->cache_bytes, NULL, NULL},
+        {"sluice.cache.parsed.bytes", 0, (size_t)1 << 40, &o->parsed_cache_bytes, NULL, NULL},
+        {"sluice.connections.max", 1, 1000000, NULL, NULL, &c->limits.max_connections},
+        {"sluice.connections.max.per.address", 0, 1000000, NULL, NULL,
+         &c->limits.max_per_address},
+        {"sluice.request.header.timeout.ms", 100, 3600000, NULL, NULL,
+         &c->limits.header_timeout_ms},
+        {"sluice.request.body.timeout.ms", 100, 3600000, NULL, NULL, &c->limits.body_timeout_ms},
+        {"idle.timeout.ms", 1000, 3600000, NULL, NULL, &c->limits.idle_timeout_ms},
+        {"sluice.request.pending.max.bytes", 1024, (size_t)1 << 40,
+         &c->limits.pending_max_bytes, NULL, NULL},
+        {"sluice.shutdown.grace.ms", 0, 3600000, NULL, NULL, &c->shutdown_grace_ms},
+        {"sluice.store.postgres.pool.size", 1, 1000, NULL, &o->store.pool_size, NULL},
         {"sluice.store.postgres.statement.timeout.ms", 100, 3600000, NULL,
-         &o->store.statement_timeout_ms},
+         &o->store.statement_timeout_ms, NULL},
     };
     size_t n;
 
@@ -70,11 +93,39 @@ static int set_size(sr_config *c, const char *key, const char *value, sr_err *er
                               keys[i].min, keys[i].max);
         if (keys[i].size_out)
             *keys[i].size_out = n;
-        else
+        else if (keys[i].int_out)
             *keys[i].int_out = (int)n;
+        else
+            *keys[i].uint_out = (unsigned)n;
         return 0;
     }
     return 1;
+}
+
+/* The keys whose value is a string kept as given ("" unsets the optional files). */
+static int set_string(sr_config *c, const char *key, const char *value)
+{
+    const struct {
+        const char *key;
+        char **out;
+        int optional;
+    } keys[] = {
+        {"sluice.auth.file", &c->auth_file, 0},
+        {"sluice.tls.cert.file", &c->tls_cert, 1},
+        {"sluice.tls.key.file", &c->tls_key, 1},
+        {"sluice.tls.client.ca.file", &c->tls_client_ca, 1},
+        {"sluice.access.log", &c->access_log, 0},
+        {"sluice.audit.log", &c->audit_log, 0},
+    };
+
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        if (strcmp(key, keys[i].key) != 0)
+            continue;
+        free(*keys[i].out);
+        *keys[i].out = keys[i].optional && !*value ? NULL : sr_xstrdup(value);
+        return 1;
+    }
+    return 0;
 }
 
 int sr_config_set(sr_config *c, const char *key, const char *value, sr_err *err)
@@ -89,6 +140,9 @@ int sr_config_set(sr_config *c, const char *key, const char *value, sr_err *err)
         free(c->listeners);
         c->listeners = comma ? sr_xstrndup(value, (size_t)(comma - value)) : sr_xstrdup(value);
     } else if (strcmp(key, "sluice.db.path") == 0) {
+        if (!*value)
+            return sr_err_set(err, 1, "sluice.db.path is empty: SQLite would keep the registry "
+                                      "in a temporary database, lost at exit");
         free(c->db_path);
         c->db_path = sr_xstrdup(value);
     } else if (strcmp(key, "sluice.store") == 0) {
@@ -99,6 +153,26 @@ int sr_config_set(sr_config *c, const char *key, const char *value, sr_err *err)
     } else if (strcmp(key, "sluice.store.postgres.url") == 0) {
         free(c->pg_url);
         c->pg_url = sr_xstrdup(value);
+    } else if (strcmp(key, "authentication.method") == 0) {
+        if (strcasecmp(value, "NONE") != 0 && strcasecmp(value, "BASIC") != 0)
+            return sr_err_set(err, 1, "authentication.method must be NONE or BASIC");
+        c->auth_basic = strcasecmp(value, "BASIC") == 0;
+    } else if (strcmp(key, "ssl.client.authentication") == 0) {
+        if (strcasecmp(value, "NONE") == 0)
+            c->client_auth = SR_CLIENT_AUTH_NONE;
+        else if (strcasecmp(value, "REQUESTED") == 0)
+            c->client_auth = SR_CLIENT_AUTH_REQUESTED;
+        else if (strcasecmp(value, "REQUIRED") == 0)
+            c->client_auth = SR_CLIENT_AUTH_REQUIRED;
+        else
+            return sr_err_set(err, 1, "ssl.client.authentication must be NONE, REQUESTED or "
+                                      "REQUIRED");
+    } else if (strcmp(key, "sluice.access.log.format") == 0) {
+        if (strcmp(value, "text") != 0 && strcmp(value, "json") != 0)
+            return sr_err_set(err, 1, "sluice.access.log.format must be text or json");
+        c->access_log_json = strcmp(value, "json") == 0;
+    } else if (set_string(c, key, value)) {
+        ;
     } else if (strcmp(key, "schema.compatibility.level") == 0) {
         return sr_compat_level_parse(&c->registry.default_level, value, err);
     } else if (strcmp(key, "sluice.threads") == 0) {
@@ -172,9 +246,13 @@ int sr_config_parse_listener(char **host_out, int *port_out, const char *url, sr
     char *end;
     long port;
 
-    if (strncmp(p, "http://", 7) != 0)
-        return sr_err_set(err, 1, "listener '%s': only http://HOST:PORT is supported", url);
-    p += 7;
+    if (strncmp(p, "http://", 7) == 0)
+        p += 7;
+    else if (strncmp(p, "https://", 8) == 0)
+        p += 8;
+    else
+        return sr_err_set(err, 1, "listener '%s': expected http://HOST:PORT or https://HOST:PORT",
+                          url);
     if (*p == '[') { /* [::1]:8081 */
         const char *close = strchr(p, ']');
         if (!close || close[1] != ':')
@@ -195,4 +273,9 @@ int sr_config_parse_listener(char **host_out, int *port_out, const char *url, sr
     }
     *port_out = (int)port;
     return 0;
+}
+
+int sr_config_listener_tls(const char *url)
+{
+    return strncmp(url, "https://", 8) == 0;
 }

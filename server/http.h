@@ -26,24 +26,61 @@ typedef struct sr_req {
     size_t body_len;
     void *conn;                       /* the libmicrohttpd connection, for query lookups */
     void *exchange;                   /* the front's per-request state */
+    const struct sr_caller *caller;   /* who asks; NULL when authentication is off */
 } sr_req;
 
 /* What a handler answers. */
 typedef struct sr_resp {
     int status;
-    char *body;            /* owned (free()); JSON, or the bare text of GET .../schema */
+    char *body;               /* owned (free()); JSON, or the bare text of GET .../schema */
+    const char *content_type; /* static; NULL = the negotiated JSON type */
 } sr_resp;
+
+struct sr_auth;
+struct sr_caller;
+struct sr_metrics;
+struct sr_logs;
+struct sr_conns;
 
 typedef struct sr_app {
     sr_registry *reg;
+    struct sr_auth *auth;       /* NULL when authentication is off (the default) */
+    struct sr_metrics *metrics; /* never NULL while serving */
+    struct sr_logs *logs;       /* access and audit logs; NULL = neither */
+    struct sr_conns *conns;     /* the open connections (set by sr_http_start) */
 } sr_app;
 
 typedef void (*sr_handler)(sr_app *app, const sr_req *req, sr_resp *resp);
+
+/* What a route needs of its caller when authentication is on (docs/security.md). The front checks
+ * it before the body is read; handlers never do. SR_PERM_UNSET (a route that forgot to say) is
+ * refused to everyone, and the route test fails on it. */
+typedef enum sr_perm {
+    SR_PERM_UNSET,  /* not declared: nobody may call it */
+    SR_PERM_PUBLIC,      /* no credentials needed (the health probes) */
+    SR_PERM_USER,    /* any authenticated caller */
+    SR_PERM_READ,        /* the rights a caller holds on the route's target (sr_target) */
+    SR_PERM_WRITE,
+    SR_PERM_DELETE,
+    SR_PERM_CONFIG,
+} sr_perm;
+
+/* Which subject a route acts on, for authorization, the audit log and metrics. */
+typedef enum sr_target {
+    SR_ON_ALL,     /* every subject: the right must cover all of them (role, or a "*" rule) */
+    SR_ON_SUBJECT, /* the {subject} path parameter */
+    SR_ON_SCOPE,   /* the {subject} parameter when there is one, else every subject (config, mode) */
+    SR_ON_ID,      /* any one subject holding schema {id}; listings of holders are filtered */
+    SR_ON_LIST,    /* a listing: any caller, answered with only the subjects it may read */
+} sr_target;
 
 typedef struct sr_route {
     sr_method method;
     const char *pattern; /* "/subjects/{subject}/versions"; {id} params must be integers */
     sr_handler handler;
+    sr_perm perm;        /* what the caller needs */
+    sr_target target;    /* on which subjects */
+    int removes;         /* 1 when the route can remove schemas or versions for good */
 } sr_route;
 
 extern const sr_route sr_routes[];
@@ -78,7 +115,8 @@ void sr_query_all(const sr_req *req, const char *name, sr_strlist *out);
 /* An integer query parameter; `def` when absent. -1 (and 404, as Confluent) when not an int. */
 int sr_query_int(int *out, const sr_req *req, const char *name, int def, sr_resp *resp);
 
-/* offset (>= 0, else 422) and limit query parameters. 0, or -1 with the reply written. */
+/* offset (>= 0, else 422) and limit query parameters, and the caller's read filter for
+ * listings (NULL when every subject may be shown). 0, or -1 with the reply written. */
 int sr_query_page(sr_page *out, const sr_req *req, sr_resp *resp);
 
 /* The common tail of a handler: 200 with `out` (stolen) when rc is 0, else the error (which is
@@ -126,5 +164,15 @@ void sr_h_config_delete(sr_app *, const sr_req *, sr_resp *);
 void sr_h_mode_get(sr_app *, const sr_req *, sr_resp *);
 void sr_h_mode_put(sr_app *, const sr_req *, sr_resp *);
 void sr_h_mode_delete(sr_app *, const sr_req *, sr_resp *);
+void sr_h_validate_version(sr_app *, const sr_req *, sr_resp *); /* h_sluice.c */
+void sr_h_validate_id(sr_app *, const sr_req *, sr_resp *);
+void sr_h_metrics(sr_app *, const sr_req *, sr_resp *);
+void sr_h_health_live(sr_app *, const sr_req *, sr_resp *);
+void sr_h_health_ready(sr_app *, const sr_req *, sr_resp *);
+
+/* The names the route table and `sluiced --routes` use. */
+const char *sr_method_name(sr_method m);
+const char *sr_perm_name(sr_perm p);
+const char *sr_target_name(sr_target t);
 
 #endif

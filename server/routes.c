@@ -6,50 +6,78 @@
 #include <string.h>
 #include <strings.h>
 
+/* Columns: the method and pattern; the handler; what the caller needs (sr_perm) and on which
+ * subjects (sr_target); 1 when the route can remove schemas or versions for good. A route
+ * declares all six: -Wmissing-field-initializers makes a forgotten column a build error. */
 const sr_route sr_routes[] = {
-    /* method     pattern                                                 handler */
-    {SR_GET,    "/",                                                      sr_h_root},
-    {SR_POST,   "/",                                                      sr_h_root},
-    {SR_GET,    "/v1/metadata/id",                                        sr_h_metadata_id},
-    {SR_GET,    "/v1/metadata/version",                                   sr_h_metadata_version},
-    {SR_GET,    "/v1/metadata/deployment",                                sr_h_metadata_deployment},
-    {SR_GET,    "/contexts",                                              sr_h_contexts},
-    {SR_DELETE, "/contexts/{context}",                                    sr_h_context_delete},
-    {SR_GET,    "/schemas",                                               sr_h_schemas},
-    {SR_GET,    "/schemas/types",                                         sr_h_schema_types},
-    {SR_GET,    "/schemas/ids/{id}",                                      sr_h_schema_by_id},
-    {SR_GET,    "/schemas/ids/{id}/schema",                               sr_h_schema_text_by_id},
-    {SR_GET,    "/schemas/ids/{id}/subjects",                             sr_h_id_subjects},
-    {SR_GET,    "/schemas/ids/{id}/versions",                             sr_h_id_versions},
-    {SR_GET,    "/schemas/guids/{guid}",                                  sr_h_schema_by_guid},
-    {SR_GET,    "/schemas/guids/{guid}/ids",                              sr_h_guid_ids},
-    {SR_GET,    "/subjects",                                              sr_h_subjects},
-    {SR_POST,   "/subjects/{subject}",                                    sr_h_lookup},
-    {SR_DELETE, "/subjects/{subject}",                                    sr_h_delete_subject},
-    {SR_GET,    "/subjects/{subject}/metadata",                           sr_h_by_metadata},
-    {SR_GET,    "/subjects/{subject}/versions",                           sr_h_versions},
-    {SR_POST,   "/subjects/{subject}/versions",                           sr_h_register},
-    {SR_GET,    "/subjects/{subject}/versions/{version}",                 sr_h_version_get},
-    {SR_DELETE, "/subjects/{subject}/versions/{version}",                 sr_h_delete_version},
-    {SR_GET,    "/subjects/{subject}/versions/{version}/schema",          sr_h_version_text},
-    {SR_GET,    "/subjects/{subject}/versions/{version}/referencedby",    sr_h_referenced_by},
-    {SR_POST,   "/compatibility/subjects/{subject}/versions",             sr_h_compat_all},
-    {SR_POST,   "/compatibility/subjects/{subject}/versions/{version}",   sr_h_compat_version},
-    {SR_GET,    "/config",                                                sr_h_config_get},
-    {SR_PUT,    "/config",                                                sr_h_config_put},
-    {SR_DELETE, "/config",                                                sr_h_config_delete},
-    {SR_GET,    "/config/{subject}",                                      sr_h_config_get},
-    {SR_PUT,    "/config/{subject}",                                      sr_h_config_put},
-    {SR_DELETE, "/config/{subject}",                                      sr_h_config_delete},
-    {SR_GET,    "/mode",                                                  sr_h_mode_get},
-    {SR_PUT,    "/mode",                                                  sr_h_mode_put},
-    {SR_DELETE, "/mode",                                                  sr_h_mode_delete},
-    {SR_GET,    "/mode/{subject}",                                        sr_h_mode_get},
-    {SR_PUT,    "/mode/{subject}",                                        sr_h_mode_put},
-    {SR_DELETE, "/mode/{subject}",                                        sr_h_mode_delete},
+    /* method   pattern                                                handler                  perm         target         removes */
+    {SR_GET,    "/",                                                   sr_h_root,               SR_PERM_USER, SR_ON_ALL,     0},
+    {SR_POST,   "/",                                                   sr_h_root,               SR_PERM_USER, SR_ON_ALL,     0},
+    {SR_GET,    "/health/live",                                        sr_h_health_live,        SR_PERM_PUBLIC,   SR_ON_ALL,     0},
+    {SR_GET,    "/health/ready",                                       sr_h_health_ready,       SR_PERM_PUBLIC,   SR_ON_ALL,     0},
+    {SR_GET,    "/metrics",                                            sr_h_metrics,            SR_PERM_READ,     SR_ON_ALL,     0},
+    {SR_GET,    "/v1/metadata/id",                                     sr_h_metadata_id,        SR_PERM_USER, SR_ON_ALL,     0},
+    {SR_GET,    "/v1/metadata/version",                                sr_h_metadata_version,   SR_PERM_USER, SR_ON_ALL,     0},
+    {SR_GET,    "/v1/metadata/deployment",                             sr_h_metadata_deployment, SR_PERM_USER, SR_ON_ALL,    0},
+    {SR_GET,    "/contexts",                                           sr_h_contexts,           SR_PERM_USER, SR_ON_ALL,     0},
+    {SR_DELETE, "/contexts/{context}",                                 sr_h_context_delete,     SR_PERM_CONFIG,   SR_ON_ALL,     0},
+    {SR_GET,    "/schemas",                                            sr_h_schemas,            SR_PERM_READ,     SR_ON_LIST,    0},
+    {SR_GET,    "/schemas/types",                                      sr_h_schema_types,       SR_PERM_USER, SR_ON_ALL,     0},
+    {SR_GET,    "/schemas/ids/{id}",                                   sr_h_schema_by_id,       SR_PERM_READ,     SR_ON_ID,      0},
+    {SR_GET,    "/schemas/ids/{id}/schema",                            sr_h_schema_text_by_id,  SR_PERM_READ,     SR_ON_ID,      0},
+    {SR_GET,    "/schemas/ids/{id}/subjects",                          sr_h_id_subjects,        SR_PERM_READ,     SR_ON_ID,      0},
+    {SR_GET,    "/schemas/ids/{id}/versions",                          sr_h_id_versions,        SR_PERM_READ,     SR_ON_ID,      0},
+    {SR_GET,    "/schemas/guids/{guid}",                               sr_h_schema_by_guid,     SR_PERM_READ,     SR_ON_ALL,     0},
+    {SR_GET,    "/schemas/guids/{guid}/ids",                           sr_h_guid_ids,           SR_PERM_READ,     SR_ON_ALL,     0},
+    {SR_GET,    "/subjects",                                           sr_h_subjects,           SR_PERM_READ,     SR_ON_LIST,    0},
+    {SR_POST,   "/subjects/{subject}",                                 sr_h_lookup,             SR_PERM_READ,     SR_ON_SUBJECT, 0},
+    {SR_DELETE, "/subjects/{subject}",                                 sr_h_delete_subject,     SR_PERM_DELETE,   SR_ON_SUBJECT, 1},
+    {SR_GET,    "/subjects/{subject}/metadata",                        sr_h_by_metadata,        SR_PERM_READ,     SR_ON_SUBJECT, 0},
+    {SR_GET,    "/subjects/{subject}/versions",                        sr_h_versions,           SR_PERM_READ,     SR_ON_SUBJECT, 0},
+    {SR_POST,   "/subjects/{subject}/versions",                        sr_h_register,           SR_PERM_WRITE,    SR_ON_SUBJECT, 1},
+    {SR_GET,    "/subjects/{subject}/versions/{version}",              sr_h_version_get,        SR_PERM_READ,     SR_ON_SUBJECT, 0},
+    {SR_DELETE, "/subjects/{subject}/versions/{version}",              sr_h_delete_version,     SR_PERM_DELETE,   SR_ON_SUBJECT, 1},
+    {SR_GET,    "/subjects/{subject}/versions/{version}/schema",       sr_h_version_text,       SR_PERM_READ,     SR_ON_SUBJECT, 0},
+    {SR_GET,    "/subjects/{subject}/versions/{version}/referencedby", sr_h_referenced_by,      SR_PERM_READ,     SR_ON_SUBJECT, 0},
+    {SR_POST,   "/compatibility/subjects/{subject}/versions",          sr_h_compat_all,         SR_PERM_READ,     SR_ON_SUBJECT, 0},
+    {SR_POST,   "/compatibility/subjects/{subject}/versions/{version}", sr_h_compat_version,    SR_PERM_READ,     SR_ON_SUBJECT, 0},
+    {SR_GET,    "/config",                                             sr_h_config_get,         SR_PERM_USER, SR_ON_ALL,     0},
+    {SR_PUT,    "/config",                                             sr_h_config_put,         SR_PERM_CONFIG,   SR_ON_SCOPE,   0},
+    {SR_DELETE, "/config",                                             sr_h_config_delete,      SR_PERM_CONFIG,   SR_ON_SCOPE,   0},
+    {SR_GET,    "/config/{subject}",                                   sr_h_config_get,         SR_PERM_READ,     SR_ON_SCOPE,   0},
+    {SR_PUT,    "/config/{subject}",                                   sr_h_config_put,         SR_PERM_CONFIG,   SR_ON_SCOPE,   0},
+    {SR_DELETE, "/config/{subject}",                                   sr_h_config_delete,      SR_PERM_CONFIG,   SR_ON_SCOPE,   0},
+    {SR_GET,    "/mode",                                               sr_h_mode_get,           SR_PERM_USER, SR_ON_ALL,     0},
+    {SR_PUT,    "/mode",                                               sr_h_mode_put,           SR_PERM_CONFIG,   SR_ON_SCOPE,   1},
+    {SR_DELETE, "/mode",                                               sr_h_mode_delete,        SR_PERM_CONFIG,   SR_ON_SCOPE,   0},
+    {SR_GET,    "/mode/{subject}",                                     sr_h_mode_get,           SR_PERM_READ,     SR_ON_SCOPE,   0},
+    {SR_PUT,    "/mode/{subject}",                                     sr_h_mode_put,           SR_PERM_CONFIG,   SR_ON_SCOPE,   1},
+    {SR_DELETE, "/mode/{subject}",                                     sr_h_mode_delete,        SR_PERM_CONFIG,   SR_ON_SCOPE,   0},
+    /* sluice's own API (docs/api.md) */
+    {SR_POST,   "/sluice/v1/subjects/{subject}/versions/{version}/validate", sr_h_validate_version, SR_PERM_READ, SR_ON_SUBJECT, 0},
+    {SR_POST,   "/sluice/v1/schemas/ids/{id}/validate",                sr_h_validate_id,        SR_PERM_READ,     SR_ON_ID,      0},
 };
 
 const size_t sr_nroutes = sizeof(sr_routes) / sizeof(sr_routes[0]);
+
+const char *sr_method_name(sr_method m)
+{
+    static const char *const names[] = {"GET", "POST", "PUT", "DELETE", "OTHER"};
+    return names[m];
+}
+
+const char *sr_perm_name(sr_perm p)
+{
+    static const char *const names[] = {"unset", "public", "any-user", "read",
+                                        "write", "delete", "config"};
+    return names[p];
+}
+
+const char *sr_target_name(sr_target t)
+{
+    static const char *const names[] = {"all", "subject", "scope", "id", "list"};
+    return names[t];
+}
 
 static int hexval(char c)
 {

@@ -4,22 +4,30 @@
  * every store.h function that touches the database, and embeds sr_store and sr_tx as the first
  * member of its own handle and transaction structs, so that store.c can dispatch through them and
  * the backend can convert back with a cast. Everything that does not touch a database (freeing the
- * structs store.h hands out) lives in store.c, once. */
+ * structs store.h hands out, the figures of sr_store_stats) lives in store.c, once. */
 #ifndef SR_STORE_BACKEND_H
 #define SR_STORE_BACKEND_H
+
+#include <stdatomic.h>
+#include <time.h>
 
 #include "store/store.h"
 
 typedef struct sr_store_ops sr_store_ops;
 
-/* The first member of every backend's store handle. */
+/* The first member of every backend's store handle. The backend sets ops; the rest is store.c's. */
 struct sr_store {
     const sr_store_ops *ops;
+    atomic_ullong errors;           /* backend errors returned (sr_store_stats) */
+    sr_hist read_time, write_time;  /* transactions, begin to end */
 };
 
-/* The first member of every backend's transaction. */
+/* The first member of every backend's transaction. The backend sets ops; the rest is store.c's. */
 struct sr_tx {
     const sr_store_ops *ops;
+    sr_store *st;
+    int write;
+    struct timespec start;          /* when it began, for the histograms */
 };
 
 /* One entry per store.h function, with the same contract. */
@@ -73,6 +81,8 @@ struct sr_store_ops {
     int (*setting_delete)(sr_tx *tx, sr_setting_kind kind, const char *scope, sr_err *err);
     int (*setting_scopes)(char ***out, size_t *n, sr_tx *tx, sr_setting_kind kind,
                           sr_err *err);
+
+    int (*counts)(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err);
 };
 
 /* The backends' constructors (store.c picks one by sr_store_options.backend). */

@@ -1,8 +1,33 @@
 /* store.c -- the store's front: opening the backend the options name, and handing every store.h
- * call to it (backend.h). Also what needs no database: freeing the structs store.h hands out. */
+ * call to it (backend.h). Also what needs no database: freeing the structs store.h hands out,
+ * and the figures of sr_store_stats (transaction times, errors), the same for every backend. */
 #include "store/backend.h"
 
 #include <stdlib.h>
+
+/* Count a backend failure (5000x) in the store's figures; passes rc through. */
+static int counted(sr_store *st, int rc, const sr_err *err)
+{
+    if (rc < 0 && err && err->code >= 50001 && err->code <= 50003)
+        atomic_fetch_add(&st->errors, 1);
+    return rc;
+}
+
+/* A transaction just begun (rc 0): stamp it for the histograms. */
+static int begun(sr_tx **out, sr_store *st, int write, int rc, const sr_err *err)
+{
+    if (rc == 0) {
+        (*out)->st = st;
+        (*out)->write = write;
+        clock_gettime(CLOCK_MONOTONIC, &(*out)->start);
+    }
+    return counted(st, rc, err);
+}
+
+static void ended(sr_store *st, int write, const struct timespec *start)
+{
+    sr_hist_observe(write ? &st->write_time : &st->read_time, sr_elapsed_us(start));
+}
 
 int sr_store_open_with(sr_store **out, const sr_store_options *o, sr_err *err)
 {
@@ -32,34 +57,61 @@ void sr_store_close(sr_store *st)
 
 int sr_store_read_begin(sr_tx **out, sr_store *st, sr_err *err)
 {
-    return st->ops->read_begin(out, st, err);
+    return begun(out, st, 0, st->ops->read_begin(out, st, err), err);
 }
 
 int sr_store_write_begin(sr_tx **out, sr_store *st, sr_err *err)
 {
-    return st->ops->write_begin(out, st, NULL, err);
+    return begun(out, st, 1, st->ops->write_begin(out, st, NULL, err), err);
 }
 
 int sr_store_write_begin_claim(sr_tx **out, sr_store *st, const sr_store_claim *claim,
                                sr_err *err)
 {
-    return st->ops->write_begin(out, st, claim, err);
+    return begun(out, st, 1, st->ops->write_begin(out, st, claim, err), err);
 }
 
 int sr_store_commit(sr_tx *tx, sr_err *err)
 {
-    return tx->ops->commit(tx, err);
+    sr_store *st = tx->st;
+    struct timespec start = tx->start;
+    int write = tx->write;
+    int rc = tx->ops->commit(tx, err); /* frees tx */
+
+    ended(st, write, &start);
+    return counted(st, rc, err);
 }
 
 void sr_store_rollback(sr_tx *tx)
 {
-    if (tx)
-        tx->ops->rollback(tx);
+    sr_store *st;
+    struct timespec start;
+    int write;
+
+    if (!tx)
+        return;
+    st = tx->st;
+    start = tx->start;
+    write = tx->write;
+    tx->ops->rollback(tx); /* frees tx */
+    ended(st, write, &start);
 }
 
 int sr_store_ping(sr_store *st, sr_err *err)
 {
-    return st->ops->ping(st, err);
+    return counted(st, st->ops->ping(st, err), err);
+}
+
+void sr_store_stats_get(sr_store *st, sr_store_stats *out)
+{
+    out->errors = atomic_load(&st->errors);
+    sr_hist_read(&st->read_time, &out->read);
+    sr_hist_read(&st->write_time, &out->write);
+}
+
+int sr_store_counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err)
+{
+    return counted(tx->st, tx->ops->counts(subjects_out, schemas_out, tx, err), err);
 }
 
 int sr_store_backup(sr_store *st, const char *dest, sr_err *err)
@@ -69,7 +121,7 @@ int sr_store_backup(sr_store *st, const char *dest, sr_err *err)
 
 int sr_store_publish(sr_tx *tx, const sr_store_id *gone, size_t n, int all, sr_err *err)
 {
-    return tx->ops->publish(tx, gone, n, all, err);
+    return counted(tx->st, tx->ops->publish(tx, gone, n, all, err), err);
 }
 
 int sr_store_watch(sr_store *st, sr_store_watch_fn fn, void *arg, sr_err *err)
@@ -82,39 +134,39 @@ int sr_store_watch(sr_store *st, sr_store_watch_fn fn, void *arg, sr_err *err)
 int sr_store_schema_get(sr_store_schema **out, sr_tx *tx, const char *context, int id,
                         sr_err *err)
 {
-    return tx->ops->schema_get(out, tx, context, id, err);
+    return counted(tx->st, tx->ops->schema_get(out, tx, context, id, err), err);
 }
 
 int sr_store_schema_find(int *id_out, sr_tx *tx, const char *context, const uint8_t hash[16],
                          sr_err *err)
 {
-    return tx->ops->schema_find(id_out, tx, context, hash, err);
+    return counted(tx->st, tx->ops->schema_find(id_out, tx, context, hash, err), err);
 }
 
 int sr_store_schema_ids(sr_store_id **out, size_t *n, sr_tx *tx, const uint8_t hash[16],
                         sr_err *err)
 {
-    return tx->ops->schema_ids(out, n, tx, hash, err);
+    return counted(tx->st, tx->ops->schema_ids(out, n, tx, hash, err), err);
 }
 
 int sr_store_schema_insert(int *id_out, sr_tx *tx, const sr_store_schema *s, sr_err *err)
 {
-    return tx->ops->schema_insert(id_out, tx, s, err);
+    return counted(tx->st, tx->ops->schema_insert(id_out, tx, s, err), err);
 }
 
 int sr_store_max_id(int *out, sr_tx *tx, const char *context, sr_err *err)
 {
-    return tx->ops->max_id(out, tx, context, err);
+    return counted(tx->st, tx->ops->max_id(out, tx, context, err), err);
 }
 
 int sr_store_contexts(char ***out, size_t *n, sr_tx *tx, sr_err *err)
 {
-    return tx->ops->contexts(out, n, tx, err);
+    return counted(tx->st, tx->ops->contexts(out, n, tx, err), err);
 }
 
 int sr_store_context_delete(sr_tx *tx, const char *context, sr_err *err)
 {
-    return tx->ops->context_delete(tx, context, err);
+    return counted(tx->st, tx->ops->context_delete(tx, context, err), err);
 }
 
 /* ---- subject versions ---- */
@@ -122,65 +174,65 @@ int sr_store_context_delete(sr_tx *tx, const char *context, sr_err *err)
 int sr_store_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
                       sr_err *err)
 {
-    return tx->ops->versions(out, n, tx, subject, err);
+    return counted(tx->st, tx->ops->versions(out, n, tx, subject, err), err);
 }
 
 int sr_store_version_get(sr_store_version *out, sr_tx *tx, const char *subject, int version,
                          sr_err *err)
 {
-    return tx->ops->version_get(out, tx, subject, version, err);
+    return counted(tx->st, tx->ops->version_get(out, tx, subject, version, err), err);
 }
 
 int sr_store_subject_head_get(sr_store_subject_head *out, sr_tx *tx, const char *subject,
                               sr_err *err)
 {
-    return tx->ops->subject_head_get(out, tx, subject, err);
+    return counted(tx->st, tx->ops->subject_head_get(out, tx, subject, err), err);
 }
 
 int sr_store_versions_holding(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
                               int id, sr_err *err)
 {
-    return tx->ops->versions_holding(out, n, tx, subject, id, err);
+    return counted(tx->st, tx->ops->versions_holding(out, n, tx, subject, id, err), err);
 }
 
 int sr_store_all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
                           sr_err *err)
 {
-    return tx->ops->all_versions(out, n, tx, prefix, err);
+    return counted(tx->st, tx->ops->all_versions(out, n, tx, prefix, err), err);
 }
 
 int sr_store_versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, const char *context,
                             int id, sr_err *err)
 {
-    return tx->ops->versions_of_id(out, n, tx, context, id, err);
+    return counted(tx->st, tx->ops->versions_of_id(out, n, tx, context, id, err), err);
 }
 
 int sr_store_version_put(sr_tx *tx, const char *subject, int version, const char *context, int id,
                          long long ts, sr_err *err)
 {
-    return tx->ops->version_put(tx, subject, version, context, id, ts, err);
+    return counted(tx->st, tx->ops->version_put(tx, subject, version, context, id, ts, err), err);
 }
 
 int sr_store_version_soft_delete(sr_tx *tx, const char *subject, int version, sr_err *err)
 {
-    return tx->ops->version_soft_delete(tx, subject, version, err);
+    return counted(tx->st, tx->ops->version_soft_delete(tx, subject, version, err), err);
 }
 
 int sr_store_version_remove(sr_tx *tx, const char *subject, int version, sr_err *err)
 {
-    return tx->ops->version_remove(tx, subject, version, err);
+    return counted(tx->st, tx->ops->version_remove(tx, subject, version, err), err);
 }
 
 int sr_store_subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *prefix,
                       sr_err *err)
 {
-    return tx->ops->subjects(out, n, tx, prefix, err);
+    return counted(tx->st, tx->ops->subjects(out, n, tx, prefix, err), err);
 }
 
 int sr_store_referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
                        int version, const char *context, const char *local, sr_err *err)
 {
-    return tx->ops->referrers(out, n, tx, subject, version, context, local, err);
+    return counted(tx->st, tx->ops->referrers(out, n, tx, subject, version, context, local, err), err);
 }
 
 /* ---- settings ---- */
@@ -188,24 +240,24 @@ int sr_store_referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char 
 int sr_store_setting_get(char **value_out, sr_tx *tx, sr_setting_kind kind, const char *scope,
                          sr_err *err)
 {
-    return tx->ops->setting_get(value_out, tx, kind, scope, err);
+    return counted(tx->st, tx->ops->setting_get(value_out, tx, kind, scope, err), err);
 }
 
 int sr_store_setting_put(sr_tx *tx, sr_setting_kind kind, const char *scope, const char *value,
                          sr_err *err)
 {
-    return tx->ops->setting_put(tx, kind, scope, value, err);
+    return counted(tx->st, tx->ops->setting_put(tx, kind, scope, value, err), err);
 }
 
 int sr_store_setting_delete(sr_tx *tx, sr_setting_kind kind, const char *scope, sr_err *err)
 {
-    return tx->ops->setting_delete(tx, kind, scope, err);
+    return counted(tx->st, tx->ops->setting_delete(tx, kind, scope, err), err);
 }
 
 int sr_store_setting_scopes(char ***out, size_t *n, sr_tx *tx, sr_setting_kind kind,
                             sr_err *err)
 {
-    return tx->ops->setting_scopes(out, n, tx, kind, err);
+    return counted(tx->st, tx->ops->setting_scopes(out, n, tx, kind, err), err);
 }
 
 /* ---- what the store hands out ---- */

@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "common/err.h"
+#include "common/histogram.h"
 
 typedef struct sr_store sr_store;
 typedef struct sr_tx sr_tx;
@@ -89,8 +90,9 @@ int sr_store_write_begin_claim(sr_tx **out, sr_store *st, const sr_store_claim *
 int sr_store_commit(sr_tx *tx, sr_err *err);
 void sr_store_rollback(sr_tx *tx); /* NULL is a no-op */
 
-/* 0 when the store answers a trivial read now, else -1 with err (50001, 50002, 50003). Cheap:
- * for readiness probes. */
+/* 0 when the store answers a read now and is still the database it opened (SQLite: its file has
+ * not been removed or replaced under it), else -1 with err (50001, 50002, 50003) saying why not.
+ * Cheap: for GET /health/ready. */
 int sr_store_ping(sr_store *st, sr_err *err);
 
 /* Copy the whole store, consistent as of one moment, into the new file `dest`, while other
@@ -267,5 +269,18 @@ typedef void (*sr_store_watch_fn)(void *arg, sr_store_event ev, const char *cont
 /* Call `fn` with what other processes announce, from now until sr_store_close. Starts hearing
  * before it returns (or fails with err). A no-op for a backend that one process owns. */
 int sr_store_watch(sr_store *st, sr_store_watch_fn fn, void *arg, sr_err *err);
+
+/* ---- operations: figures ---- */
+
+/* Subjects with at least one live version, and schemas stored. */
+int sr_store_counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err);
+
+/* What the store has done since it opened, for GET /metrics. Kept by store.c for every backend. */
+typedef struct sr_store_stats {
+    unsigned long long errors;   /* backend errors returned (50001, 50002, 50003) */
+    sr_hist_snapshot read;       /* read transactions, begin to end */
+    sr_hist_snapshot write;      /* write transactions, begin to commit (durable) */
+} sr_store_stats;
+void sr_store_stats_get(sr_store *st, sr_store_stats *out);
 
 #endif

@@ -107,6 +107,88 @@ void sr_registry__mark_validate_fields(sr_strlist *msgs, const sr_scope *scope)
     }
 }
 
+/* The names of metadata property `confluent:reserved` (a comma list), trimmed. */
+static void reserved_names(sr_strlist *out, const char *metadata)
+{
+    json_t *m = metadata ? json_loads(metadata, 0, NULL) : NULL;
+    const char *list = json_string_value(
+        json_object_get(json_object_get(m, "properties"), "confluent:reserved"));
+
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        while (len && (*p == ' ' || *p == '\t'))
+            p++, len--;
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        if (len)
+            sr_strlist_take(out, sr_xstrndup(p, len));
+        p = end ? end + 1 : NULL;
+    }
+    json_decref(m);
+}
+
+static int listed(const sr_strlist *l, const char *name)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Reserved fields (validateFields, compatibility-rules.md §1.1): a name reserved by the latest
+ * version must stay reserved, and no top-level field may use a reserved name. Appends one message
+ * per problem; returns how many. */
+static size_t check_reserved(sr_strlist *msgs, const sr_schema *schema, const char *metadata,
+                             const char *old_metadata)
+{
+    sr_strlist now = SR_STRLIST_INIT, before = SR_STRLIST_INIT, fields = SR_STRLIST_INIT;
+    size_t n = msgs->n;
+
+    reserved_names(&now, metadata);
+    reserved_names(&before, old_metadata);
+    sr_schema_field_names(&fields, schema);
+    for (size_t i = 0; i < before.n; i++)
+        if (!listed(&now, before.v[i]))
+            sr_strlist_addf(msgs, "The new schema has reserved field %s removed from its metadata "
+                            "which is present in the old schema's metadata.", before.v[i]);
+    for (size_t i = 0; i < now.n; i++)
+        if (listed(&fields, now.v[i]))
+            sr_strlist_addf(msgs, "The new schema has field that conflicts with the reserved "
+                            "field %s.", now.v[i]);
+    sr_strlist_dispose(&now);
+    sr_strlist_dispose(&before);
+    sr_strlist_dispose(&fields);
+    return msgs->n - n;
+}
+
+/* With validateFields, the reserved-field problems join the list (before its closing line) and
+ * make the schema incompatible whatever the level said. */
+static int add_reserved(sr_strlist *msgs, int ok, const sr_schema *schema, const char *metadata,
+                        const char *old_metadata, const sr_scope *scope)
+{
+    sr_strlist found = SR_STRLIST_INIT;
+    char *closing = NULL;
+
+    if (ok < 0 || !json_is_true(json_object_get(scope->config, "validateFields")) ||
+        !check_reserved(&found, schema, metadata, old_metadata)) {
+        sr_strlist_dispose(&found);
+        return ok;
+    }
+    if (ok == 0 && msgs->n) /* keep the closing line last */
+        closing = msgs->v[--msgs->n];
+    for (size_t i = 0; i < found.n; i++)
+        sr_strlist_take(msgs, found.v[i]);
+    found.n = 0;
+    if (closing)
+        sr_strlist_take(msgs, closing);
+    else
+        sr_strlist_addf(msgs, "{validateFields: 'false', compatibility: '%s'}",
+                        sr_compat_level_name(scope->level));
+    sr_strlist_dispose(&found);
+    return 0;
+}
+
 int sr_registry__check_subject(sr_strlist *msgs, sr_registry *r, const sr_reading *rd,
                                const sr_schema *schema, const char *metadata, const char *subject,
                                const sr_store_subject_head *head, const sr_scope *scope,
@@ -118,6 +200,8 @@ int sr_registry__check_subject(sr_strlist *msgs, sr_registry *r, const sr_readin
     size_t n = 0;
     int ok = -1;
 
+    sr_store_schema *last = NULL;
+
     if (!transitive(scope->level) && !group) /* the head names the one version needed */
         ok = sr_registry__check_versions(msgs, r, rd, schema, context, &latest,
                                          head->latest_version ? 1 : 0, 0, scope->level, err);
@@ -127,6 +211,11 @@ int sr_registry__check_subject(sr_strlist *msgs, sr_registry *r, const sr_readin
         ok = sr_registry__check_versions(msgs, r, rd, schema, context, vs, n, 0, scope->level,
                                          err);
     }
+    if (ok >= 0 && head->latest_version &&
+        sr_store_schema_get(&last, rd->tx, context, head->latest_id, err) < 0)
+        ok = -1;
+    ok = add_reserved(msgs, ok, schema, metadata, last ? last->metadata : NULL, scope);
+    sr_store_schema_free(last);
     sr_registry__mark_validate_fields(msgs, scope);
     sr_store_versions_free(vs, n);
     free(context);

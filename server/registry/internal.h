@@ -46,6 +46,8 @@ int sr_registry__latest(const sr_store_version *vs, size_t n);
 int sr_registry__holder(const sr_store_version *vs, size_t n, int id, int deleted);
 /* Apply offset/limit to a JSON array in place. */
 void sr_registry__page(json_t *array, sr_page page);
+/* 1 when the page's filter lets `subject` be listed (always, without a filter). */
+int sr_registry__listed(sr_page page, const char *subject);
 
 /* Contexts (confluent-api.md §1.3): a subject ":.ctx:name" lives in context ".ctx", any other
  * in the default context ".". Ids are numbered per context. */

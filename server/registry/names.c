@@ -170,3 +170,8 @@ int sr_registry__is_default_context(const char *subject)
 {
     return qualifier_len(subject) <= 3;
 }
+
+int sr_registry__listed(sr_page page, const char *subject)
+{
+    return !page.filter || page.filter->may_read(page.filter->ctx, subject);
+}

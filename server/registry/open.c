@@ -88,13 +88,3 @@ void sr_registry_cache_stats_get(sr_registry *r, sr_registry_cache_stats *out)
     *out = (sr_registry_cache_stats){b.entries, b.bytes, p.entries, p.bytes,
                                      b.hits, b.misses, p.hits, p.misses};
 }
-
-int sr_registry_ping(sr_registry *r, sr_err *err)
-{
-    return sr_store_ping(r->store, err);
-}
-
-int sr_registry_backup(sr_registry *r, const char *dest, sr_err *err)
-{
-    return sr_store_backup(r->store, dest, err);
-}

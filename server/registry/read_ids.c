@@ -219,7 +219,8 @@ static int id_holders(json_t **out, sr_tx *tx, const char *context, const holder
     }
     a = json_array();
     for (size_t i = 0; i < n; i++)
-        if ((!vs[i].deleted || q->deleted) && (!q->subject || strcmp(vs[i].subject, q->subject) == 0))
+        if ((!vs[i].deleted || q->deleted) && sr_registry__listed(q->page, vs[i].subject) &&
+            (!q->subject || strcmp(vs[i].subject, q->subject) == 0))
             add_holder_entry(a, &vs[i], q->versions);
     sr_store_versions_free(vs, n);
     sr_registry__page(a, q->page);

@@ -56,6 +56,7 @@ static int schemas(json_t **out, sr_tx *tx, const char *prefix, int deleted, int
         char *context;
         int rc;
         if ((vs[i].deleted && !deleted) || !listed(&l, vs[i].subject) ||
+            !sr_registry__listed(page, vs[i].subject) ||
             (latest_only && !last_included(vs, n, i, deleted)))
             continue;
         context = sr_registry__context_of(vs[i].subject);
@@ -99,7 +100,7 @@ static int subjects(json_t **out, sr_tx *tx, const char *prefix, int deleted, in
     a = json_array();
     for (size_t i = 0; i < n; i++) {
         if ((deleted_only ? ss[i].all_deleted : (deleted || !ss[i].all_deleted)) &&
-            listed(&l, ss[i].name))
+            listed(&l, ss[i].name) && sr_registry__listed(page, ss[i].name))
             json_array_append_new(a, sr_registry__string(ss[i].name));
     }
     sr_store_subjects_free(ss, n);

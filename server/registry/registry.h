@@ -69,10 +69,19 @@ int sr_registry_lookup(json_t **out, sr_registry *r, const char *subject, const 
 int sr_registry_check(json_t **out, sr_registry *r, const char *subject, const char *version,
                       const sr_schema_req *req, int verbose, sr_err *err);
 
+/* Which subjects a listing may show (the caller's read right, docs/security.md). */
+typedef struct sr_subject_filter {
+    int (*may_read)(const void *ctx, const char *subject); /* 1 = show it */
+    const void *ctx;
+} sr_subject_filter;
+
 /* Reads. `deleted`/`deleted_only` are the query flags of the same names. */
 typedef struct sr_page {
     int offset; /* >= 0 */
     int limit;  /* <= 0 = no limit */
+    /* Listings of subjects (subjects, schemas, the holders of an id) leave out the subjects it
+     * refuses, before offset and limit apply; NULL = show every subject. Borrowed for the call. */
+    const sr_subject_filter *filter;
 } sr_page;
 
 /* Ids are read in the context of `subject` when it is given (":.ctx:name", or ":.ctx:" for the
@@ -126,6 +135,15 @@ int sr_registry_by_metadata(json_t **out, sr_registry *r, const char *subject,
 int sr_registry_referenced_by(json_t **out, sr_registry *r, const char *subject,
                               const char *version, int deleted, sr_page page, sr_err *err);
 
+/* POST /sluice/v1/subjects/{s}/versions/{v}/validate (subject and version) or
+ * /sluice/v1/schemas/ids/{id}/validate (subject NULL, `id`): the JSON text `doc` checked against
+ * that schema (compat.h's sr_schema_validate_json; `message` names the Protobuf message, NULL for
+ * the first). *out = {valid, id, schemaType, violations: [{pointer, message}], subject?,
+ * version?}. 40401/40402/40403 for a schema that is not there, 42201 for a document that is not
+ * JSON. */
+int sr_registry_validate(json_t **out, sr_registry *r, const char *subject, const char *version,
+                         int id, const char *doc, const char *message, sr_err *err);
+
 /* Deletes. *out = [versions] for a subject, the version number for one version. */
 int sr_registry_delete_subject(json_t **out, sr_registry *r, const char *subject, int permanent,
                                sr_err *err);
@@ -156,6 +174,15 @@ typedef struct sr_registry_cache_stats {
 } sr_registry_cache_stats;
 void sr_registry_cache_stats_get(sr_registry *r, sr_registry_cache_stats *out);
 
+/* For operators (GET /metrics, GET /health/ready). */
+typedef struct sr_registry_counts {
+    size_t subjects; /* with at least one live version */
+    size_t schemas;  /* distinct schemas stored */
+} sr_registry_counts;
+int sr_registry_counts_get(sr_registry_counts *out, sr_registry *r, sr_err *err);
+/* The store's error count and transaction times (store.h's sr_store_stats). */
+struct sr_store_stats;
+void sr_registry_store_stats(sr_registry *r, struct sr_store_stats *out);
 /* 0 when the store answers now (readiness), -1 with err saying why not (50001, 50002, 50003). */
 int sr_registry_ping(sr_registry *r, sr_err *err);
 /* Copy the store into the new file `dest` while serving (sr_store_backup). */

@@ -398,6 +398,7 @@ static const sr_store_ops pg_ops = {
     .setting_put = sr_pg__setting_put,
     .setting_delete = sr_pg__setting_delete,
     .setting_scopes = sr_pg__setting_scopes,
+    .counts = sr_pg__counts,
 };
 
 /* Migrations on a connection of their own, without a statement timeout: a step may take long

@@ -50,7 +50,8 @@ enum {
     PQ_SETTING_DELETE,
     PQ_SETTING_SCOPES,
     PQ_NOTIFY,
-    PQ_PING,
+    PQ_COUNT_SUBJECTS,
+    PQ_COUNT_SCHEMAS,
     PQ_COUNT
 };
 
@@ -165,6 +166,7 @@ int sr_pg__schema_insert(int *id_out, sr_tx *tx, const sr_store_schema *s, sr_er
 int sr_pg__max_id(int *out, sr_tx *tx, const char *context, sr_err *err);
 int sr_pg__contexts(char ***out, size_t *n, sr_tx *tx, sr_err *err);
 int sr_pg__context_delete(sr_tx *tx, const char *context, sr_err *err);
+int sr_pg__counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err);
 /* versions.c */
 int sr_pg__versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
                     sr_err *err);

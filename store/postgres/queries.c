@@ -71,5 +71,7 @@ const pg_query sr_pg__queries[PQ_COUNT] = {
     [PQ_SETTING_SCOPES] = {"SELECT scope FROM settings WHERE kind = $1 AND NOT is_global "
                            "ORDER BY scope", 0},
     [PQ_NOTIFY] = {"SELECT pg_notify('" SR_PG_CHANNEL "', $1)", 1},
-    [PQ_PING] = {"SELECT 1", 0},
+    [PQ_COUNT_SUBJECTS] = {"SELECT count(DISTINCT subject) FROM subject_versions "
+                           "WHERE NOT deleted", 0},
+    [PQ_COUNT_SCHEMAS] = {"SELECT count(*) FROM schemas", 0},
 };

@@ -140,3 +140,15 @@ int sr_pg__schema_insert(int *id_out, sr_tx *base, const sr_store_schema *sc, sr
     *id_out = id;
     return 0;
 }
+
+int sr_pg__counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err)
+{
+    int subjects = 0, schemas = 0;
+
+    if (sr_pg__int(&subjects, pg_of(tx), PQ_COUNT_SUBJECTS, err, "") < 0 ||
+        sr_pg__int(&schemas, pg_of(tx), PQ_COUNT_SCHEMAS, err, "") < 0)
+        return -1;
+    *subjects_out = (size_t)subjects;
+    *schemas_out = (size_t)schemas;
+    return 0;
+}

@@ -103,7 +103,7 @@ static int migrate_steps(sqlite3 *db, int want, sr_err *err)
     if (exec(db, "BEGIN IMMEDIATE", err) < 0)
         return -1;
     /* Read under the write lock so that two processes opening a fresh file do not both migrate. */
-    if (user_version(&have, db, err) < 0)
+    if (user_version(&have, db, err) < 0 || sr_sqlite__claim(db, err) < 0)
         goto fail;
     if (have > want) {
         sr_err_set(err, 50001,
@@ -264,18 +264,6 @@ static void sqlite_rollback(sr_tx *base)
     tx_end(tx);
 }
 
-static int sqlite_ping(sr_store *base, sr_err *err)
-{
-    sr_tx *tx = NULL;
-    int max;
-
-    if (sqlite_read_begin(&tx, base, err) < 0)
-        return -1;
-    max = sr_sqlite__max_id(&max, tx, ".", err);
-    sqlite_rollback(tx);
-    return max < 0 ? -1 : 0;
-}
-
 /* VACUUM INTO writes a consistent copy from one read snapshot: in WAL mode the writer goes on
  * meanwhile, and the copy is a complete database (WAL folded in) that opens on its own. It runs
  * on a connection of its own (readers are query-only, and the writer must stay free). */
@@ -319,7 +307,7 @@ static const sr_store_ops sqlite_ops = {
     .write_begin = sqlite_write_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
-    .ping = sqlite_ping,
+    .ping = sr_sqlite__ping,
     .backup = sqlite_backup,
     .publish = sqlite_publish,
     .watch = sqlite_watch,
@@ -345,14 +333,18 @@ static const sr_store_ops sqlite_ops = {
     .setting_put = sr_sqlite__setting_put,
     .setting_delete = sr_sqlite__setting_delete,
     .setting_scopes = sr_sqlite__setting_scopes,
+    .counts = sr_sqlite__counts,
 };
 
 int sr_sqlite_open(sr_store **out, const sr_store_options *o, sr_err *err)
 {
-    sqlite_store *st = sr_xcalloc(1, sizeof *st);
     const char *path = o->location ? o->location : "";
+    sqlite_store *st;
     int rc = -1;
 
+    if (sr_sqlite__check_path(path, err) < 0)
+        return -1;
+    st = sr_xcalloc(1, sizeof *st);
     st->base.ops = &sqlite_ops;
     st->path = sr_xstrdup(path);
     pthread_mutex_init(&st->write_lock, NULL);
@@ -363,12 +355,12 @@ int sr_sqlite_open(sr_store **out, const sr_store_options *o, sr_err *err)
         sr_err_set(err, 50001, "Error in the backend data store: SQLite built without threads");
         goto out;
     }
-    if (conn_open(&st->writer, path, 0, err) < 0)
+    if (conn_open(&st->writer, path, 0, err) < 0 || sr_sqlite__recognise(st->writer->db, err) < 0)
         goto out;
     /* WAL is a property of the file: set once here, every later connection inherits it. */
     if (exec(st->writer->db, "PRAGMA journal_mode=WAL", err) < 0)
         goto out;
-    if (migrate(st->writer->db, err) < 0)
+    if (migrate(st->writer->db, err) < 0 || sr_sqlite__note_file(st, err) < 0)
         goto out;
     *out = &st->base;
     st = NULL;

@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <sys/types.h>
 
 #include "store/backend.h"
 
@@ -65,6 +66,8 @@ typedef struct sqlite_store {
     conn *writer;
     pthread_mutex_t pool_lock;  /* guards idle */
     conn *idle;                 /* reader connections not in use */
+    dev_t dev;                  /* the file opened, for the readiness probe (ops.c) */
+    ino_t ino;
 } sqlite_store;
 
 typedef struct sqlite_tx {
@@ -122,6 +125,22 @@ int sr_sqlite__setting_put(sr_tx *tx, sr_setting_kind kind, const char *scope, c
 int sr_sqlite__setting_delete(sr_tx *tx, sr_setting_kind kind, const char *scope, sr_err *err);
 int sr_sqlite__setting_scopes(char ***out, size_t *n, sr_tx *tx, sr_setting_kind kind,
                               sr_err *err);
+
+/* ---- ops.c ---- */
+
+/* Refuse a path that would not keep data: "" (SQLite's temporary database) and ":memory:".
+ * 0, or -1 with err. */
+int sr_sqlite__check_path(const char *path, sr_err *err);
+/* Remember which file the store opened (for the readiness probe). 0, or -1 with err. */
+int sr_sqlite__note_file(sqlite_store *st, sr_err *err);
+/* Refuse a database that is not sluice's (another application's tables, or an application id
+ * that is not ours), changing nothing in it: run before anything is written. 0, or -1 with err. */
+int sr_sqlite__recognise(sqlite3 *db, sr_err *err);
+/* Mark the database as sluice's (its application id), inside the migration's transaction. */
+int sr_sqlite__claim(sqlite3 *db, sr_err *err);
+/* The readiness probe: the file is still the one opened, and a read answers. */
+int sr_sqlite__ping(sr_store *st, sr_err *err);
+int sr_sqlite__counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err);
 
 /* ---- rows.c: running statements ---- */
 

@@ -8,12 +8,14 @@ The store is SQLite unless SLUICE_TEST_STORE=postgres: then each server gets a d
 on the PostgreSQL server SLUICE_TEST_PG names (tests/run.sh starts one), or on one started for the
 test process. Sluiced(store_url=...) puts a server on a given PostgreSQL database (several nodes).
 """
+import base64
 import hashlib
 import http.client
 import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -64,22 +66,71 @@ class Response:
         return "<%d %s>" % (self.status, self.text[:300])
 
 
+def basic_auth(user, password):
+    """The Authorization header of HTTP Basic."""
+    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+
+
+def passwd(path, user, password, *attrs):
+    """Set a user's password in a credentials file with `sluiced passwd` (attrs: --role R ...)."""
+    r = subprocess.run([SLUICED, "passwd", path, user] + list(attrs), input=password + "\n",
+                       capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        raise AssertionError("sluiced passwd failed: " + r.stderr)
+
+
+def apikey(path, name, *attrs):
+    """A new API key from `sluiced apikey`; returns the token."""
+    r = subprocess.run([SLUICED, "apikey", path, name] + list(attrs), capture_output=True,
+                       text=True, timeout=60)
+    if r.returncode != 0:
+        raise AssertionError("sluiced apikey failed: " + r.stderr)
+    return r.stdout.strip()
+
+
 class Sluiced:
-    def __init__(self, db_dir=None, extra_args=(), store_url=None):
+    """config: properties given to sluiced through a --config file; headers: sent with every
+    request (credentials); ca_file: the server speaks TLS, verified against this CA; store_url:
+    a PostgreSQL database to store in (several nodes may share one)."""
+
+    def __init__(self, db_dir=None, extra_args=(), config=None, headers=None, ca_file=None,
+                 client_cert=None, store_url=None):
         self.tmp = tempfile.TemporaryDirectory(prefix="sluice-api-")
         if db_dir is None:
             db_dir = self.tmp.name
+        self.dir = db_dir
         self.db = os.path.join(db_dir, "registry.db")
         self.store_url = store_url
         if store_url is None and STORE == "postgres":
             # one database per store directory, so that a restart on the same directory finds it
             self.store_url = postgres().database("sluice_" + hashlib.sha1(db_dir.encode()).hexdigest()[:16])
         self.extra_args = list(extra_args)
+        self.config = dict(config or {})
+        self.headers = dict(headers or {})
+        self.ca_file = ca_file
+        self.client_cert = client_cert
         self.proc = None
         self.conn = None
         self.logs = []
 
+    @property
+    def scheme(self):
+        return "https" if self.ca_file else "http"
+
+    @property
+    def url(self):
+        return "%s://127.0.0.1:%d" % (self.scheme, self.port)
+
+    def ssl_context(self, cert=None):
+        ctx = ssl.create_default_context(cafile=self.ca_file)
+        ctx.check_hostname = False
+        cert = cert or self.client_cert
+        if cert:
+            ctx.load_cert_chain(*cert)
+        return ctx
+
     def store_args(self):
+        """The flags that name the store: --db, or a properties file naming the database."""
         if not self.store_url:
             return ["--db", self.db]
         props = os.path.join(self.tmp.name, "store.properties")
@@ -90,23 +141,33 @@ class Sluiced:
     def start(self):
         self.port = free_port()
         self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(
-            [SLUICED, "--listeners", "http://127.0.0.1:%d" % self.port] + self.store_args() + self.extra_args,
-            stdout=subprocess.DEVNULL, stderr=self.log)
+        args = [SLUICED]
+        if self.config:
+            path = os.path.join(self.dir, "sluice.properties")
+            with open(path, "w") as f:
+                for k, v in self.config.items():
+                    f.write("%s=%s\n" % (k, v))
+            args += ["--config", path]
+        args += ["--listeners", "%s://127.0.0.1:%d" % (self.scheme, self.port)] + self.store_args()
+        self.proc = subprocess.Popen(args + self.extra_args, stdout=subprocess.DEVNULL,
+                                     stderr=self.log)
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError("sluiced exited during start-up:\n" + self.read_log())
             try:
-                r = self.get("/")
-                if r.status == 200 and r.json == {}:
+                r = self.get("/health/live")
+                if r.status == 200:
                     return self
             except OSError:
                 if self.conn:
                     self.conn.close()
                 self.conn = None
             time.sleep(0.05)
-        raise AssertionError("sluiced did not answer GET / within 60 s")
+        raise AssertionError("sluiced did not answer GET /health/live within 60 s")
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
 
     def read_log(self):
         self.log.seek(0)
@@ -150,13 +211,15 @@ class Sluiced:
     def request(self, method, path, body=None, headers=None, raw=None, fresh=False):
         """One request on the kept-alive connection. `body` is sent as JSON, `raw` as bytes."""
         hdrs = {"Content-Type": V1} if (body is not None or raw is not None) else {}
+        hdrs.update(self.headers)
         hdrs.update(headers or {})
+        hdrs = {k: v for k, v in hdrs.items() if v is not None}
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         for attempt in range(2):
             if self.conn is None or fresh:
                 if self.conn:
                     self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                self.conn = self.connect()
             try:
                 self.conn.request(method, path, body=data, headers=hdrs)
                 resp = self.conn.getresponse()
@@ -172,10 +235,21 @@ class Sluiced:
                     raise
         raise AssertionError("unreachable")
 
-    def client(self):
-        """Another client of the same server, with a connection of its own (for threads)."""
+    def connect(self, timeout=60):
+        """A new connection to the server (HTTPS when it speaks TLS)."""
+        if self.ca_file:
+            return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout,
+                                               context=self.ssl_context())
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def client(self, headers=None):
+        """Another client of the same server, with a connection of its own (for threads), and
+        its own credentials when `headers` is given."""
         other = Sluiced.__new__(Sluiced)
         other.port, other.conn, other.proc, other.tmp = self.port, None, None, None
+        other.ca_file = getattr(self, "ca_file", None)
+        other.client_cert = getattr(self, "client_cert", None)
+        other.headers = dict(self.headers if headers is None else headers)
         return other
 
     def get(self, path, **kw):

@@ -92,6 +92,22 @@ class Confluent8(ServerTest):
                           {"schema": record("Vf", ("a", "int"))})
         self.assertEqual(r.json["messages"][-1], "{validateFields: 'true', compatibility: 'BACKWARD'}")
 
+    def test_validate_fields_guards_reserved_fields(self):
+        s = self.subject()
+        self.srv.put("/config/%s" % q(s), {"validateFields": True, "compatibility": "NONE"})
+        reserved = {"properties": {"confluent:reserved": "old_id, legacy"}}
+        self.assertEqual(self.srv.register(s, record("Rf", ("x", "string")), metadata=reserved).status, 200)
+        dropped = self.srv.register(s, record("Rf", ("x", "string"), ("y", "int", 0)),
+                                    metadata={"properties": {"confluent:reserved": "old_id"}})
+        self.assertError(dropped, 409, 409)
+        self.assertIn("The new schema has reserved field legacy removed from its metadata", dropped.json["message"])
+        clash = self.srv.register(s, record("Rf", ("x", "string"), ("legacy", "int", 0)), metadata=reserved)
+        self.assertError(clash, 409, 409)
+        self.assertIn("The new schema has field that conflicts with the reserved field legacy.", clash.json["message"])
+        self.assertTrue(clash.json["message"].endswith("{validateFields: 'true', compatibility: 'NONE'}]"))
+        ok = self.srv.register(s, record("Rf", ("x", "string"), ("z", "int", 0)), metadata=reserved)
+        self.assertEqual(ok.status, 200, ok)
+
     def test_a_compatibility_group_checks_only_versions_of_the_same_group(self):
         s = self.subject()
         self.srv.put("/config/%s" % q(s), {"compatibilityGroup": "major"})
@@ -151,6 +167,19 @@ class Confluent8(ServerTest):
         found = self.srv.post("/subjects/%s" % q(user), {"schema": inlined})
         self.assertEqual(found.status, 200, found)
         self.assertEqual(found.json["version"], 1)
+
+    def test_bytes_and_fixed_defaults_may_hold_u0000(self):
+        s = self.subject()
+        schema = json.dumps({"type": "record", "name": "Nul", "fields": [
+            {"name": "b", "type": "bytes", "default": "\u0000\u00ff"},
+            {"name": "f", "type": {"type": "fixed", "name": "F2", "size": 2}, "default": "a\u0000"}]})
+        r = self.srv.register(s, schema)
+        self.assertEqual(r.status, 200, r)
+        stored = json.loads(self.srv.get("/subjects/%s/versions/1" % q(s)).json["schema"])
+        self.assertEqual(stored["fields"][0]["default"], "\u0000\u00ff")
+        self.assertEqual(self.srv.register(s, schema).json["version"], 1)  # reads back the same
+        bad = json.dumps({"type": "record", "name": "N\u0000x", "fields": []})
+        self.assertError(self.srv.register(self.subject("bad"), bad), 422, 42201)
 
     def test_guid_ts_and_deleted_are_answered_and_guids_find_schemas(self):
         s = self.subject()

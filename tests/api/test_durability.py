@@ -27,8 +27,7 @@ class Durability(unittest.TestCase):
         deadline = time.time() + TIME_LIMIT
 
         def worker(n):
-            client = Sluiced.__new__(Sluiced)  # a second connection to the same server
-            client.port, client.conn = srv.port, None
+            client = srv.client()  # a second connection to the same server
             for i in range(PER_THREAD):
                 if stop.is_set() or time.time() > deadline:
                     return

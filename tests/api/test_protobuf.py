@@ -88,6 +88,19 @@ class Protobuf(ServerTest):
         self.assertIn("message Money {", r.json["schema"])
         self.assertEqual(self.srv.post("/subjects/%s" % q(s), pb(MONEY)).json["id"], r.json["id"])
 
+    def test_custom_options_survive_a_base64_descriptor(self):
+        s, again = self.subject(), self.subject("again")
+        text = ('syntax = "proto3";\npackage opts;\nimport "confluent/meta.proto";\n'
+                'message Tagged {\n  string id = 1 [(confluent.field_meta).doc = "the id"];\n}\n')
+        r = self.srv.post("/subjects/%s/versions" % q(s), pb(text))
+        self.assertEqual(r.status, 200, r)
+        serialized = self.srv.get("/schemas/ids/%d?format=serialized" % r.json["id"]).json["schema"]
+        back = self.srv.post("/subjects/%s/versions" % q(again), pb(serialized))
+        self.assertEqual(back.status, 200, back)
+        self.assertIn('(.confluent.field_meta) = { doc: "the id" }', back.json["schema"])
+        self.assertEqual(back.json["schema"], r.json["schema"])
+        self.assertEqual(back.json["id"], r.json["id"])  # the same schema, options and all
+
     def test_invalid_proto_is_42201_with_line_and_column(self):
         r = self.srv.post("/subjects/%s/versions" % q(self.subject()), pb('syntax = "proto3";\nmessage M {\n  Nope x = 1;\n}\n'))
         self.assertError(r, 422, 42201)

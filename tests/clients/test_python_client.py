@@ -7,7 +7,9 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
-from sluiced import Sluiced  # noqa: E402
+import tempfile  # noqa: E402
+
+from sluiced import Sluiced, basic_auth, passwd  # noqa: E402
 
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient  # noqa: E402
 from confluent_kafka.schema_registry.error import SchemaRegistryError  # noqa: E402
@@ -70,6 +72,42 @@ class PythonClient(unittest.TestCase):
         with self.assertRaises(SchemaRegistryError) as e:
             self.client.get_versions("gone3-value")
         self.assertEqual(e.exception.error_code, 40401)
+
+
+class PythonClientWithBasicAuth(unittest.TestCase):
+    """The client's basic.auth.user.info setting works unchanged against a registry that asks for
+    credentials; wrong ones are a 401 with error code 40101."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory(prefix="sluice-py-auth-")
+        creds = os.path.join(cls.dir.name, "credentials")
+        passwd(creds, "producer", "pw", "--role", "writer")
+        cls.srv = Sluiced(config={"authentication.method": "BASIC", "sluice.auth.file": creds},
+                          headers={"Authorization": basic_auth("producer", "pw")}).start()
+        cls.url = "http://127.0.0.1:%d" % cls.srv.port
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        cls.srv.close()
+        cls.dir.cleanup()
+
+    def test_user_info_credentials_register_and_read(self):
+        client = SchemaRegistryClient({"url": self.url, "basic.auth.user.info": "producer:pw"})
+        sid = client.register_schema("auth-value", Schema(V1, "AVRO"))
+        self.assertEqual(client.get_schema(sid).schema_str, V1)
+        self.assertIn("auth-value", client.get_subjects())
+
+    def test_wrong_credentials_are_40101(self):
+        client = SchemaRegistryClient({"url": self.url, "basic.auth.user.info": "producer:nope"})
+        with self.assertRaises(SchemaRegistryError) as e:
+            client.get_subjects()
+        self.assertEqual(e.exception.error_code, 40101)
+        anonymous = SchemaRegistryClient({"url": self.url})
+        with self.assertRaises(SchemaRegistryError) as e:
+            anonymous.get_subjects()
+        self.assertEqual(e.exception.http_status_code, 401)
 
 
 if __name__ == "__main__":

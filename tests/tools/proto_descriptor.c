@@ -13,8 +13,7 @@
 
 #include "common/buf.h"
 #include "common/file.h"
-#include "compat/proto_parse.h"
-#include "compat/proto_print.h"
+#include "compat/protobuf/protobuf.h"
 
 /* Every import reachable from `path`, read from ROOT, as dependencies (recursively). */
 static void collect(sr_dep **deps, size_t *n, const char *root, const char *path, int depth)

@@ -18,18 +18,32 @@ function freePort() {
   });
 }
 
-async function startServer() {
+// options.config: properties for a --config file (written in the server's directory, which
+// options.prepare(dir) may fill first, e.g. with certificates); options.https: listen with TLS.
+async function startServer(options = {}) {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-js-'));
-  const proc = spawn(SLUICED, ['--listeners', `http://127.0.0.1:${port}`, '--db', path.join(dir, 'r.db')],
+  const args = [];
+  const config = options.prepare ? options.prepare(dir) : (options.config || {});
+  if (Object.keys(config).length) {
+    const file = path.join(dir, 'sluice.properties');
+    fs.writeFileSync(file, Object.entries(config).map(([k, v]) => `${k}=${v}\n`).join(''));
+    args.push('--config', file);
+  }
+  const scheme = options.https ? 'https' : 'http';
+  const proc = spawn(SLUICED, [...args, '--listeners', `${scheme}://127.0.0.1:${port}`, '--db', path.join(dir, 'r.db')],
     { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${scheme}://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
+    if (proc.exitCode !== null) break;
     try {
-      const r = await fetch(url + '/');
-      if (r.ok) return { proc, url, dir, log: () => log };
+      const ok = await new Promise((resolve) => {
+        const s = net.connect(port, '127.0.0.1', () => { s.end(); resolve(true); });
+        s.on('error', () => resolve(false));
+      });
+      if (ok) return { proc, url, dir, log: () => log };
     } catch (e) { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "compat/proto_diff.h"
+#include "compat/protobuf/protobuf.h"
 
 static int cmp(const void *a, const void *b)
 {

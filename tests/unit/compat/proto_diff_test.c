@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "compat/proto_diff.h"
+#include "compat/protobuf/protobuf.h"
 
 #define P3 "syntax = \"proto3\";\n"
 #define P2 "syntax = \"proto2\";\n"

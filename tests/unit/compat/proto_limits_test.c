@@ -15,8 +15,7 @@
 
 #include "common/buf.h"
 #include "compat/compat.h"
-#include "compat/proto_parse.h"
-#include "compat/proto_print.h"
+#include "compat/protobuf/protobuf.h"
 
 #define OPTION_PREAMBLE                                                                            \
     "syntax = \"proto3\";\n"                                                                       \

@@ -11,9 +11,7 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "compat/proto_diff.h"
-#include "compat/proto_parse.h"
-#include "compat/proto_print.h"
+#include "compat/protobuf/protobuf.h"
 
 static void test_proto_parse__imports_come_from_references_and_built_ins_in_dependency_order(void **state)
 {
@@ -47,15 +45,17 @@ static void test_proto_parse__common_google_and_confluent_types_need_no_referenc
     const char *text = "syntax = \"proto3\";\nimport \"google/type/money.proto\";\n"
                        "import \"google/type/date.proto\";\nimport \"confluent/type/decimal.proto\";\n"
                        "import \"google/type/datetime.proto\";\n"
+                       "import \"confluent/type/variant.proto\";\n"
                        "message Invoice { google.type.Money total = 1; google.type.Date due = 2;\n"
-                       "  confluent.type.Decimal rate = 3; google.type.DateTime at = 4; }";
+                       "  confluent.type.Decimal rate = 3; google.type.DateTime at = 4;\n"
+                       "  confluent.type.Variant extra = 5; }";
     sr_proto_fileset *fs = NULL;
     sr_err err = {0};
     (void)state;
 
     if (sr_proto_parse(&fs, "invoice.proto", text, NULL, 0, &err) < 0)
         fail_msg("%s", err.msg);
-    assert_int_equal(fs->nfiles, 6); /* datetime imports duration */
+    assert_int_equal(fs->nfiles, 7); /* datetime imports duration */
     for (size_t i = 0; i + 1 < fs->nfiles; i++)
         assert_true(fs->builtin[i]);
     sr_proto_fileset_free(fs);

@@ -14,8 +14,7 @@
 
 #include "common/buf.h"
 #include "compat/compat.h"
-#include "compat/proto_parse.h"
-#include "compat/proto_print.h"
+#include "compat/protobuf/protobuf.h"
 
 /* Parse through the registry's entry point, check the canonical text reads back to itself, and
  * render the serialized form. */

@@ -14,8 +14,7 @@
 
 #include "common/buf.h"
 #include "compat/compat.h"
-#include "compat/proto_parse.h"
-#include "compat/proto_print.h"
+#include "compat/protobuf/protobuf.h"
 
 /* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
 static int utf8_valid(const char *s)

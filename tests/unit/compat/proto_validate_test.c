@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat/proto_parse.h"
+#include "compat/protobuf/protobuf.h"
 
 #define P2 "syntax = \"proto2\";\n"
 #define P3 "syntax = \"proto3\";\n"

@@ -146,7 +146,7 @@ static void test_registry__a_schema_held_only_by_a_soft_deleted_version_register
     char *x = avro("Only", "string", NULL);
     sr_err err = {0};
     json_t *first = reg(f->r, "s", x, 0, 0, &err), *again, *versions = NULL;
-    sr_page all = {0, 0};
+    sr_page all = {.offset = 0, .limit = 0};
 
     delete_version(f->r, "s", "1", 0);
     again = reg(f->r, "s", x, 0, 0, &err);
@@ -279,7 +279,7 @@ static void test_registry__racing_registrations_get_contiguous_versions(void **s
     racer racers[4];
     pthread_t t[4];
     json_t *versions = NULL;
-    sr_page all = {0, 0};
+    sr_page all = {.offset = 0, .limit = 0};
     sr_err err = {0};
 
     for (int i = 0; i < 4; i++) {

@@ -723,7 +723,7 @@ static void test_store__a_name_that_cannot_be_stored_matches_nothing(void **stat
     commit(tx);
 }
 
-static void test_store__ping_answers_and_a_claimed_write_commits_like_any_write(void **state)
+static void test_store__ping_counts_and_a_claimed_write_committed_like_any_write(void **state)
 {
     fixture *f = *state;
     const char *reads[] = {"base"};
@@ -733,6 +733,10 @@ static void test_store__ping_answers_and_a_claimed_write_commits_like_any_write(
     sr_err err = {0};
     sr_tx *tx = NULL;
     size_t n = 0;
+
+    size_t subjects = 9, schemas = 9;
+    unsigned long long writes = 0;
+    sr_store_stats stats;
 
     assert_int_equal(sr_store_ping(f->st, &err), 0);
     fill_hash(h, 3);
@@ -744,7 +748,16 @@ static void test_store__ping_answers_and_a_claimed_write_commits_like_any_write(
     assert_int_equal(sr_store_versions(&v, &n, tx, "orders", &err), 0);
     assert_int_equal(n, 1);
     sr_store_versions_free(v, n);
+    assert_int_equal(sr_store_counts(&subjects, &schemas, tx, &err), 0);
+    assert_int_equal(subjects, 1);
+    assert_int_equal(schemas, 1);
     commit(tx);
+    /* every backend's transactions are timed, the same way */
+    sr_store_stats_get(f->st, &stats);
+    for (int i = 0; i <= SR_HIST_BUCKETS; i++)
+        writes += stats.write.bucket[i];
+    assert_int_equal(writes, 1);
+    assert_int_equal(stats.errors, 0);
 }
 
 /* ---- several processes on one store (each sr_store handle stands for one) ---- */
@@ -1063,7 +1076,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store__a_write_inside_a_read_transaction_fails_with_50001, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__a_subject_head_follows_every_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__a_name_that_cannot_be_stored_matches_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_store__ping_answers_and_a_claimed_write_commits_like_any_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__ping_counts_and_a_claimed_write_committed_like_any_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__two_processes_never_hand_out_one_id_twice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__claimed_writes_wait_only_for_what_they_share, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__announcements_reach_other_processes_when_the_write_commits, setup, teardown),

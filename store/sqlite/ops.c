@@ -1,0 +1,147 @@
+/* ops.c -- what operating the SQLite store needs beyond the registry's reads and writes: making
+ * sure the file is sluice's (and that no path silently loses data), the readiness probe, and
+ * the counts for metrics (store.c keeps the timings and errors of every backend). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/buf.h"
+#include "store/sqlite/sqlite.h"
+
+/* PRAGMA application_id of a sluice store: "SLCE". */
+#define SLUICE_APPLICATION_ID 0x534c4345
+
+/* The tables a sluice store has had since its first version: a database holding them and no
+ * application id is a sluice store made before the id was set. */
+static const char *const own_tables[] = {"schemas", "schema_refs", "subject_versions",
+                                         "settings", "meta"};
+
+int sr_sqlite__check_path(const char *path, sr_err *err)
+{
+    if (!path || !*path)
+        return sr_err_set(err, 50001,
+                          "the database path is empty: SQLite would use a temporary database "
+                          "that is lost at exit; give sluice.db.path or --db a file");
+    if (strcmp(path, ":memory:") == 0)
+        return sr_err_set(err, 50001,
+                          "the database path is ':memory:': everything would be lost at exit; "
+                          "give sluice.db.path or --db a file");
+    return 0;
+}
+
+static int int_pragma(int *out, sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = -1;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+        *out = sqlite3_column_int(s, 0);
+        rc = 0;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int db_error(sr_err *err, sqlite3 *db)
+{
+    return sr_err_set(err, 50001, "Error in the backend data store: %s", sqlite3_errmsg(db));
+}
+
+int sr_sqlite__recognise(sqlite3 *db, sr_err *err)
+{
+    int user_version, app_id, objects, own = 0;
+    char sql[128];
+
+    if (int_pragma(&user_version, db, "PRAGMA user_version") < 0 ||
+        int_pragma(&app_id, db, "PRAGMA application_id") < 0 ||
+        int_pragma(&objects, db, "SELECT count(*) FROM sqlite_master") < 0)
+        return db_error(err, db);
+    if (app_id == SLUICE_APPLICATION_ID)
+        return 0;
+    if (app_id != 0)
+        return sr_err_set(err, 50001,
+                          "this database belongs to another application (application_id "
+                          "0x%08x); sluice leaves it alone: give it a file of its own", app_id);
+    for (size_t i = 0; i < sizeof(own_tables) / sizeof(own_tables[0]); i++) {
+        int n = 0;
+        snprintf(sql, sizeof(sql), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                 "name = '%s'", own_tables[i]);
+        if (int_pragma(&n, db, sql) < 0)
+            return db_error(err, db);
+        own += n;
+    }
+    if (objects > 0 && (user_version == 0 || own != (int)(sizeof(own_tables) /
+                                                          sizeof(own_tables[0]))))
+        return sr_err_set(err, 50001,
+                          "this database is not a sluice store (it holds %d tables, indexes or "
+                          "views of another application); sluice leaves it alone: give it a "
+                          "file of its own", objects);
+    return 0;
+}
+
+int sr_sqlite__claim(sqlite3 *db, sr_err *err)
+{
+    char sql[64];
+
+    snprintf(sql, sizeof(sql), "PRAGMA application_id=%d", SLUICE_APPLICATION_ID);
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(err, db);
+    return 0;
+}
+
+int sr_sqlite__note_file(sqlite_store *st, sr_err *err)
+{
+    struct stat sb;
+
+    if (stat(st->path, &sb) < 0)
+        return sr_err_set(err, 50001, "Error in the backend data store: %s: %s", st->path,
+                          strerror(errno));
+    st->dev = sb.st_dev;
+    st->ino = sb.st_ino;
+    return 0;
+}
+
+int sr_sqlite__ping(sr_store *base, sr_err *err)
+{
+    sqlite_store *st = (sqlite_store *)base;
+    struct stat sb;
+    sr_tx *tx = NULL;
+    int max_id = 0;
+
+    if (stat(st->path, &sb) < 0)
+        return sr_err_set(err, 50001, "the database file %s is gone: %s", st->path,
+                          strerror(errno));
+    if (sb.st_dev != st->dev || sb.st_ino != st->ino)
+        return sr_err_set(err, 50001, "the database file %s was replaced after it was opened",
+                          st->path);
+    if (sr_store_read_begin(&tx, base, err) < 0)
+        return -1;
+    if (sr_store_max_id(&max_id, tx, ".", err) < 0) {
+        sr_store_rollback(tx);
+        return -1;
+    }
+    sr_store_rollback(tx);
+    return 0;
+}
+
+int sr_sqlite__counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err)
+{
+    static const char *const sql[2] = {
+        "SELECT count(DISTINCT subject) FROM subject_versions WHERE deleted = 0",
+        "SELECT count(*) FROM schemas",
+    };
+    size_t *outs[2] = {subjects_out, schemas_out};
+
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *s = NULL;
+        int ok = sqlite3_prepare_v2(sq_tx(tx)->c->db, sql[i], -1, &s, NULL) == SQLITE_OK &&
+                 sqlite3_step(s) == SQLITE_ROW;
+        if (ok)
+            *outs[i] = (size_t)sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+        if (!ok)
+            return sr_sqlite__error(err, tx);
+    }
+    return 0;
+}
