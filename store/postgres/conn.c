@@ -81,12 +81,9 @@ PGconn *sr_pg__connect(const pg_store *st, int listener, sr_err *err)
         PQfinish(pg);
         return NULL;
     }
-    /* Statements (and lock waits) end after the timeout; a session that stays idle inside a
-     * transaction (a process stopped while writing) is ended by the server, releasing its locks. */
-    snprintf(setup, sizeof setup,
-             "SET statement_timeout = %d; SET idle_in_transaction_session_timeout = %d; "
-             "SET bytea_output = 'hex'",
-             listener ? 0 : st->timeout_ms, st->timeout_ms * 3 > 30000 ? st->timeout_ms * 3 : 30000);
+    /* Statements (and lock waits) end after the timeout. */
+    snprintf(setup, sizeof setup, "SET statement_timeout = %d; SET bytea_output = 'hex'",
+             listener ? 0 : st->timeout_ms);
     r = PQexec(pg, setup);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         sr_pg__fail(err, pg, r);
@@ -253,9 +250,20 @@ static int by_key(const void *a, const void *b)
     return x->key < y->key ? -1 : x->key > y->key;
 }
 
+/* How a write begins: READ COMMITTED, and a session that then stays idle inside the transaction
+ * (its process stopped while writing) ended by the server, which releases its locks. Reads may
+ * take long (a registration plans and parses in one); writes never wait on anything but the
+ * database. */
+static void write_begin_sql(sr_buf *sql, const pg_store *st)
+{
+    sr_buf_printf(sql, "BEGIN ISOLATION LEVEL READ COMMITTED; "
+                  "SET LOCAL idle_in_transaction_session_timeout = %d",
+                  st->timeout_ms * 3 > 30000 ? st->timeout_ms * 3 : 30000);
+}
+
 /* BEGIN and the locks of a claimed write, in key order, a key wanted both ways taken
  * exclusively. */
-static char *claim_sql(const sr_store_claim *cl)
+static char *claim_sql(const pg_store *st, const sr_store_claim *cl)
 {
     size_t n = 0, cap = cl->nreads + 2;
     lock_key *keys = sr_xcalloc(cap, sizeof *keys);
@@ -267,8 +275,8 @@ static char *claim_sql(const sr_store_claim *cl)
     for (size_t i = 0; i < cl->nreads; i++)
         keys[n++] = (lock_key){subject_key(cl->reads[i]), 0};
     qsort(keys, n, sizeof *keys, by_key);
-    sr_buf_printf(&sql, "BEGIN ISOLATION LEVEL READ COMMITTED; "
-                  "SELECT pg_advisory_xact_lock_shared(%lld)", WRITERS_LOCK);
+    write_begin_sql(&sql, st);
+    sr_buf_printf(&sql, "; SELECT pg_advisory_xact_lock_shared(%lld)", WRITERS_LOCK);
     for (size_t i = 0; i < n; i++) {
         int exclusive = keys[i].exclusive;
         while (i + 1 < n && keys[i + 1].key == keys[i].key)
@@ -282,16 +290,19 @@ static char *claim_sql(const sr_store_claim *cl)
 
 static int pg_write_begin(sr_tx **out, sr_store *base, const sr_store_claim *claim, sr_err *err)
 {
-    char *sql, whole[128];
+    pg_store *st = (pg_store *)base;
+    sr_buf whole = SR_BUF_INIT;
+    char *sql;
     int rc;
 
-    if (!claim) {
-        snprintf(whole, sizeof whole, "BEGIN ISOLATION LEVEL READ COMMITTED; "
-                 "SELECT pg_advisory_xact_lock(%lld)", WRITERS_LOCK);
-        return begin(out, (pg_store *)base, whole, 1, err);
+    if (claim) {
+        sql = claim_sql(st, claim);
+    } else {
+        write_begin_sql(&whole, st);
+        sr_buf_printf(&whole, "; SELECT pg_advisory_xact_lock(%lld)", WRITERS_LOCK);
+        sql = sr_buf_detach(&whole);
     }
-    sql = claim_sql(claim);
-    rc = begin(out, (pg_store *)base, sql, 1, err);
+    rc = begin(out, st, sql, 1, err);
     free(sql);
     return rc;
 }

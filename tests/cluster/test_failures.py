@@ -3,8 +3,9 @@
 
 A node killed with SIGKILL in the middle of a load leaves the others serving, and loses no write
 it acknowledged. When the database restarts under load, requests fail fast with a 5xx error
-(never hang), and every node serves again by itself once the database is back, its caches
-rebuilt (notifications sent while it could not hear are never replayed).
+(never hang) and every node reports itself not ready (GET /health/ready 503, still live); every
+node serves again by itself once the database is back, its caches rebuilt (notifications sent
+while it could not hear are never replayed).
 """
 import time
 import unittest
@@ -93,6 +94,11 @@ class Failures(unittest.TestCase):
                 self.assertGreaterEqual(r.status, 500, r)
                 self.assertIn(r.json["error_code"], (50001, 50002, 50003), r)
                 self.assertLess(time.time() - t0, 10.0)
+                # the node is alive, but not ready
+                self.assertEqual(n.get("/health/live").status, 200)
+                r = n.get("/health/ready")
+                self.assertEqual(r.status, 503, r)
+                self.assertEqual(r.json["status"], "DOWN")
             acked_before = sum(len(x.acked) for x in loads)
             c.pg.resume()
             self.assertTrue(eventually(lambda: sum(len(x.acked) for x in loads) >= acked_before + 30, 60),
@@ -105,7 +111,8 @@ class Failures(unittest.TestCase):
                 self.assertLess(took, 15.0)
             # every node serves again, caches rebuilt: an id removed meanwhile is gone everywhere
             for n in c.nodes:
-                self.assertTrue(eventually(lambda: n.get("/subjects").status == 200, 30))
+                self.assertTrue(eventually(lambda: n.get("/health/ready").status == 200, 30))
+                self.assertEqual(n.get("/subjects").status, 200)
             self.assertEqual(a.delete("/subjects/warm").status, 200)
             self.assertEqual(a.delete("/subjects/warm?permanent=true").status, 200)
             for n in c.nodes:
