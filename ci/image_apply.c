@@ -337,7 +337,8 @@ static int verify_version(verify *vf, const json_t *v, sr_err *err)
         differ(vf, "%s version %d: other metadata", subject, version);
     if (!same_json(json_object_get(t, "ruleSet"), json_object_get(v, "ruleSet")))
         differ(vf, "%s version %d: another rule set", subject, version);
-    if (json_is_boolean(dflag) && json_is_true(dflag) != json_is_true(json_object_get(v, "deleted")))
+    if (json_is_boolean(dflag) &&
+        json_is_true(dflag) != json_is_true(json_object_get(v, "deleted")))
         differ(vf, "%s version %d: %s", subject, version,
                json_is_true(dflag) ? "soft-deleted, not live" : "live, not soft-deleted");
     json_decref(t);

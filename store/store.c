@@ -232,7 +232,8 @@ int sr_store_subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *
 int sr_store_referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
                        int version, const char *context, const char *local, sr_err *err)
 {
-    return counted(tx->st, tx->ops->referrers(out, n, tx, subject, version, context, local, err), err);
+    return counted(tx->st, tx->ops->referrers(out, n, tx, subject, version, context, local, err),
+                   err);
 }
 
 /* ---- settings ---- */
