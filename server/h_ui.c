@@ -127,10 +127,10 @@ static int is_page(const char *page)
 #undef IS
 }
 
-/* GET /ui/{page*} */
+/* GET /ui/{page*} and GET /ui (the subjects, as /ui/) */
 void sr_h_ui(sr_app *app, const sr_req *req, sr_resp *resp)
 {
-    const char *page = req->params[0];
+    const char *page = req->nparams ? req->params[0] : "";
     const sr_ui_asset *a;
 
     if (app->ui_off) {
@@ -146,18 +146,4 @@ void sr_h_ui(sr_app *app, const sr_req *req, sr_resp *resp)
         return;
     }
     serve(req, resp, asset("index.html"), is_page(page) ? 200 : 404);
-}
-
-/* GET /ui: the UI lives at /ui/ (its relative links need the slash). */
-void sr_h_ui_redirect(sr_app *app, const sr_req *req, sr_resp *resp)
-{
-    (void)req;
-    if (app->ui_off) {
-        sr_reply_error(resp, 404, 404, "HTTP 404 Not Found");
-        return;
-    }
-    add_header(resp, "Location", "/ui/");
-    resp->status = 301;
-    resp->content_type = "text/plain; charset=utf-8";
-    resp->body = sr_xstrdup("/ui/\n");
 }

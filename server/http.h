@@ -186,7 +186,6 @@ void sr_h_version_forms(sr_app *, const sr_req *, sr_resp *);
 void sr_h_diff(sr_app *, const sr_req *, sr_resp *);
 void sr_h_check_findings(sr_app *, const sr_req *, sr_resp *);
 void sr_h_ui(sr_app *, const sr_req *, sr_resp *);               /* h_ui.c */
-void sr_h_ui_redirect(sr_app *, const sr_req *, sr_resp *);
 void sr_h_metrics(sr_app *, const sr_req *, sr_resp *);
 void sr_h_health_live(sr_app *, const sr_req *, sr_resp *);
 void sr_h_health_ready(sr_app *, const sr_req *, sr_resp *);

@@ -63,7 +63,7 @@ const sr_route sr_routes[] = {
     {SR_POST,   "/sluice/v1/subjects/{subject}/check",                 sr_h_check_findings,     SR_PERM_READ,     SR_ON_SUBJECT, 0},
     /* the web UI (docs/ui.md): its pages and embedded files ("/ui/" before "/ui") */
     {SR_GET,    "/ui/{page*}",                                         sr_h_ui,                 SR_PERM_USER,     SR_ON_ALL,     0},
-    {SR_GET,    "/ui",                                                 sr_h_ui_redirect,        SR_PERM_USER,     SR_ON_ALL,     0},
+    {SR_GET,    "/ui",                                                 sr_h_ui,                 SR_PERM_USER,     SR_ON_ALL,     0},
 };
 
 const size_t sr_nroutes = sizeof(sr_routes) / sizeof(sr_routes[0]);

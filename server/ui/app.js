@@ -704,6 +704,7 @@ function route(path) {
 }
 
 async function render() {
+  if (location.pathname === '/ui') history.replaceState(null, '', UI + location.search + location.hash);
   const r = route(location.pathname);
   main.classList.remove('not-found');
   main.setAttribute('aria-busy', 'true');
