@@ -38,6 +38,7 @@ int sr_registry_open(sr_registry **out, const char *db_path, const sr_registry_o
     r->limits.max_depth = r->opt.schema_max_depth;
     r->bodies = sr_idcache_new(r->opt.cache_bytes, free);
     r->parsed = sr_idcache_new(r->opt.parsed_cache_bytes, free_parsed);
+    r->index = sr_registry__index_new();
     *out = r;
     return 0;
 }
@@ -48,6 +49,7 @@ void sr_registry_close(sr_registry *r)
         return;
     sr_idcache_free(r->bodies);
     sr_idcache_free(r->parsed);
+    sr_registry__index_free(r->index);
     sr_store_close(r->store);
     free(r);
 }
