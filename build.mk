@@ -87,7 +87,7 @@ tests: $(BINS) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN)
 $(GEN_INPUTS): FORCE
 	@mkdir -p $(GEN)
 	@{ command -v protoc-c && protoc-c --version; \
-	   sha256sum $(DESC_PROTO) $(subst :,/,$(WKT_FILES)) scripts/embed_protos.sh \
+	   sha256sum $(DESC_PROTO) $(subst :,/,$(WKT_FILES)) \
 	     $(foreach f,$(META_FILES),$(lastword $(subst =, ,$(f)))) scripts/embed_texts.sh; } >$@.tmp 2>&1
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
@@ -98,7 +98,8 @@ $(DESC_C): $(DESC_PROTO) $(GEN_INPUTS)
 # The well-known .proto files, embedded so that imports of them need no registration.
 $(WKT_C): $(GEN_INPUTS)
 	@mkdir -p $(GEN)
-	scripts/embed_protos.sh $@ $(WKT_FILES)
+	scripts/embed_texts.sh $@ sr_proto__builtin_files \
+	    $(foreach f,$(WKT_FILES),$(lastword $(subst :, ,$(f)))=$(subst :,/,$(f)))
 
 $(META_C): $(GEN_INPUTS)
 	@mkdir -p $(GEN)

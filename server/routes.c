@@ -1,5 +1,6 @@
 /* routes.c -- the API, one line per endpoint (confluent-api.md §3), and the router. */
 #include "server/http.h"
+#include "common/hex.h"
 #include "common/utf8.h"
 
 #include <stdlib.h>
@@ -87,25 +88,14 @@ const char *sr_target_name(sr_target t)
     return names[t];
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 char *sr_percent_decode(const char *s, size_t len, int plus_is_space, size_t *out_len)
 {
     char *out = sr_xmalloc(len + 1), *o = out;
 
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '%') {
-            int hi = i + 2 < len ? hexval(s[i + 1]) : -1;
-            int lo = i + 2 < len ? hexval(s[i + 2]) : -1;
+            int hi = i + 2 < len ? sr_hex_value(s[i + 1]) : -1;
+            int lo = i + 2 < len ? sr_hex_value(s[i + 2]) : -1;
             if (hi < 0 || lo < 0) {
                 free(out);
                 return NULL;

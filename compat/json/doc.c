@@ -5,6 +5,7 @@
  * object keeps its members in order with an open-addressed index once it has more than a few. All
  * of a document's memory comes from one arena, freed at once. */
 #include "compat/json/json.h"
+#include "common/hex.h"
 #include "common/utf8.h"
 
 #include <math.h>
@@ -123,17 +124,6 @@ static void skip_ws(parser *ps)
         advance(ps, 1);
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int read_hex4(parser *ps, unsigned *out)
 {
     unsigned v = 0;
@@ -141,7 +131,7 @@ static int read_hex4(parser *ps, unsigned *out)
     if (ps->end - ps->p < 4)
         return fail(ps, "a \\u escape needs four hex digits");
     for (int i = 0; i < 4; i++) {
-        int h = hexval((unsigned char)ps->p[i]);
+        int h = sr_hex_value((unsigned char)ps->p[i]);
         if (h < 0)
             return fail(ps, "a \\u escape needs four hex digits");
         v = v * 16 + (unsigned)h;
@@ -743,10 +733,10 @@ sr_jv *sr_jv_at(const sr_jv *root, const char *ptr)
             } else if (ptr[0] == '~' && ptr[1] == '1') {
                 sr_buf_putc(&tok, '/');
                 ptr++;
-            } else if (ptr[0] == '%' && hexval((unsigned char)ptr[1]) >= 0 &&
-                       hexval((unsigned char)ptr[2]) >= 0) {
-                sr_buf_putc(&tok, (char)(hexval((unsigned char)ptr[1]) * 16 +
-                                         hexval((unsigned char)ptr[2])));
+            } else if (ptr[0] == '%' && sr_hex_value((unsigned char)ptr[1]) >= 0 &&
+                       sr_hex_value((unsigned char)ptr[2]) >= 0) {
+                sr_buf_putc(&tok, (char)(sr_hex_value((unsigned char)ptr[1]) * 16 +
+                                         sr_hex_value((unsigned char)ptr[2])));
                 ptr += 2;
             } else {
                 sr_buf_putc(&tok, *ptr);
