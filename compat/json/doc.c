@@ -787,19 +787,6 @@ void sr_json_quote(sr_buf *b, const char *s, size_t len)
     sr_buf_putc(b, '"');
 }
 
-void sr_jptr_push(sr_buf *b, const char *token, size_t len)
-{
-    sr_buf_putc(b, '/');
-    for (size_t i = 0; i < len; i++) {
-        if (token[i] == '~')
-            sr_buf_puts(b, "~0");
-        else if (token[i] == '/')
-            sr_buf_puts(b, "~1");
-        else
-            sr_buf_putc(b, token[i]);
-    }
-}
-
 /* The next UTF-16 code unit of a UTF-8 string, for Java's String order. */
 static unsigned next_unit(const unsigned char **p, const unsigned char *end, unsigned *pending)
 {
