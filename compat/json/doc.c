@@ -315,6 +315,22 @@ static int index_object(parser *ps, sr_jv *o, const int *key_line, const int *ke
     return 0;
 }
 
+/* After a member or an item: 1 when a ',' says another follows, 0 at the closing bracket (both
+ * consumed), -1 (failed with `message`) otherwise. */
+static int next_member(parser *ps, char close, const char *message)
+{
+    skip_ws(ps);
+    if (ps->p < ps->end && *ps->p == ',') {
+        advance(ps, 1);
+        return 1;
+    }
+    if (ps->p < ps->end && *ps->p == close) {
+        advance(ps, 1);
+        return 0;
+    }
+    return fail(ps, message);
+}
+
 #define SMALL_OBJECT 8
 
 static int parse_object(parser *ps, sr_jv *v, int depth)
@@ -356,17 +372,11 @@ static int parse_object(parser *ps, sr_jv *v, int depth)
         if (parse_value(ps, &m[n].value, depth + 1) < 0)
             goto done;
         n++;
-        skip_ws(ps);
-        if (ps->p < ps->end && *ps->p == ',') {
-            advance(ps, 1);
-            continue;
-        }
-        if (ps->p < ps->end && *ps->p == '}') {
-            advance(ps, 1);
+        int more = next_member(ps, '}', "expected ',' or '}' in an object");
+        if (more < 0)
+            goto done;
+        if (!more)
             break;
-        }
-        fail(ps, "expected ',' or '}' in an object");
-        goto done;
     }
     rc = 0;
 done:
@@ -416,17 +426,11 @@ static int parse_array(parser *ps, sr_jv *v, int depth)
         if (parse_value(ps, &items[n], depth + 1) < 0)
             goto done;
         n++;
-        skip_ws(ps);
-        if (ps->p < ps->end && *ps->p == ',') {
-            advance(ps, 1);
-            continue;
-        }
-        if (ps->p < ps->end && *ps->p == ']') {
-            advance(ps, 1);
+        int more = next_member(ps, ']', "expected ',' or ']' in an array");
+        if (more < 0)
+            goto done;
+        if (!more)
             break;
-        }
-        fail(ps, "expected ',' or ']' in an array");
-        goto done;
     }
     rc = 0;
 done:
