@@ -48,6 +48,12 @@ META_FILES  := draft-04=$(META_DIR)/draft4.json draft-06=$(META_DIR)/draft6.json
                draft-07=$(META_DIR)/draft7.json 2019-09=$(META_DIR)/draft2019-09.json \
                2020-12=$(META_DIR)/draft2020-12.json vocabularies=$(META_DIR)/vocabularies.json
 META_C      := $(GEN)/json_meta_data.c
+# The web UI (server/ui/) and the JavaScript of Debian's packages it uses, embedded in sluiced.
+UI_FILES    := $(sort $(wildcard server/ui/*))
+HLJS_DIR    := /usr/share/nodejs/highlight.js/lib
+UI_HLJS     := $(GEN)/ui/highlight.js
+UI_DIFF     := /usr/share/nodejs/diff/dist/diff.js
+UI_C        := $(GEN)/ui_assets.c
 # What the generated files are made from, as one line per input with its checksum, rewritten only
 # when it changes: a system .proto file added, removed or updated, or another protoc-c, makes the
 # generated C again even when no file's time says so.
@@ -57,7 +63,7 @@ GEN_INPUTS  := $(GEN)/inputs.sha256
 COMPAT_OBJ  := $(call obj,$(COMMON_SRC) $(COMPAT_SRC)) $(BUILD)/obj/gen/descriptor.pb-c.o \
                $(BUILD)/obj/gen/proto_wkt_data.o $(BUILD)/obj/gen/json_meta_data.o
 STORE_OBJ   := $(call obj,$(STORE_SRC))
-SERVER_OBJ  := $(call obj,$(filter-out server/main.c,$(SERVER_SRC)))
+SERVER_OBJ  := $(call obj,$(filter-out server/main.c,$(SERVER_SRC))) $(BUILD)/obj/gen/ui_assets.o
 CI_OBJ      := $(call obj,$(filter-out ci/main.c,$(CI_SRC)))
 
 # Unit tests mirror the source tree: tests/unit/<dir>/<name>.c is one test program.
@@ -81,7 +87,7 @@ tests: $(BINS) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN)
 $(GEN_INPUTS): FORCE
 	@mkdir -p $(GEN)
 	@{ command -v protoc-c && protoc-c --version; \
-	   sha256sum $(DESC_PROTO) $(subst :,/,$(WKT_FILES)) scripts/embed_protos.sh \
+	   sha256sum $(DESC_PROTO) $(subst :,/,$(WKT_FILES)) \
 	     $(foreach f,$(META_FILES),$(lastword $(subst =, ,$(f)))) scripts/embed_texts.sh; } >$@.tmp 2>&1
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
@@ -92,11 +98,25 @@ $(DESC_C): $(DESC_PROTO) $(GEN_INPUTS)
 # The well-known .proto files, embedded so that imports of them need no registration.
 $(WKT_C): $(GEN_INPUTS)
 	@mkdir -p $(GEN)
-	scripts/embed_protos.sh $@ $(WKT_FILES)
+	scripts/embed_texts.sh $@ sr_proto__builtin_files \
+	    $(foreach f,$(WKT_FILES),$(lastword $(subst :, ,$(f)))=$(subst :,/,$(f)))
 
 $(META_C): $(GEN_INPUTS)
 	@mkdir -p $(GEN)
 	scripts/embed_texts.sh $@ sr_json__metaschemas $(META_FILES)
+
+$(UI_HLJS): $(HLJS_DIR)/highlight.js $(HLJS_DIR)/languages/json.js \
+             $(HLJS_DIR)/languages/protobuf.js scripts/ui_highlight.sh
+	scripts/ui_highlight.sh $@ $(HLJS_DIR)
+
+$(UI_C): $(UI_FILES) $(UI_HLJS) $(UI_DIFF) scripts/embed_ui.sh
+	@mkdir -p $(GEN)
+	scripts/embed_ui.sh $@ $(foreach f,$(UI_FILES),$(notdir $(f))=$(f)) \
+	  highlight.js=$(UI_HLJS) diff.js=$(UI_DIFF)
+
+$(BUILD)/obj/gen/ui_assets.o: $(UI_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Wmissing-prototypes,$(ALL_CFLAGS)) -c $< -o $@
 
 $(BUILD)/obj/gen/json_meta_data.o: $(META_C)
 	@mkdir -p $(dir $@)

@@ -111,6 +111,26 @@ void sr_buf_clear(sr_buf *b)
         b->ptr[0] = '\0';
 }
 
+void sr_buf_truncate(sr_buf *b, size_t len)
+{
+    b->len = len;
+    if (b->cap)
+        b->ptr[len] = '\0';
+}
+
+void sr_buf_put_pointer_token(sr_buf *b, const char *token, size_t len)
+{
+    sr_buf_putc(b, '/');
+    for (size_t i = 0; i < len; i++) {
+        if (token[i] == '~')
+            sr_buf_puts(b, "~0");
+        else if (token[i] == '/')
+            sr_buf_puts(b, "~1");
+        else
+            sr_buf_putc(b, token[i]);
+    }
+}
+
 char *sr_buf_detach(sr_buf *b)
 {
     char *p = b->cap ? b->ptr : sr_xstrdup("");

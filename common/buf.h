@@ -25,6 +25,9 @@ void sr_buf_puts(sr_buf *b, const char *s);
 void sr_buf_putc(sr_buf *b, char c);
 void sr_buf_printf(sr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sr_buf_clear(sr_buf *b);            /* length 0, keeps the allocation */
+void sr_buf_truncate(sr_buf *b, size_t len); /* back to an earlier length, e.g. a path's parent */
+/* Append "/" and `token` escaped as one JSON-pointer token (RFC 6901: "~" as "~0", "/" as "~1"). */
+void sr_buf_put_pointer_token(sr_buf *b, const char *token, size_t len);
 /* Hand the contents to the caller (free with free()); `b` is reset to empty. Never NULL. */
 char *sr_buf_detach(sr_buf *b);
 void sr_buf_dispose(sr_buf *b);

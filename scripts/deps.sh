@@ -16,10 +16,12 @@ build_pkgs=(
   libavro-dev libgit2-dev libcurl4-openssl-dev libyaml-dev nettle-dev
   python3-jsonschema
   libgnutls28-dev libcrypt-dev libpq-dev
+  node-highlight.js node-diff
 )
 test_pkgs=(
   libcmocka-dev protobuf-compiler python3 python3-confluent-kafka python3-requests
-  python3-protobuf python3-yaml nodejs npm git curl sqlite3 libclang-rt-14-dev openssl postgresql
+  python3-protobuf python3-yaml nodejs npm git curl sqlite3 libclang-rt-14-dev openssl
+  chromium fonts-dejavu-core postgresql
 )
 
 bench_pkgs=(wrk hyperfine bc time)

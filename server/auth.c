@@ -1,5 +1,6 @@
 /* auth.c -- the credentials file, logins and rights (auth.h). Writing the file is auth_file.c. */
 #include "server/auth.h"
+#include "common/hex.h"
 #include "server/auth_int.h"
 #include "common/buf.h"
 
@@ -169,17 +170,6 @@ int sr_auth__role_rights(int *out, const char *role)
     return -1;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* "sha256:<64 hex digits>" into 32 bytes; NULL when malformed. */
 static char *parse_digest(const char *s)
 {
@@ -190,7 +180,7 @@ static char *parse_digest(const char *s)
     s += 7;
     d = sr_xmalloc(SHA256_DIGEST_SIZE);
     for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++) {
-        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+        int hi = sr_hex_value(s[2 * i]), lo = sr_hex_value(s[2 * i + 1]);
         if (hi < 0 || lo < 0) {
             free(d);
             return NULL;

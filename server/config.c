@@ -171,6 +171,10 @@ int sr_config_set(sr_config *c, const char *key, const char *value, sr_err *err)
         if (strcmp(value, "text") != 0 && strcmp(value, "json") != 0)
             return sr_err_set(err, 1, "sluice.access.log.format must be text or json");
         c->access_log_json = strcmp(value, "json") == 0;
+    } else if (strcmp(key, "sluice.ui.enabled") == 0) {
+        if (strcasecmp(value, "true") != 0 && strcasecmp(value, "false") != 0)
+            return sr_err_set(err, 1, "sluice.ui.enabled must be true or false");
+        c->ui_off = strcasecmp(value, "false") == 0;
     } else if (set_string(c, key, value)) {
         ;
     } else if (strcmp(key, "schema.compatibility.level") == 0) {

@@ -28,6 +28,7 @@ typedef struct sr_config {
     char *access_log;              /* sluice.access.log; owned */
     int access_log_json;           /* sluice.access.log.format=json */
     char *audit_log;               /* sluice.audit.log; owned */
+    int ui_off;                    /* sluice.ui.enabled=false */
 } sr_config;
 
 /* Defaults: listeners http://0.0.0.0:8081, db ./var/sluice.db, 16 MiB bodies, 8 threads, and

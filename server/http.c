@@ -97,6 +97,11 @@ const char *sr_query(const sr_req *req, const char *name)
     return v;
 }
 
+const char *sr_header_get(const sr_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
 /* Gathers every decoded value of one query parameter, in order. */
 typedef struct all_values {
     const char *name;
@@ -175,11 +180,17 @@ static enum MHD_Result queue(struct sr_http *h, struct MHD_Connection *c, exchan
 
     if (sr_guard_audit_action(ex->route))
         ex->answer = sr_xstrdup(body);
-    r = MHD_create_response_from_buffer(strlen(body), (void *)body,
-                                        resp->body ? MHD_RESPMEM_MUST_FREE
-                                                   : MHD_RESPMEM_PERSISTENT);
+    if (resp->bytes)
+        r = MHD_create_response_from_buffer(resp->nbytes, (void *)resp->bytes,
+                                            MHD_RESPMEM_PERSISTENT);
+    else
+        r = MHD_create_response_from_buffer(strlen(body), (void *)body,
+                                            resp->body ? MHD_RESPMEM_MUST_FREE
+                                                       : MHD_RESPMEM_PERSISTENT);
     if (!r)
         return MHD_NO;
+    if (resp->bytes)
+        free(resp->body);
     resp->body = NULL; /* owned by the MHD response now */
     ex->status = resp->status;
     ok = MHD_add_response_header(r, "Content-Type",
@@ -188,6 +199,8 @@ static enum MHD_Result queue(struct sr_http *h, struct MHD_Connection *c, exchan
         ok = MHD_add_response_header(r, "WWW-Authenticate", ex->challenge);
     if (ok == MHD_YES && (resp->status == 503 || resp->status == 429))
         ok = MHD_add_response_header(r, "Retry-After", "1");
+    for (int i = 0; ok == MHD_YES && i < SR_RESP_MAX_HEADERS && resp->headers[i].name; i++)
+        ok = MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
     if (ok == MHD_YES && close_it)
         ok = MHD_add_response_header(r, "Connection", "close");
     if (ok == MHD_YES)

@@ -29,11 +29,21 @@ typedef struct sr_req {
     const struct sr_caller *caller;   /* who asks; NULL when authentication is off */
 } sr_req;
 
+/* A response header a handler adds; both strings static. */
+typedef struct sr_header {
+    const char *name, *value;
+} sr_header;
+
+#define SR_RESP_MAX_HEADERS 8
+
 /* What a handler answers. */
 typedef struct sr_resp {
     int status;
     char *body;               /* owned (free()); JSON, or the bare text of GET .../schema */
     const char *content_type; /* static; NULL = the negotiated JSON type */
+    const void *bytes;        /* static bytes sent instead of body (embedded files); NULL = none */
+    size_t nbytes;
+    sr_header headers[SR_RESP_MAX_HEADERS]; /* extra headers; name NULL ends them */
 } sr_resp;
 
 struct sr_auth;
@@ -48,6 +58,7 @@ typedef struct sr_app {
     struct sr_metrics *metrics; /* never NULL while serving */
     struct sr_logs *logs;       /* access and audit logs; NULL = neither */
     struct sr_conns *conns;     /* the open connections (set by sr_http_start) */
+    int ui_off;                 /* sluice.ui.enabled=false: /ui answers 404 like no route */
 } sr_app;
 
 typedef void (*sr_handler)(sr_app *app, const sr_req *req, sr_resp *resp);
@@ -76,7 +87,8 @@ typedef enum sr_target {
 
 typedef struct sr_route {
     sr_method method;
-    const char *pattern; /* "/subjects/{subject}/versions"; {id} params must be integers */
+    const char *pattern; /* "/subjects/{subject}/versions"; {id} params must be integers; a last
+                          * segment {name*} takes the rest of the path as it came (undecoded) */
     sr_handler handler;
     sr_perm perm;        /* what the caller needs */
     sr_target target;    /* on which subjects */
@@ -109,6 +121,8 @@ int sr_content_type_ok(const char *content_type);
 
 /* A decoded query parameter, or NULL. Borrowed until the request ends. */
 const char *sr_query(const sr_req *req, const char *name);
+/* A request header, or NULL. Borrowed until the request ends. */
+const char *sr_header_get(const sr_req *req, const char *name);
 int sr_query_bool(const sr_req *req, const char *name); /* "true" in any case; else 0 */
 /* Every value of a repeated query parameter (`?key=a&key=b`), decoded, appended in order. */
 void sr_query_all(const sr_req *req, const char *name, sr_strlist *out);
@@ -166,6 +180,12 @@ void sr_h_mode_put(sr_app *, const sr_req *, sr_resp *);
 void sr_h_mode_delete(sr_app *, const sr_req *, sr_resp *);
 void sr_h_validate_version(sr_app *, const sr_req *, sr_resp *); /* h_sluice.c */
 void sr_h_validate_id(sr_app *, const sr_req *, sr_resp *);
+void sr_h_search(sr_app *, const sr_req *, sr_resp *);           /* h_browse.c */
+void sr_h_subject_overview(sr_app *, const sr_req *, sr_resp *);
+void sr_h_version_forms(sr_app *, const sr_req *, sr_resp *);
+void sr_h_diff(sr_app *, const sr_req *, sr_resp *);
+void sr_h_check_findings(sr_app *, const sr_req *, sr_resp *);
+void sr_h_ui(sr_app *, const sr_req *, sr_resp *);               /* h_ui.c */
 void sr_h_metrics(sr_app *, const sr_req *, sr_resp *);
 void sr_h_health_live(sr_app *, const sr_req *, sr_resp *);
 void sr_h_health_ready(sr_app *, const sr_req *, sr_resp *);

@@ -245,6 +245,7 @@ int main(int argc, char **argv)
         goto out;
     }
     app.reg = reg;
+    app.ui_off = cfg.ui_off;
     ho = (sr_http_opts){ai->ai_addr, ai->ai_family == AF_INET6, cfg.threads, cfg.max_body,
                         cfg.limits, tls};
     if (sr_http_start(&http, &app, &ho, &err) < 0) {

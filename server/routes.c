@@ -1,5 +1,6 @@
 /* routes.c -- the API, one line per endpoint (confluent-api.md §3), and the router. */
 #include "server/http.h"
+#include "common/hex.h"
 #include "common/utf8.h"
 
 #include <stdlib.h>
@@ -56,6 +57,14 @@ const sr_route sr_routes[] = {
     /* sluice's own API (docs/api.md) */
     {SR_POST,   "/sluice/v1/subjects/{subject}/versions/{version}/validate", sr_h_validate_version, SR_PERM_READ, SR_ON_SUBJECT, 0},
     {SR_POST,   "/sluice/v1/schemas/ids/{id}/validate",                sr_h_validate_id,        SR_PERM_READ,     SR_ON_ID,      0},
+    {SR_GET,    "/sluice/v1/subjects",                                 sr_h_search,             SR_PERM_READ,     SR_ON_LIST,    0},
+    {SR_GET,    "/sluice/v1/subjects/{subject}",                       sr_h_subject_overview,   SR_PERM_READ,     SR_ON_SUBJECT, 0},
+    {SR_GET,    "/sluice/v1/subjects/{subject}/versions/{version}",    sr_h_version_forms,      SR_PERM_READ,     SR_ON_SUBJECT, 0},
+    {SR_GET,    "/sluice/v1/subjects/{subject}/diff",                  sr_h_diff,               SR_PERM_READ,     SR_ON_SUBJECT, 0},
+    {SR_POST,   "/sluice/v1/subjects/{subject}/check",                 sr_h_check_findings,     SR_PERM_READ,     SR_ON_SUBJECT, 0},
+    /* the web UI (docs/ui.md): its pages and embedded files ("/ui/" before "/ui") */
+    {SR_GET,    "/ui/{page*}",                                         sr_h_ui,                 SR_PERM_USER,     SR_ON_ALL,     0},
+    {SR_GET,    "/ui",                                                 sr_h_ui,                 SR_PERM_USER,     SR_ON_ALL,     0},
 };
 
 const size_t sr_nroutes = sizeof(sr_routes) / sizeof(sr_routes[0]);
@@ -79,25 +88,14 @@ const char *sr_target_name(sr_target t)
     return names[t];
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 char *sr_percent_decode(const char *s, size_t len, int plus_is_space, size_t *out_len)
 {
     char *out = sr_xmalloc(len + 1), *o = out;
 
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '%') {
-            int hi = i + 2 < len ? hexval(s[i + 1]) : -1;
-            int lo = i + 2 < len ? hexval(s[i + 2]) : -1;
+            int hi = i + 2 < len ? sr_hex_value(s[i + 1]) : -1;
+            int lo = i + 2 < len ? sr_hex_value(s[i + 2]) : -1;
             if (hi < 0 || lo < 0) {
                 free(out);
                 return NULL;
@@ -162,6 +160,12 @@ static int match(sr_req *req, const char *pattern, const char *path)
         se = strchr(s, '/');
         pe = pe ? pe : p + strlen(p);
         se = se ? se : s + strlen(s);
+        if (*p == '{' && !*pe && pe[-2] == '*') { /* {name*}: the rest of the path, as it came */
+            if (req->nparams == SR_MAX_PARAMS)
+                goto fail;
+            req->params[req->nparams++] = sr_xstrdup(s);
+            return 1;
+        }
         if (*p == '{') {
             const char *problem;
             size_t len;

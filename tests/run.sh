@@ -2,8 +2,8 @@
 # run.sh -- run the test suites against one build directory and print one closing line:
 #   "N passed, N failed"
 #
-#   tests/run.sh BUILD [SUITE...]     suites: unit proto api alone clients cli postgres cluster
-#                                     (default: all)
+#   tests/run.sh BUILD [SUITE...]     suites: unit proto api alone clients browser cli postgres
+#                                     cluster (default: all)
 #
 # Each suite is a directory of programs; a program passes when it exits 0. Unit programs are the
 # binaries under BUILD/tests/unit; the others are scripts under tests/<suite>/ named test_*.
@@ -16,7 +16,7 @@ set -u
 build=${1:?usage: tests/run.sh BUILD [SUITE...]}
 shift
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(unit proto api alone clients cli postgres cluster)
+[ ${#suites[@]} -eq 0 ] && suites=(unit proto api alone clients browser cli postgres cluster)
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")

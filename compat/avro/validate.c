@@ -17,22 +17,12 @@ typedef struct vctx {
 
 static void push(vctx *c, const char *tok)
 {
-    sr_buf_putc(&c->ptr, '/');
-    for (; *tok; tok++) {
-        if (*tok == '~')
-            sr_buf_puts(&c->ptr, "~0");
-        else if (*tok == '/')
-            sr_buf_puts(&c->ptr, "~1");
-        else
-            sr_buf_putc(&c->ptr, *tok);
-    }
+    sr_buf_put_pointer_token(&c->ptr, tok, strlen(tok));
 }
 
 static void pop(vctx *c, size_t len)
 {
-    c->ptr.len = len;
-    if (c->ptr.cap)
-        c->ptr.ptr[len] = '\0';
+    sr_buf_truncate(&c->ptr, len);
 }
 
 static const char *json_kind(const json_t *v)

@@ -241,9 +241,7 @@ static size_t enter(ctx *c, const char *seg)
 
 static void leave(ctx *c, size_t len)
 {
-    c->path.len = len;
-    if (c->path.cap)
-        c->path.ptr[len] = '\0';
+    sr_buf_truncate(&c->path, len);
 }
 
 static void add(ctx *c, const char *type, const sr_jv *o, const sr_jv *u)

@@ -5,6 +5,7 @@
  * object keeps its members in order with an open-addressed index once it has more than a few. All
  * of a document's memory comes from one arena, freed at once. */
 #include "compat/json/json.h"
+#include "common/hex.h"
 #include "common/utf8.h"
 
 #include <math.h>
@@ -123,17 +124,6 @@ static void skip_ws(parser *ps)
         advance(ps, 1);
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int read_hex4(parser *ps, unsigned *out)
 {
     unsigned v = 0;
@@ -141,7 +131,7 @@ static int read_hex4(parser *ps, unsigned *out)
     if (ps->end - ps->p < 4)
         return fail(ps, "a \\u escape needs four hex digits");
     for (int i = 0; i < 4; i++) {
-        int h = hexval((unsigned char)ps->p[i]);
+        int h = sr_hex_value((unsigned char)ps->p[i]);
         if (h < 0)
             return fail(ps, "a \\u escape needs four hex digits");
         v = v * 16 + (unsigned)h;
@@ -325,6 +315,22 @@ static int index_object(parser *ps, sr_jv *o, const int *key_line, const int *ke
     return 0;
 }
 
+/* After a member or an item: 1 when a ',' says another follows, 0 at the closing bracket (both
+ * consumed), -1 (failed with `message`) otherwise. */
+static int next_member(parser *ps, char close, const char *message)
+{
+    skip_ws(ps);
+    if (ps->p < ps->end && *ps->p == ',') {
+        advance(ps, 1);
+        return 1;
+    }
+    if (ps->p < ps->end && *ps->p == close) {
+        advance(ps, 1);
+        return 0;
+    }
+    return fail(ps, message);
+}
+
 #define SMALL_OBJECT 8
 
 static int parse_object(parser *ps, sr_jv *v, int depth)
@@ -366,17 +372,11 @@ static int parse_object(parser *ps, sr_jv *v, int depth)
         if (parse_value(ps, &m[n].value, depth + 1) < 0)
             goto done;
         n++;
-        skip_ws(ps);
-        if (ps->p < ps->end && *ps->p == ',') {
-            advance(ps, 1);
-            continue;
-        }
-        if (ps->p < ps->end && *ps->p == '}') {
-            advance(ps, 1);
+        int more = next_member(ps, '}', "expected ',' or '}' in an object");
+        if (more < 0)
+            goto done;
+        if (!more)
             break;
-        }
-        fail(ps, "expected ',' or '}' in an object");
-        goto done;
     }
     rc = 0;
 done:
@@ -426,17 +426,11 @@ static int parse_array(parser *ps, sr_jv *v, int depth)
         if (parse_value(ps, &items[n], depth + 1) < 0)
             goto done;
         n++;
-        skip_ws(ps);
-        if (ps->p < ps->end && *ps->p == ',') {
-            advance(ps, 1);
-            continue;
-        }
-        if (ps->p < ps->end && *ps->p == ']') {
-            advance(ps, 1);
+        int more = next_member(ps, ']', "expected ',' or ']' in an array");
+        if (more < 0)
+            goto done;
+        if (!more)
             break;
-        }
-        fail(ps, "expected ',' or ']' in an array");
-        goto done;
     }
     rc = 0;
 done:
@@ -743,10 +737,10 @@ sr_jv *sr_jv_at(const sr_jv *root, const char *ptr)
             } else if (ptr[0] == '~' && ptr[1] == '1') {
                 sr_buf_putc(&tok, '/');
                 ptr++;
-            } else if (ptr[0] == '%' && hexval((unsigned char)ptr[1]) >= 0 &&
-                       hexval((unsigned char)ptr[2]) >= 0) {
-                sr_buf_putc(&tok, (char)(hexval((unsigned char)ptr[1]) * 16 +
-                                         hexval((unsigned char)ptr[2])));
+            } else if (ptr[0] == '%' && sr_hex_value((unsigned char)ptr[1]) >= 0 &&
+                       sr_hex_value((unsigned char)ptr[2]) >= 0) {
+                sr_buf_putc(&tok, (char)(sr_hex_value((unsigned char)ptr[1]) * 16 +
+                                         sr_hex_value((unsigned char)ptr[2])));
                 ptr += 2;
             } else {
                 sr_buf_putc(&tok, *ptr);
@@ -795,19 +789,6 @@ void sr_json_quote(sr_buf *b, const char *s, size_t len)
         }
     }
     sr_buf_putc(b, '"');
-}
-
-void sr_jptr_push(sr_buf *b, const char *token, size_t len)
-{
-    sr_buf_putc(b, '/');
-    for (size_t i = 0; i < len; i++) {
-        if (token[i] == '~')
-            sr_buf_puts(b, "~0");
-        else if (token[i] == '/')
-            sr_buf_puts(b, "~1");
-        else
-            sr_buf_putc(b, token[i]);
-    }
 }
 
 /* The next UTF-16 code unit of a UTF-8 string, for Java's String order. */

@@ -95,8 +95,6 @@ sr_jv *sr_jv_at(const sr_jv *root, const char *ptr);
 void sr_jv_print(sr_buf *b, const sr_jv *v, int sorted);
 /* Append `s` as a JSON string literal. */
 void sr_json_quote(sr_buf *b, const char *s, size_t len);
-/* Append `token` escaped as one JSON-pointer token ("~0", "~1"). */
-void sr_jptr_push(sr_buf *b, const char *token, size_t len);
 
 /* ---- URIs (uri.c) ---- */
 

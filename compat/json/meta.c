@@ -5,23 +5,16 @@
  * one object keyed by their URIs. Each check parses and compiles the draft's meta-schema, then
  * validates the schema as an instance with the same validator payloads use. */
 #include "compat/json/internal.h"
+#include "common/embedded.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-struct sr_embedded_text {
-    const char *name;
-    const char *text;
-};
 
 extern const struct sr_embedded_text sr_json__metaschemas[];
 
 static const char *meta_text(const char *name)
 {
-    for (const struct sr_embedded_text *t = sr_json__metaschemas; t->name; t++)
-        if (!strcmp(t->name, name))
-            return t->text;
-    return NULL;
+    return sr_embedded_find(sr_json__metaschemas, name);
 }
 
 /* The first violations as one line: "<pointer> (line L, column C): <message>; ...". */

@@ -544,11 +544,9 @@ static int valid_at_key(vctx *c, const vnode *n, const sr_jv *inst, const char *
     size_t len = c->ptr.len;
     int ok;
 
-    sr_jptr_push(&c->ptr, key, klen);
+    sr_buf_put_pointer_token(&c->ptr, key, klen);
     ok = valid(c, n, inst, NULL);
-    c->ptr.len = len;
-    if (c->ptr.cap)
-        c->ptr.ptr[len] = '\0';
+    sr_buf_truncate(&c->ptr, len);
     return ok;
 }
 

@@ -13,6 +13,7 @@
 #ifndef SR_REGISTRY_INTERNAL_H
 #define SR_REGISTRY_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "server/registry/idcache.h"
@@ -26,6 +27,9 @@ struct sr_registry {
     sr_parse_limits limits; /* from opt, for compat */
     sr_idcache *bodies;     /* char *: plain answers of GET /schemas/ids/{id} */
     sr_idcache *parsed;     /* sr_schema *: stored schemas, parsed with their references */
+    struct sr_subject_index *index; /* search.c: every subject, for sluice's search */
+    atomic_ullong changes;  /* moves on after every write commits (search.c rebuilds) */
+    atomic_ullong removals; /* moves on after every write that removed or replaced a schema */
 };
 
 typedef enum sr_mode {
@@ -284,6 +288,20 @@ int sr_registry__check_request(const sr_registry *r, const sr_schema_req *req, s
 int sr_registry__find_equivalent(sr_store_version *found, const sr_registry *r, sr_tx *tx,
                                  const char *subject, int deleted, const sr_prepared *p,
                                  const sr_schema_req *req, sr_err *err);
+
+/* ---- search.c: the subject index of sluice's search ---- */
+
+struct sr_subject_index *sr_registry__index_new(void);
+void sr_registry__index_free(struct sr_subject_index *ix); /* NULL ok */
+
+/* ---- jsontext.c: JSON texts as people read them ---- */
+
+/* `text` (valid JSON) with one member or element per line, indented by two spaces; every token
+ * kept exactly as written. Caller frees. */
+char *sr_registry__json_pretty(const char *text);
+/* Where the value at JSON pointer `pointer` ("/fields/0/type"; "" the whole document) begins in
+ * `text`: 1 with its 1-based line and column, 0 when `text` has no such value or is not JSON. */
+int sr_registry__json_locate(int *line, int *column, const char *text, const char *pointer);
 
 /* ---- write.c: every write goes through one wrapper ---- */
 

@@ -61,6 +61,7 @@ int sr_registry_open(sr_registry **out, const char *db_path, const sr_registry_o
     r->limits.max_depth = r->opt.schema_max_depth;
     r->bodies = sr_idcache_new(r->opt.cache_bytes, free);
     r->parsed = sr_idcache_new(r->opt.parsed_cache_bytes, free_parsed);
+    r->index = sr_registry__index_new();
     if (sr_store_watch(r->store, on_change, r, err) < 0) {
         sr_registry_close(r);
         return -1;
@@ -76,6 +77,7 @@ void sr_registry_close(sr_registry *r)
     sr_store_close(r->store); /* first: no change is heard after it, into freed caches */
     sr_idcache_free(r->bodies);
     sr_idcache_free(r->parsed);
+    sr_registry__index_free(r->index);
     free(r);
 }
 

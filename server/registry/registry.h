@@ -144,6 +144,55 @@ int sr_registry_referenced_by(json_t **out, sr_registry *r, const char *subject,
 int sr_registry_validate(json_t **out, sr_registry *r, const char *subject, const char *version,
                          int id, const char *doc, const char *message, sr_err *err);
 
+/* ---- browsing: sluice's own API under /sluice/v1/ (docs/api.md), what the web UI shows ---- */
+
+typedef enum sr_search_match {
+    SR_MATCH_SUBSTRING, /* the name contains the query, ASCII letters in any case */
+    SR_MATCH_PREFIX,    /* the name starts with the query, byte for byte */
+    SR_MATCH_REGEX,     /* POSIX extended regular expression, anywhere in the name */
+} sr_search_match;
+
+/* A search among subjects. Strings are borrowed for the call. */
+typedef struct sr_search {
+    const char *query;     /* NULL or "" = every subject */
+    sr_search_match match;
+    int type;              /* -1 = any; else the sr_schema_type of the subject's latest version */
+    int level;             /* -1 = any; else the subject's effective sr_compat_level */
+    int deleted;           /* include subjects whose every version is soft-deleted */
+    const char *after;     /* start after this name (a previous answer's "next"); NULL = first */
+    int limit;             /* 1..1000 subjects per page */
+} sr_search;
+
+/* GET /sluice/v1/subjects: the subjects matching `q`, in name order, that `filter` (may be
+ * NULL) lets the caller read. *out = {"subjects": [{subject, schemaType, version, id, versions,
+ * deleted, compatibility, ts}], "next": name or null}. Answered from an index of every subject
+ * kept in memory, rebuilt after this registry's writes (and at most 10 s old otherwise), so a
+ * page costs the names it skips, not the store. 400 for a regular expression that does not
+ * compile or could be slow (back-references, over 256 bytes). */
+int sr_registry_search(json_t **out, sr_registry *r, const sr_search *q,
+                       const sr_subject_filter *filter, sr_err *err);
+
+/* GET /sluice/v1/subjects/{s}: every version (soft-deleted ones too) with id, schemaType, ts,
+ * deleted and references; the versions of other subjects that reference it; the effective
+ * compatibility level and mode and where each is set ("subject", "context", "global",
+ * "default"). 40401 when the subject has no version at all. */
+int sr_registry_subject_overview(json_t **out, sr_registry *r, const char *subject, sr_err *err);
+/* GET /sluice/v1/subjects/{s}/versions/{v} (soft-deleted versions too): the Schema object with
+ * `pretty` (JSON texts indented; Protobuf as stored), `normalized`, and `referencedBy`. */
+int sr_registry_version_forms(json_t **out, sr_registry *r, const char *subject,
+                              const char *version, sr_err *err);
+/* GET /sluice/v1/subjects/{s}/diff?from=&to=: compat's findings between two versions (`to`
+ * NULL = the latest, `from` NULL = the live version before `to`), each with its difference type,
+ * path, message, which levels it breaks, and its line and column in the `text` of the side it
+ * is on (JSON texts indented as `pretty`). */
+int sr_registry_diff(json_t **out, sr_registry *r, const char *subject, const char *from,
+                     const char *to, sr_err *err);
+/* POST /sluice/v1/subjects/{s}/check: what POST /compatibility/subjects/{s}/versions?verbose=true
+ * answers, plus the subject's level and mode and the findings, each with its line and column in
+ * the text sent (or in the version it was found against). */
+int sr_registry_check_findings(json_t **out, sr_registry *r, const char *subject,
+                               const sr_schema_req *req, sr_err *err);
+
 /* Deletes. *out = [versions] for a subject, the version number for one version. */
 int sr_registry_delete_subject(json_t **out, sr_registry *r, const char *subject, int permanent,
                                sr_err *err);

@@ -87,6 +87,9 @@ static int write_once(json_t **out, sr_registry *r, const sr_store_claim *claim,
     forget(r, &w);
     rc = sr_store_commit(w.tx, err);
     forget(r, &w);
+    if (w.ngone || w.reparse_all)
+        atomic_fetch_add(&r->removals, 1);
+    atomic_fetch_add(&r->changes, 1); /* after the commit: see search.c */
     sr_store_ids_free(w.gone, w.ngone);
     if (rc < 0) {
         json_decref(res);

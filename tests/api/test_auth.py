@@ -79,12 +79,12 @@ class Auth(ServerTest):
         p = route["pattern"]
         p = (p.replace("{subject}", q(subject)).replace("{version}", "1")
              .replace("{id}", str(self.id)))
-        return re.sub(r"\{[A-Za-z_]+\}", "x", p)  # parameters this file does not know
+        return re.sub(r"\{[A-Za-z_]+\*?\}", "x", p)  # parameters this file does not know
 
     @staticmethod
     def known(route):
         """Does this file know how to make the route succeed (its parameters and its body)?"""
-        params = set(re.findall(r"\{([A-Za-z_]+)\}", route["pattern"]))
+        params = set(re.findall(r"\{([A-Za-z_]+\*?)\}", route["pattern"]))
         return params <= {"subject", "version", "id"} and body_for(route) != {}
 
     def test_every_route_needs_credentials_then_the_right_then_is_served(self):
