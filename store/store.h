@@ -252,12 +252,13 @@ int sr_store_setting_scopes(char ***out, size_t *n, sr_tx *tx, sr_setting_kind k
  * Processes that share a store (PostgreSQL) keep caches of what ids hold; when one of them removes
  * a schema or gives an id other content, the others must forget it. */
 
-/* Announce, with the write `tx`, that these schemas are gone or changed (`all`: that anything
- * may be). Delivered to every watching process if and when the transaction commits. A no-op for
- * a backend that one process owns. */
+/* Announce, with the write `tx`, that it changes the store, and which schemas it removes or gives
+ * other content (`gone`, may be empty; `all`: anything may be). Delivered to every watching
+ * process if and when the transaction commits. A no-op for a backend that one process owns. */
 int sr_store_publish(sr_tx *tx, const sr_store_id *gone, size_t n, int all, sr_err *err);
 
 typedef enum sr_store_event {
+    SR_STORE_CHANGED, /* a write committed that removed no schema */
     SR_STORE_GONE,    /* (context, id) is gone or changed; context NULL: anything may be */
     SR_STORE_DEAF,    /* announcements can no longer be heard: trust nothing cached */
     SR_STORE_HEARING, /* heard again; anything may have changed while deaf */

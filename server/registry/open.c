@@ -23,13 +23,18 @@ static void free_parsed(void *s)
     sr_schema_free(s);
 }
 
-/* What other processes sharing the store changed (store.h's watch): the caches forget it. While
- * the store cannot hear them, the caches are set aside, and only trusted again, empty, once it
- * hears again (it may have missed anything meanwhile). Runs on the store's thread. */
+/* What other processes sharing the store changed (store.h's watch): the caches forget it, and
+ * the search index is rebuilt (search.c: the counters). While the store cannot hear them, the
+ * caches are set aside, and only trusted again, empty, once it hears again (it may have missed
+ * anything meanwhile). Runs on the store's thread. */
 static void on_change(void *arg, sr_store_event ev, const char *context, int id)
 {
     sr_registry *r = arg;
 
+    if (ev == SR_STORE_CHANGED) {
+        atomic_fetch_add(&r->changes, 1);
+        return;
+    }
     if (ev == SR_STORE_DEAF) {
         sr_idcache_suspend(r->bodies, 1);
         sr_idcache_suspend(r->parsed, 1);
@@ -40,6 +45,8 @@ static void on_change(void *arg, sr_store_event ev, const char *context, int id)
         sr_idcache_suspend(r->bodies, 0);
         sr_idcache_suspend(r->parsed, 0);
     }
+    atomic_fetch_add(&r->removals, 1);
+    atomic_fetch_add(&r->changes, 1);
 }
 
 int sr_registry_open(sr_registry **out, const char *db_path, const sr_registry_options *opt,

@@ -1,7 +1,9 @@
-/* listen.c -- telling the other processes what a write removed, and hearing what theirs did.
+/* listen.c -- telling the other processes that a write changed the store and what it removed, and
+ * hearing what theirs did.
  *
- * A write publishes the ids it removed or changed with NOTIFY inside its own transaction, so the
- * announcement goes out exactly when (and only if) the write commits. Every process LISTENs on a
+ * A write publishes the ids it removed or changed (or that it removed none) with NOTIFY inside
+ * its own transaction, so the announcement goes out exactly when (and only if) the write
+ * commits. Every process LISTENs on a
  * connection of its own, outside the pool, on a thread of its own, and hands each announcement
  * to the watcher (the registry, which makes its caches forget those ids).
  *
@@ -35,7 +37,7 @@ struct pg_listener {
 
 /* ---- publishing ---- */
 
-/* Lines "<id> <context>", or "*". */
+/* Lines "<id> <context>", "*" for anything, or nothing: a change that removed nothing. */
 static char *payload(const sr_store_id *gone, size_t n, int all)
 {
     sr_buf b = SR_BUF_INIT;
@@ -58,8 +60,6 @@ int sr_pg__publish(sr_tx *tx, const sr_store_id *gone, size_t n, int all, sr_err
     char *text;
     int rc;
 
-    if (n == 0 && !all)
-        return 0;
     text = payload(gone, n, all);
     rc = sr_pg__exec(pg_of(tx), PQ_NOTIFY, err, "t", text) < 0 ? -1 : 0;
     free(text);
@@ -88,6 +88,10 @@ static PGconn *listen_connect(pg_store *st, sr_err *err)
 
 static void deliver(const pg_listener *l, const char *text)
 {
+    if (!*text) {
+        l->fn(l->arg, SR_STORE_CHANGED, NULL, 0);
+        return;
+    }
     if (strcmp(text, "*") == 0) {
         l->fn(l->arg, SR_STORE_GONE, NULL, 0);
         return;

@@ -17,6 +17,7 @@ CLIENTS_PER_NODE = 4
 PER_CLIENT = 40
 TIME_LIMIT = 90.0
 SEEN_WITHIN = 10.0  # seconds for a change made through one node to show on the others
+SEARCH_WITHIN = 5.0  # the search index: told by the store, well before it would age out (10 s)
 
 
 class ThreeNodes(unittest.TestCase):
@@ -90,8 +91,21 @@ class ThreeNodes(unittest.TestCase):
                 for _ in range(2):
                     self.assertEqual(n.get("/schemas/ids/%d" % sid).status, 200)
 
+            # sluice's search (an index each node keeps) finds it on every node at once
+            def found(n, q, deleted=False):
+                r = n.get("/sluice/v1/subjects?q=%s&match=prefix%s" % (q, "&deleted=true" if deleted else ""))
+                return [x["subject"] for x in r.json["subjects"] if not x["deleted"] or deleted]
+            for n in c.nodes:
+                self.assertEqual(found(n, "orders"), ["orders"])  # each node's index is built...
+            r = b.register("orders-2", avro("Order2", "id"))  # ... and told of a new subject
+            for n in c.nodes:
+                self.assertTrue(eventually(lambda: found(n, "orders") == ["orders", "orders-2"], SEARCH_WITHIN),
+                                found(n, "orders"))
             # a soft delete: listed nowhere, the id still served everywhere (Confluent's rule)
             self.assertEqual(b.delete("/subjects/orders").status, 200)
+            for n in c.nodes:
+                self.assertTrue(eventually(lambda: found(n, "orders") == ["orders-2"], SEARCH_WITHIN),
+                                found(n, "orders"))
             for n in c.nodes:
                 self.assertEqual(n.get("/subjects/orders/versions").status, 404)
                 self.assertEqual(n.get("/schemas/ids/%d" % sid).status, 200)

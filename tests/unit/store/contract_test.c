@@ -928,7 +928,7 @@ static void test_store__claimed_writes_wait_only_for_what_they_share(void **stat
 
 typedef struct heard {
     pthread_mutex_t lock;
-    int gone, all, deaf, hearing;
+    int changed, gone, all, deaf, hearing;
     char context[32];
     int id;
 } heard;
@@ -938,7 +938,9 @@ static void on_event(void *arg, sr_store_event ev, const char *context, int id)
     heard *h = arg;
 
     pthread_mutex_lock(&h->lock);
-    if (ev == SR_STORE_DEAF)
+    if (ev == SR_STORE_CHANGED)
+        h->changed++;
+    else if (ev == SR_STORE_DEAF)
         h->deaf++;
     else if (ev == SR_STORE_HEARING)
         h->hearing++;
@@ -966,13 +968,14 @@ static int count_of(heard *h, int *field, int want, int ms)
     return got;
 }
 
-/* PostgreSQL: what one process announces with a write reaches the others when it commits, and
- * only then; a listener that loses its connection says so, and says when it hears again. */
+/* PostgreSQL: what one process announces with a write (what it removed, or that it changed
+ * something) reaches the others when it commits, and only then; a listener that loses its
+ * connection says so, and says when it hears again. */
 static void test_store__announcements_reach_other_processes_when_the_write_commits(void **state)
 {
     fixture *f = *state;
     sr_store_id gone = {(char *)".team", 5};
-    heard h = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, "", 0};
+    heard h = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0, "", 0};
     sr_store *other = NULL;
     sr_err err = {0};
     sr_tx *tx;
@@ -999,6 +1002,10 @@ static void test_store__announcements_reach_other_processes_when_the_write_commi
     commit(tx);
     assert_int_equal(count_of(&h, &h.all, 1, 5000), 1);
     assert_int_equal(count_of(&h, &h.gone, 2, 0), 1); /* the rolled-back one never came */
+    tx = wbegin(f); /* a write that removed nothing says so too */
+    assert_int_equal(sr_store_publish(tx, NULL, 0, 0, &err), 0);
+    commit(tx);
+    assert_int_equal(count_of(&h, &h.changed, 1, 5000), 1);
 
     /* The listener's connection is cut: deaf, then hearing again by itself. */
     snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
