@@ -9,7 +9,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 OPT      ?= -O2 -g
 # Libraries by layer: each binary links only the layers it uses (see LINK below).
 LIB_PKGS    := jansson libprotobuf-c nettle
-SERVER_PKGS := $(LIB_PKGS) libmicrohttpd sqlite3 gnutls libcrypt
+SERVER_PKGS := $(LIB_PKGS) libmicrohttpd sqlite3 gnutls libcrypt libpq
 CI_PKGS     := $(LIB_PKGS) libgit2 libcurl yaml-0.1
 PKGS        := $(sort $(SERVER_PKGS) $(CI_PKGS) avro-c)
 GEN      := build/gen

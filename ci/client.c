@@ -40,6 +40,8 @@ int sr_client_init(sr_client *c, const char *url_flag, sr_err *err)
 
 void sr_client_dispose(sr_client *c)
 {
+    if (c->handle)
+        curl_easy_cleanup(c->handle);
     free(c->url);
     free(c->user);
     free(c->password);
@@ -143,32 +145,30 @@ int sr_client_request(json_t **out, int *status_out, sr_client *c, const char *m
         goto out;
     }
     for (int attempt = 0; attempt <= c->retries; attempt++) {
-        CURL *h = curl_easy_init();
+        CURL *h = c->handle ? c->handle : curl_easy_init();
         struct curl_slist *headers = h ? request_headers(c) : NULL;
         sr_buf resp = SR_BUF_INIT;
         CURLcode cc;
         long status = 0;
 
+        c->handle = h; /* kept (its connection too) until sr_client_dispose */
         if (!h || !headers) {
             curl_slist_free_all(headers);
-            if (h)
-                curl_easy_cleanup(h);
             sr_err_set(err, 2, "cannot set up a request to %s", c->url);
             goto out;
         }
+        curl_easy_reset(h); /* no option of the previous request carries over */
         cc = set_options(h, c, url.ptr, method, headers, &resp, payload);
         if (cc != CURLE_OK) { /* not a network failure: retrying would not help */
             sr_err_set(err, 2, "cannot set up a request to %s: %s", c->url,
                        curl_easy_strerror(cc));
             curl_slist_free_all(headers);
-            curl_easy_cleanup(h);
             goto out;
         }
         cc = curl_easy_perform(h);
         if (cc == CURLE_OK)
             cc = curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         curl_slist_free_all(headers);
-        curl_easy_cleanup(h);
         if (cc == CURLE_OK && (status < 500 || attempt == c->retries)) {
             json_t *j = json_loadb(resp.ptr, resp.len, JSON_DECODE_ANY, NULL);
             *out = j ? j : json_stringn(resp.ptr, resp.len);

@@ -1,5 +1,6 @@
 /* client.h -- talking to a schema registry over HTTP (libcurl): the registry URL, credentials,
- * timeouts, and retries with backoff on connection errors and 5xx answers. */
+ * timeouts, retries with backoff on connection errors and 5xx answers, and one kept-alive
+ * connection for all the requests of a client. A client is used by one thread at a time. */
 #ifndef SR_CI_CLIENT_H
 #define SR_CI_CLIENT_H
 
@@ -14,6 +15,7 @@ typedef struct sr_client {
     char *token;      /* bearer token, or NULL; owned */
     long timeout_ms;  /* per request */
     int retries;      /* extra attempts on connection errors and 5xx */
+    void *handle;     /* libcurl's, kept between requests so that the connection is reused */
 } sr_client;
 
 /* From flags (may be NULL) and the environment: SLUICE_REGISTRY_URL, SLUICE_REGISTRY_USER,

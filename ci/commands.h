@@ -6,7 +6,7 @@
 
 enum {
     SR_EXIT_OK = 0,          /* done; compatible */
-    SR_EXIT_BREAKING = 1,    /* incompatible change */
+    SR_EXIT_BREAKING = 1,    /* incompatible change; differences found by --verify */
     SR_EXIT_USAGE = 2,       /* usage, config or request error */
     SR_EXIT_UNREACHABLE = 3, /* the registry could not be reached */
 };
@@ -25,6 +25,9 @@ int sr_cmd_check(sr_cli *cli, int argc, char **argv);
 int sr_cmd_config(sr_cli *cli, int argc, char **argv);
 int sr_cmd_mode(sr_cli *cli, int argc, char **argv);
 int sr_cmd_ci(sr_cli *cli, int argc, char **argv);
+int sr_cmd_export(sr_cli *cli, int argc, char **argv);
+int sr_cmd_import(sr_cli *cli, int argc, char **argv);
+int sr_cmd_migrate(sr_cli *cli, int argc, char **argv);
 int sr_cmd_validate(sr_cli *cli, int argc, char **argv);
 
 #endif

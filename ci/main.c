@@ -31,6 +31,13 @@ static const struct {
                       "                                   F: human, github, markdown, junit, json)\n"
                       "  ci register [--since REV] [--dry-run] [--repo DIR]\n"
                       "                                   register changed files, imports first"},
+    {"export", sr_cmd_export, "export FILE                      every subject, version, id, config and\n"
+                              "                                   mode of the registry into FILE"},
+    {"import", sr_cmd_import, "import FILE [--verify]           FILE into the registry, ids kept"},
+    {"migrate", sr_cmd_migrate, "migrate --from URL --to URL [--verify] [--follow SECONDS]\n"
+                                "                                   copy one registry into another, ids kept;\n"
+                                "                                   --follow repeats until the source is\n"
+                                "                                   READONLY"},
 };
 
 static void usage(FILE *f)
@@ -42,9 +49,8 @@ static void usage(FILE *f)
           "SLUICE_REGISTRY_USER and SLUICE_REGISTRY_PASSWORD, or SLUICE_REGISTRY_TOKEN.\n"
           "A schema's type follows its file name (.proto PROTOBUF, .avsc AVRO, .json JSON)\n"
           "unless --type says otherwise.\n\n"
-          "Exit codes: 0 done, compatible or valid, 1 incompatible or invalid, 2 usage or request\n"
-          "error, "
-          "3 registry unreachable.\n", f);
+          "Exit codes: 0 done, compatible or valid, 1 incompatible, invalid or (--verify)\n"
+          "different, 2 usage or request error, 3 registry unreachable.\n", f);
 }
 
 int main(int argc, char **argv)

@@ -15,13 +15,13 @@ build_pkgs=(
   libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev
   libavro-dev libgit2-dev libcurl4-openssl-dev libyaml-dev nettle-dev
   python3-jsonschema
-  libgnutls28-dev libcrypt-dev
+  libgnutls28-dev libcrypt-dev libpq-dev
   node-highlight.js node-diff
 )
 test_pkgs=(
   libcmocka-dev protobuf-compiler python3 python3-confluent-kafka python3-requests
   python3-protobuf python3-yaml nodejs npm git curl sqlite3 libclang-rt-14-dev openssl
-  chromium fonts-dejavu-core
+  chromium fonts-dejavu-core postgresql
 )
 
 bench_pkgs=(wrk hyperfine bc time)

@@ -13,6 +13,7 @@ void sr_config_defaults(sr_config *c)
     memset(c, 0, sizeof(*c));
     c->listeners = sr_xstrdup("http://0.0.0.0:8081");
     c->db_path = sr_xstrdup("var/sluice.db");
+    c->pg_url = sr_xstrdup("");
     c->max_body = 16u << 20;
     c->threads = 8;
     sr_registry_options_defaults(&c->registry);
@@ -27,6 +28,7 @@ void sr_config_dispose(sr_config *c)
 {
     free(c->listeners);
     free(c->db_path);
+    free(c->pg_url);
     free(c->auth_file);
     free(c->tls_cert);
     free(c->tls_key);
@@ -77,6 +79,9 @@ static int set_size(sr_config *c, const char *key, const char *value, sr_err *er
         {"sluice.request.pending.max.bytes", 1024, (size_t)1 << 40,
          &c->limits.pending_max_bytes, NULL, NULL},
         {"sluice.shutdown.grace.ms", 0, 3600000, NULL, NULL, &c->shutdown_grace_ms},
+        {"sluice.store.postgres.pool.size", 1, 1000, NULL, &o->store.pool_size, NULL},
+        {"sluice.store.postgres.statement.timeout.ms", 100, 3600000, NULL,
+         &o->store.statement_timeout_ms, NULL},
     };
     size_t n;
 
@@ -140,6 +145,14 @@ int sr_config_set(sr_config *c, const char *key, const char *value, sr_err *err)
                                       "in a temporary database, lost at exit");
         free(c->db_path);
         c->db_path = sr_xstrdup(value);
+    } else if (strcmp(key, "sluice.store") == 0) {
+        if (strcmp(value, "sqlite") != 0 && strcmp(value, "postgres") != 0)
+            return sr_err_set(err, 1, "sluice.store must be sqlite or postgres");
+        c->registry.store.backend = strcmp(value, "postgres") == 0 ? SR_STORE_POSTGRES
+                                                                   : SR_STORE_SQLITE;
+    } else if (strcmp(key, "sluice.store.postgres.url") == 0) {
+        free(c->pg_url);
+        c->pg_url = sr_xstrdup(value);
     } else if (strcmp(key, "authentication.method") == 0) {
         if (strcasecmp(value, "NONE") != 0 && strcasecmp(value, "BASIC") != 0)
             return sr_err_set(err, 1, "authentication.method must be NONE or BASIC");
@@ -172,6 +185,14 @@ int sr_config_set(sr_config *c, const char *key, const char *value, sr_err *err)
         c->threads = (unsigned)n;
     }
     return 0;
+}
+
+const char *sr_config_store(sr_config *c)
+{
+    int pg = c->registry.store.backend == SR_STORE_POSTGRES;
+
+    c->registry.store.location = pg ? c->pg_url : c->db_path;
+    return pg ? "postgres" : c->db_path;
 }
 
 static char *trim(char *s)

@@ -13,9 +13,12 @@
 typedef struct sr_config {
     char *listeners;               /* "http[s]://HOST:PORT" (first of a comma list); owned */
     char *db_path;                 /* sluice.db.path; owned */
+    char *pg_url;                  /* sluice.store.postgres.url; owned ("" = PG* variables) */
     size_t max_body;               /* sluice.request.max.bytes */
     unsigned threads;              /* sluice.threads */
-    sr_registry_options registry;  /* schema.compatibility.level, limits, caches */
+    sr_registry_options registry;  /* schema.compatibility.level, limits, caches, and the
+                                    * store: sluice.store, sluice.store.postgres.* (its location
+                                    * is db_path or pg_url, set by sr_config_store) */
     sr_limits_opts limits;         /* connections, timeouts, buffered bodies */
     unsigned shutdown_grace_ms;    /* sluice.shutdown.grace.ms */
     int auth_basic;                /* authentication.method=BASIC */
@@ -38,6 +41,10 @@ void sr_config_dispose(sr_config *c);
 int sr_config_load(sr_config *c, const char *path, sr_err *err);
 /* Apply one setting by its properties key. 0, or -1 when the value is invalid. */
 int sr_config_set(sr_config *c, const char *key, const char *value, sr_err *err);
+
+/* Where the store is, for logs: the SQLite file, or "postgres". Points the registry options'
+ * store location at the configured one. Borrowed from c. */
+const char *sr_config_store(sr_config *c);
 
 /* Split "http://HOST:PORT" or "https://HOST:PORT" into host (caller frees), port and whether it
  * is https (tls_out may be NULL). IPv6 hosts in brackets. */

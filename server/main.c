@@ -19,20 +19,25 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: sluiced [--config FILE] [--listeners http[s]://HOST:PORT] [--db PATH]\n"
     "       sluiced passwd FILE USER [--role ROLE] [--groups a,b]\n"
     "       sluiced apikey FILE NAME [--role ROLE] [--groups a,b]\n"
     "       sluiced --routes\n"
+    "       sluiced [--config FILE] [--db PATH] --backup FILE\n"
     "\n"
-    "Serve the Confluent Schema Registry REST API, storing in SQLite.\n"
+    "Serve the Confluent Schema Registry REST API, storing in SQLite (or PostgreSQL:\n"
+    "sluice.store=postgres in the properties file).\n"
     "\n"
     "  --config FILE      properties file (listeners, schema.compatibility.level,\n"
-    "                     sluice.db.path, authentication, TLS, limits, logs: see\n"
-    "                     docs/operations.md); the flags below override it\n"
+    "                     sluice.db.path, sluice.store, authentication, TLS, limits,\n"
+    "                     logs: see docs/operations.md); the flags below override it\n"
     "  --listeners URL    where to listen (default http://0.0.0.0:8081)\n"
     "  --db PATH          the SQLite database file (default var/sluice.db)\n"
+    "  --backup FILE      copy the SQLite store into the new FILE, consistent, while a\n"
+    "                     server may go on using it; then exit\n"
     "  --help             this text\n"
     "  passwd, apikey     write an entry of the credentials file (docs/security.md)\n"
     "  --routes           every route and the permission it needs, as JSON lines\n"
@@ -40,8 +45,9 @@ static const char usage[] =
     "SIGHUP reloads the credentials file, the TLS certificate and key, and reopens the log\n"
     "files. SIGTERM or SIGINT: stop accepting, finish requests in flight, exit 0.\n";
 
-/* Apply argv over the config file. Returns 0, 1 (--help printed) or -1 (usage error). */
-static int parse_args(sr_config *c, int argc, char **argv)
+/* Apply argv over the config file; *backup is --backup's file. Returns 0, 1 (--help printed) or
+ * -1 (usage error). */
+static int parse_args(sr_config *c, const char **backup, int argc, char **argv)
 {
     const char *overrides[2] = {NULL, NULL}; /* listeners, db: applied after the file */
     sr_err err = {0};
@@ -53,7 +59,7 @@ static int parse_args(sr_config *c, int argc, char **argv)
             return 1;
         }
         if (i + 1 >= argc || (strcmp(a, "--config") && strcmp(a, "--listeners") &&
-                              strcmp(a, "--db"))) {
+                              strcmp(a, "--db") && strcmp(a, "--backup"))) {
             fprintf(stderr, "sluiced: unknown or incomplete option '%s'\n\n%s", a, usage);
             return -1;
         }
@@ -65,6 +71,8 @@ static int parse_args(sr_config *c, int argc, char **argv)
             overrides[0] = argv[i + 1];
         if (strcmp(a, "--db") == 0)
             overrides[1] = argv[i + 1];
+        if (strcmp(a, "--backup") == 0)
+            *backup = argv[i + 1];
         i++;
     }
     if ((overrides[0] && sr_config_set(c, "listeners", overrides[0], &err) < 0) ||
@@ -157,6 +165,27 @@ static void reload(sr_app *app, sr_tls *tls)
     sr_notify("READY=1");
 }
 
+/* --backup FILE: a consistent copy of the SQLite store while a server may be using it. The exit
+ * code. */
+static int back_up(sr_config *cfg, const char *store, const char *dest)
+{
+    sr_registry *reg = NULL;
+    sr_err err = {0};
+    int rc = 1;
+
+    if (cfg->registry.store.backend == SR_STORE_SQLITE && access(cfg->db_path, F_OK) != 0)
+        fprintf(stderr, "sluiced: %s: no store to back up\n", cfg->db_path);
+    else if (sr_registry_open(&reg, cfg->db_path, &cfg->registry, &err) < 0)
+        fprintf(stderr, "sluiced: %s: %s\n", store, sr_err_message(&err));
+    else if (sr_registry_backup(reg, dest, &err) < 0)
+        fprintf(stderr, "sluiced: backup to %s: %s\n", dest, sr_err_message(&err));
+    else
+        rc = 0;
+    sr_registry_close(reg);
+    sr_err_dispose(&err);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct addrinfo hints = {0}, *ai = NULL;
@@ -168,6 +197,7 @@ int main(int argc, char **argv)
     sr_http_opts ho;
     sr_err err = {0};
     char *host = NULL, port_s[16];
+    const char *backup = NULL, *store;
     sigset_t sigs;
     int port, sig, rc = 1, a;
 
@@ -175,7 +205,7 @@ int main(int argc, char **argv)
     if ((a = sr_admin_main(argc, argv)) >= 0)
         return a;
     sr_config_defaults(&cfg);
-    a = parse_args(&cfg, argc, argv);
+    a = parse_args(&cfg, &backup, argc, argv);
     if (a != 0) {
         sr_config_dispose(&cfg);
         return a > 0 ? 0 : 2;
@@ -200,12 +230,18 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     raise_nofile(&cfg);
 
+    store = sr_config_store(&cfg);
+    if (backup) {
+        rc = back_up(&cfg, store, backup);
+        goto out;
+    }
     app.metrics = sr_metrics_new();
     if (open_services(&app, &tls, &cfg) < 0)
         goto out;
-    make_parent_dirs(cfg.db_path);
+    if (cfg.registry.store.backend == SR_STORE_SQLITE)
+        make_parent_dirs(cfg.db_path);
     if (sr_registry_open(&reg, cfg.db_path, &cfg.registry, &err) < 0) {
-        fprintf(stderr, "sluiced: %s: %s\n", cfg.db_path, sr_err_message(&err));
+        fprintf(stderr, "sluiced: %s: %s\n", store, sr_err_message(&err));
         goto out;
     }
     app.reg = reg;
@@ -217,7 +253,7 @@ int main(int argc, char **argv)
         goto out;
     }
     fprintf(stderr, "sluiced: listening on %s (store %s, compatibility %s, authentication %s)\n",
-            cfg.listeners, cfg.db_path, sr_compat_level_name(cfg.registry.default_level),
+            cfg.listeners, store, sr_compat_level_name(cfg.registry.default_level),
             app.auth ? "on" : "off");
     sr_notify("READY=1");
     for (;;) {

@@ -170,7 +170,7 @@ static void render_registry(sr_buf *b, sr_registry *reg)
     sr_buf_printf(b, "sluice_cache_bytes{cache=\"parsed\"} %zu\n", cs.parsed_bytes);
 
     sr_registry_store_stats(reg, &ss);
-    counter(b, "sluice_store_errors_total", "Errors of the backend store (50001 answers).",
+    counter(b, "sluice_store_errors_total", "Errors of the backend store (50001, 50002, 50003 answers).",
             ss.errors);
     header(b, "sluice_store_transaction_duration_seconds", "histogram",
            "Store transactions from begin to commit or rollback, by kind.");

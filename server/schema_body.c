@@ -157,7 +157,7 @@ static int parse_refs(sr_schema_body *b, json_t *refs, sr_resp *resp)
 
 int sr_schema_body_parse(sr_schema_body *b, const sr_req *req, sr_resp *resp)
 {
-    json_t *schema, *type;
+    json_t *schema, *type, *ts;
     const char *type_name = NULL;
     sr_err err = {0};
 
@@ -197,6 +197,9 @@ int sr_schema_body_parse(sr_schema_body *b, const sr_req *req, sr_resp *resp)
         object_field(&b->ruleset, &b->req.ruleset, json_object_get(b->json, "ruleSet"), "ruleSet",
                      resp) < 0)
         goto fail;
+    ts = json_object_get(b->json, "ts"); /* sluice's: kept with an explicit id (IMPORT) */
+    if (json_is_integer(ts) && json_integer_value(ts) > 0)
+        b->req.ts = json_integer_value(ts);
     b->req.normalize = sr_query_bool(req, "normalize");
     return 0;
 fail:

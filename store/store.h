@@ -1,11 +1,12 @@
 /* store.h -- durable registry state behind a backend-neutral API.
  *
- * Holds schemas (by global id), subject versions, references, and per-scope config and mode.
- * SQLite is the embedded backend (WAL, synchronous=FULL); nothing here exposes SQLite types, and
- * the SQL stays portable so that a PostgreSQL backend can implement the same contract.
+ * Holds schemas (by context and id), subject versions, references, and per-scope config and mode.
+ * Two backends implement it (docs/store.md): SQLite, embedded in one process (store/sqlite/), and
+ * PostgreSQL, shared by any number of sluiced processes (store/postgres/). Nothing here exposes
+ * either library's types; the registry works the same on both.
  *
  * The store knows no registry rules (ID reuse, version numbering, soft/hard delete preconditions,
- * modes): those live in server/registry.c, which reads and writes through a transaction:
+ * modes): those live in server/registry/, which reads and writes through a transaction:
  *
  *     sr_tx *tx = NULL;
  *     if (sr_store_write_begin(&tx, st, err) < 0) goto out;
@@ -14,11 +15,18 @@
  *
  * Thread safety: the sr_store handle is shared by all threads. A transaction belongs to the thread
  * that began it. Any number of read transactions run in parallel (each sees one snapshot); write
- * transactions are serialized (one writer at a time, others wait).
+ * transactions are serialized (one writer at a time, others wait), across every process sharing
+ * the store, except claimed writes (sr_store_write_begin_claim), which only wait for writes whose
+ * claims overlap theirs.
  *
- * Return convention: 0 success; 1 "not found" where a function says so; -1 with err set to
- * 50001 ("Error in the backend data store: ...") on a backend failure. Strings handed out are
- * owned by the caller (free()) unless stated otherwise. */
+ * Return convention: 0 success; 1 "not found" where a function says so; -1 with err set:
+ *   50001  a backend failure ("Error in the backend data store: ...");
+ *   50002  a statement, a lock or a free connection took longer than the store's timeout;
+ *   50003  the database cannot be reached (the store reconnects by itself when it can again);
+ *   SR_STORE_CONFLICT  the write collided with another one (a row it inserts already exists,
+ *          or the database gave up one of two transactions waiting on each other): nothing of
+ *          the transaction stays, and doing it all again in a new transaction may succeed.
+ * Strings handed out are owned by the caller (free()) unless stated otherwise. */
 #ifndef SR_STORE_H
 #define SR_STORE_H
 
@@ -31,8 +39,26 @@
 typedef struct sr_store sr_store;
 typedef struct sr_tx sr_tx;
 
-/* Open (creating and migrating if needed) the store at `path`, a file name. The caller owns
- * *out and releases it with sr_store_close(), which waits for nothing: end every transaction first. */
+/* Not a Confluent code: a write that collided with another (see above). Never sent to clients. */
+#define SR_STORE_CONFLICT 9
+
+typedef enum sr_store_backend { SR_STORE_SQLITE, SR_STORE_POSTGRES } sr_store_backend;
+
+/* Where the store lives and how to reach it. Borrowed for the call. */
+typedef struct sr_store_options {
+    sr_store_backend backend;
+    const char *location;     /* SQLite: the database file. PostgreSQL: a libpq connection string
+                               * or URI; NULL or "" leaves everything to the PG* environment
+                               * variables and libpq's defaults */
+    int pool_size;            /* PostgreSQL: connections at most (0 = 16) */
+    int statement_timeout_ms; /* PostgreSQL: longest wait for a statement, a lock or a free
+                               * connection (0 = 10000) */
+} sr_store_options;
+
+/* Open (creating and migrating if needed) the store `o` describes. The caller owns *out and
+ * releases it with sr_store_close(), which waits for nothing: end every transaction first. */
+int sr_store_open_with(sr_store **out, const sr_store_options *o, sr_err *err);
+/* sr_store_open_with for the SQLite file at `path`. */
 int sr_store_open(sr_store **out, const char *path, sr_err *err);
 void sr_store_close(sr_store *st); /* NULL is a no-op */
 
@@ -40,10 +66,39 @@ void sr_store_close(sr_store *st); /* NULL is a no-op */
  * *out is valid until sr_store_commit or sr_store_rollback ends it. */
 int sr_store_read_begin(sr_tx **out, sr_store *st, sr_err *err);
 int sr_store_write_begin(sr_tx **out, sr_store *st, sr_err *err);
-/* End a transaction. For a write, 0 means durably on disk (survives kill -9). The tx is freed
+
+/* What a claimed write touches. It writes the versions of `subject` (and nothing of another
+ * subject), reads `reads` (other subjects, whose versions must not change meanwhile), may insert a
+ * schema with fingerprint `hash` in `context` (or under an explicit id, which may then collide:
+ * SR_STORE_CONFLICT), and relies on the settings, which only unclaimed writes change. Borrowed for
+ * the call. */
+typedef struct sr_store_claim {
+    const char *subject;
+    const char *context;
+    const uint8_t *hash;       /* 16 bytes, or NULL when it inserts no schema */
+    const char *const *reads;
+    size_t nreads;
+} sr_store_claim;
+
+/* A write transaction that waits only for writes overlapping `claim` (and for unclaimed ones),
+ * so that registrations of different subjects and schemas go on side by side on several nodes.
+ * A backend may serialize it like any write (SQLite does). */
+int sr_store_write_begin_claim(sr_tx **out, sr_store *st, const sr_store_claim *claim,
+                               sr_err *err);
+/* End a transaction. For a write, 0 means durably stored (survives kill -9). The tx is freed
  * whatever the outcome. */
 int sr_store_commit(sr_tx *tx, sr_err *err);
 void sr_store_rollback(sr_tx *tx); /* NULL is a no-op */
+
+/* 0 when the store answers a read now and is still the database it opened (SQLite: its file has
+ * not been removed or replaced under it), else -1 with err (50001, 50002, 50003) saying why not.
+ * Cheap: for GET /health/ready. */
+int sr_store_ping(sr_store *st, sr_err *err);
+
+/* Copy the whole store, consistent as of one moment, into the new file `dest`, while other
+ * threads and processes go on reading and writing (SQLite; PostgreSQL answers 50001: back it up
+ * with the database's own tools). */
+int sr_store_backup(sr_store *st, const char *dest, sr_err *err);
 
 /* ---- schemas (immutable once written, identified by context and id) ----
  * A context is a namespace of ids ("." the default one, ".name" others): the same id can hold
@@ -193,20 +248,39 @@ int sr_store_setting_delete(sr_tx *tx, sr_setting_kind kind, const char *scope, 
 int sr_store_setting_scopes(char ***out, size_t *n, sr_tx *tx, sr_setting_kind kind,
                             sr_err *err);
 
-/* ---- operations: health, figures ---- */
+/* ---- several processes on one store ----
+ * Processes that share a store (PostgreSQL) keep caches of what ids hold; when one of them removes
+ * a schema or gives an id other content, the others must forget it. */
 
-/* 0 when the store answers a read and is still the database it opened (its file has not been
- * removed or replaced under it); -1 with err (50001) saying why not. For GET /health/ready. */
-int sr_store_ping(sr_store *st, sr_err *err);
+/* Announce, with the write `tx`, that it changes the store, and which schemas it removes or gives
+ * other content (`gone`, may be empty; `all`: anything may be). Delivered to every watching
+ * process if and when the transaction commits. A no-op for a backend that one process owns. */
+int sr_store_publish(sr_tx *tx, const sr_store_id *gone, size_t n, int all, sr_err *err);
+
+typedef enum sr_store_event {
+    SR_STORE_CHANGED, /* a write committed that removed no schema */
+    SR_STORE_GONE,    /* (context, id) is gone or changed; context NULL: anything may be */
+    SR_STORE_DEAF,    /* announcements can no longer be heard: trust nothing cached */
+    SR_STORE_HEARING, /* heard again; anything may have changed while deaf */
+} sr_store_event;
+
+/* Called on the store's own thread; `context` is borrowed for the call. Must not block. */
+typedef void (*sr_store_watch_fn)(void *arg, sr_store_event ev, const char *context, int id);
+
+/* Call `fn` with what other processes announce, from now until sr_store_close. Starts hearing
+ * before it returns (or fails with err). A no-op for a backend that one process owns. */
+int sr_store_watch(sr_store *st, sr_store_watch_fn fn, void *arg, sr_err *err);
+
+/* ---- operations: figures ---- */
 
 /* Subjects with at least one live version, and schemas stored. */
 int sr_store_counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err);
 
-/* What the store has done since it opened, for GET /metrics. */
+/* What the store has done since it opened, for GET /metrics. Kept by store.c for every backend. */
 typedef struct sr_store_stats {
-    unsigned long long errors;   /* 50001 errors returned */
+    unsigned long long errors;   /* backend errors returned (50001, 50002, 50003) */
     sr_hist_snapshot read;       /* read transactions, begin to end */
-    sr_hist_snapshot write;      /* write transactions, begin to commit (fsync included) */
+    sr_hist_snapshot write;      /* write transactions, begin to commit (durable) */
 } sr_store_stats;
 void sr_store_stats_get(sr_store *st, sr_store_stats *out);
 

@@ -2,17 +2,21 @@
 # run.sh -- run the test suites against one build directory and print one closing line:
 #   "N passed, N failed"
 #
-#   tests/run.sh BUILD [SUITE...]     suites: unit proto api alone clients browser cli (default: all)
+#   tests/run.sh BUILD [SUITE...]     suites: unit proto api alone clients browser cli postgres
+#                                     cluster (default: all)
 #
 # Each suite is a directory of programs; a program passes when it exits 0. Unit programs are the
 # binaries under BUILD/tests/unit; the others are scripts under tests/<suite>/ named test_*.
 # `alone` runs every case of every api file again, each on its own (tests/api/run_each.py).
+# The store's contract tests (tests/unit/store/contract_*) run on SQLite, then on PostgreSQL.
+# `postgres` runs every api file again with each server on a PostgreSQL database, all on one
+# PostgreSQL server started for the suite and stopped after it (tests/api/postgres.py).
 # Scripts find the binaries through SLUICED and SLUICE, and sanitizer reports fail them.
 set -u
 build=${1:?usage: tests/run.sh BUILD [SUITE...]}
 shift
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(unit proto api alone clients browser cli)
+[ ${#suites[@]} -eq 0 ] && suites=(unit proto api alone clients browser cli postgres cluster)
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -49,6 +53,22 @@ for suite in "${suites[@]}"; do
       while IFS= read -r bin; do
         run_one "unit/${bin#"$root/$build/tests/unit/"}" "$bin"
       done < <(find "$root/$build/tests/unit" -type f -perm -u+x 2>/dev/null | sort)
+      for bin in "$root/$build"/tests/unit/store/contract_*; do
+        [ -x "$bin" ] || continue
+        run_one "unit/store/$(basename "$bin") on postgres" "$here/api/postgres.py" run \
+          env SLUICE_TEST_STORE=postgres "$bin"
+      done
+      ;;
+    postgres)
+      pg_env=$("$here/api/postgres.py" start) || { failed=$((failed + 1)); failures+=(postgres); continue; }
+      eval "$pg_env"
+      trap '"$here/api/postgres.py" stop "$SLUICE_TEST_PG_DIR"' EXIT
+      while IFS= read -r t; do
+        run_one "postgres/$(basename "$t")" env SLUICE_TEST_STORE=postgres "$t"
+      done < <(find "$here/api" -maxdepth 1 -type f -name 'test_*' -perm -u+x 2>/dev/null | sort)
+      "$here/api/postgres.py" stop "$SLUICE_TEST_PG_DIR"
+      trap - EXIT
+      unset SLUICE_TEST_PG SLUICE_TEST_PG_DIR
       ;;
     alone)
       while IFS= read -r t; do

@@ -29,6 +29,7 @@ struct sr_idcache {
     sr_idcache_ref *newest, *oldest;
     uint64_t generation;
     uint64_t hits, misses, evictions;
+    int suspended;        /* sr_idcache_suspend */
 };
 
 sr_idcache *sr_idcache_new(size_t max_bytes, void (*free_value)(void *))
@@ -152,7 +153,7 @@ sr_idcache_ref *sr_idcache_get(sr_idcache *c, const char *context, int id)
     sr_idcache_ref *e;
 
     pthread_mutex_lock(&c->lock);
-    e = find(c, context, id);
+    e = c->suspended ? NULL : find(c, context, id);
     if (e) {
         e->refs++;
         lru_unlink(c, e);
@@ -194,13 +195,13 @@ sr_idcache_ref *sr_idcache_put(sr_idcache *c, const char *context, int id, void 
     e->bytes = bytes;
     e->refs = 1;
     pthread_mutex_lock(&c->lock);
-    if (generation == c->generation && (there = find(c, context, id))) {
+    if (generation == c->generation && !c->suspended && (there = find(c, context, id))) {
         there->refs++;
         pthread_mutex_unlock(&c->lock);
         destroy(c, e);
         return there;
     }
-    if (generation == c->generation && bytes <= c->max_bytes) {
+    if (generation == c->generation && bytes <= c->max_bytes && !c->suspended) {
         size_t b;
         if (c->entries >= c->nbuckets)
             grow(c);
@@ -232,6 +233,13 @@ void sr_idcache_invalidate(sr_idcache *c, const char *context, int id)
     } else if ((e = find(c, context, id))) {
         detach(c, e);
     }
+    pthread_mutex_unlock(&c->lock);
+}
+
+void sr_idcache_suspend(sr_idcache *c, int on)
+{
+    pthread_mutex_lock(&c->lock);
+    c->suspended = on;
     pthread_mutex_unlock(&c->lock);
 }
 

@@ -48,6 +48,10 @@ sr_idcache_ref *sr_idcache_put(sr_idcache *c, const char *context, int id, void 
 /* Forget schema `id` of `context` (NULL context: everything) and move the generation on. */
 void sr_idcache_invalidate(sr_idcache *c, const char *context, int id);
 
+/* While suspended (on != 0), the cache holds nothing: gets miss and puts keep nothing. For when
+ * the registry cannot learn about removals (another process's writes, unheard). */
+void sr_idcache_suspend(sr_idcache *c, int on);
+
 /* Counters, for tests and metrics. */
 typedef struct sr_idcache_stats {
     size_t entries, bytes;

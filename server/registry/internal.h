@@ -321,8 +321,14 @@ typedef int (*sr_write_fn)(json_t **out, sr_write *w, void *arg, sr_err *err);
 
 /* Run `fn` in a write transaction; commit when it returns 0 (then *out = its result), roll back
  * otherwise. The caches forget every id `fn` noted, both before the commit and after it (so that
- * no reader can put back what it read before). */
+ * no reader can put back what it read before), and so do those of every process sharing the
+ * store. `fn` may run more than once (a collision with another process's write): it must read
+ * what it depends on in its transaction. */
 int sr_registry__write(json_t **out, sr_registry *r, sr_write_fn fn, void *arg, sr_err *err);
+/* The same for a write that touches only what `claim` says (store.h): on a store shared by
+ * several processes, it runs beside writes of other subjects and schemas. */
+int sr_registry__write_claimed(json_t **out, sr_registry *r, const sr_store_claim *claim,
+                               sr_write_fn fn, void *arg, sr_err *err);
 /* Note that schema (context, id) is gone or changed (caches forget it when the write ends). */
 void sr_registry__note_gone(sr_write *w, const char *context, int id);
 /* Remove a version for good (its schema too when no other version holds it); the only way any

@@ -1,4 +1,5 @@
-/* open.c -- the registry's lifetime: options, the store, the caches. */
+/* open.c -- the registry's lifetime: options, the store, the caches and what keeps them coherent
+ * with other processes sharing the store. */
 #include "server/registry/internal.h"
 #include "common/buf.h"
 
@@ -22,6 +23,32 @@ static void free_parsed(void *s)
     sr_schema_free(s);
 }
 
+/* What other processes sharing the store changed (store.h's watch): the caches forget it, and
+ * the search index is rebuilt (search.c: the counters). While the store cannot hear them, the
+ * caches are set aside, and only trusted again, empty, once it hears again (it may have missed
+ * anything meanwhile). Runs on the store's thread. */
+static void on_change(void *arg, sr_store_event ev, const char *context, int id)
+{
+    sr_registry *r = arg;
+
+    if (ev == SR_STORE_CHANGED) {
+        atomic_fetch_add(&r->changes, 1);
+        return;
+    }
+    if (ev == SR_STORE_DEAF) {
+        sr_idcache_suspend(r->bodies, 1);
+        sr_idcache_suspend(r->parsed, 1);
+    }
+    sr_idcache_invalidate(r->bodies, context, id);
+    sr_idcache_invalidate(r->parsed, context, id);
+    if (ev == SR_STORE_HEARING) {
+        sr_idcache_suspend(r->bodies, 0);
+        sr_idcache_suspend(r->parsed, 0);
+    }
+    atomic_fetch_add(&r->removals, 1);
+    atomic_fetch_add(&r->changes, 1);
+}
+
 int sr_registry_open(sr_registry **out, const char *db_path, const sr_registry_options *opt,
                      sr_err *err)
 {
@@ -31,14 +58,21 @@ int sr_registry_open(sr_registry **out, const char *db_path, const sr_registry_o
         r->opt = *opt;
     else
         sr_registry_options_defaults(&r->opt);
-    if (sr_store_open(&r->store, db_path, err) < 0) {
+    if (r->opt.store.backend == SR_STORE_SQLITE)
+        r->opt.store.location = db_path;
+    if (sr_store_open_with(&r->store, &r->opt.store, err) < 0) {
         free(r);
         return -1;
     }
+    r->opt.store.location = NULL; /* borrowed for the open only */
     r->limits.max_depth = r->opt.schema_max_depth;
     r->bodies = sr_idcache_new(r->opt.cache_bytes, free);
     r->parsed = sr_idcache_new(r->opt.parsed_cache_bytes, free_parsed);
     r->index = sr_registry__index_new();
+    if (sr_store_watch(r->store, on_change, r, err) < 0) {
+        sr_registry_close(r);
+        return -1;
+    }
     *out = r;
     return 0;
 }
@@ -47,10 +81,10 @@ void sr_registry_close(sr_registry *r)
 {
     if (!r)
         return;
+    sr_store_close(r->store); /* first: no change is heard after it, into freed caches */
     sr_idcache_free(r->bodies);
     sr_idcache_free(r->parsed);
     sr_registry__index_free(r->index);
-    sr_store_close(r->store);
     free(r);
 }
 

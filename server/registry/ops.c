@@ -1,4 +1,5 @@
-/* ops.c -- what operators ask of the registry: its size, its store's health and timings. */
+/* ops.c -- what operators ask of the registry: its size, its store's health and timings, a
+ * backup. */
 #include "server/registry/internal.h"
 
 int sr_registry_counts_get(sr_registry_counts *out, sr_registry *r, sr_err *err)
@@ -16,4 +17,9 @@ void sr_registry_store_stats(sr_registry *r, sr_store_stats *out)
 int sr_registry_ping(sr_registry *r, sr_err *err)
 {
     return sr_store_ping(r->store, err);
+}
+
+int sr_registry_backup(sr_registry *r, const char *dest, sr_err *err)
+{
+    return sr_store_backup(r->store, dest, err);
 }

@@ -115,6 +115,10 @@ static int read_subject(job *j, sr_tx *tx, sr_err *err)
     if (j->head.latest_version &&
         sr_registry__stored(&j->latest, tx, j->context, j->head.latest_id, err) < 0)
         return -1;
+    /* IMPORT stores metadata and rules as given: nothing inherited, no config merged in, so
+     * that a registry moved version by version arrives as it was. */
+    if (j->importing)
+        return sr_registry__contract(&j->contract, j->req, NULL, NULL, err);
     return sr_registry__contract(&j->contract, j->req, j->latest, j->scope.config, err);
 }
 
@@ -434,6 +438,22 @@ static json_t *written(const job *j, int id)
     return sr_registry__version_json(j->subject, &v, &s, NULL);
 }
 
+/* What the write touches (store.h's claim): the subject, the schema's fingerprint, and the
+ * subjects its references name, which must keep their versions until it commits. */
+static int store_write(json_t **out, job *j, sr_write_fn fn, sr_err *err)
+{
+    char **reads = sr_xcalloc(j->p.nrefs + 1, sizeof(*reads));
+    sr_store_claim claim = {j->subject, j->context, j->p.hash, (const char *const *)reads,
+                            j->p.nrefs};
+    int rc;
+
+    for (size_t i = 0; i < j->p.nrefs; i++)
+        reads[i] = sr_registry__qualify(j->context, j->p.refs[i].subject);
+    rc = sr_registry__write_claimed(out, j->r, &claim, fn, j, err);
+    sr_store_strings_free(reads, j->p.nrefs);
+    return rc;
+}
+
 static int commit(json_t **out, sr_write *w, void *arg, sr_err *err)
 {
     job *j = arg;
@@ -441,7 +461,7 @@ static int commit(json_t **out, sr_write *w, void *arg, sr_err *err)
 
     if ((rc = still_current(j, w->tx, err)) <= 0)
         return rc < 0 ? -1 : sr_err_set(err, SR_ERR_STALE, "the subject changed meanwhile");
-    j->ts = sr_registry__now_ms();
+    j->ts = j->importing && j->req->ts > 0 ? j->req->ts : sr_registry__now_ms();
     if (store_schema(j, w, &id, err) < 0 ||
         (j->version <= j->head.max_version && note_overwrite(j, w, id, err) < 0) ||
         sr_store_version_put(w->tx, j->subject, j->version, j->context, id, j->ts, err) < 0 ||
@@ -465,7 +485,7 @@ int sr_registry_register(json_t **out, sr_registry *r, const char *subject,
         j.type = req->type;
         if ((rc = plan(&j, err)) < 0 || j.answer)
             break;
-        rc = sr_registry__write(out, r, commit, &j, err);
+        rc = store_write(out, &j, commit, err);
         if (rc == 0 || err->code != SR_ERR_STALE)
             break;
         job_reset(&j);

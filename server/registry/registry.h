@@ -17,6 +17,7 @@
 
 #include "compat/compat.h"
 #include "common/err.h"
+#include "store/store.h"
 
 typedef struct sr_registry sr_registry;
 
@@ -29,10 +30,15 @@ typedef struct sr_registry_options {
     int reference_depth_max;         /* sluice.schema.max.reference.depth: chains of references */
     size_t cache_bytes;              /* sluice.cache.bytes: answers of GET /schemas/ids/{id} */
     size_t parsed_cache_bytes;       /* sluice.cache.parsed.bytes: parsed stored schemas */
+    sr_store_options store;          /* sluice.store and sluice.store.postgres.*: where the
+                                      * store is; a SQLite store's file is sr_registry_open's
+                                      * db_path (location borrowed until then) */
 } sr_registry_options;
 
 void sr_registry_options_defaults(sr_registry_options *o);
 
+/* Open the store (SQLite at `db_path`, or what opt->store names) and, when other processes share
+ * it, start hearing what they change, so that the caches forget it too. */
 int sr_registry_open(sr_registry **out, const char *db_path, const sr_registry_options *opt,
                      sr_err *err);
 void sr_registry_close(sr_registry *r); /* NULL is a no-op */
@@ -48,6 +54,8 @@ typedef struct sr_schema_req {
     const char *metadata; /* JSON object text or NULL */
     const char *ruleset;  /* JSON object text or NULL */
     int normalize;       /* ?normalize=true */
+    long long ts;        /* IMPORT only: when the version was registered (ms since the epoch),
+                          * so that a moved registry keeps its times; 0 = now */
 } sr_schema_req;
 
 /* POST /subjects/{s}/versions. *out = {id, version, schemaType, schema, references?}. */
@@ -224,7 +232,9 @@ int sr_registry_counts_get(sr_registry_counts *out, sr_registry *r, sr_err *err)
 /* The store's error count and transaction times (store.h's sr_store_stats). */
 struct sr_store_stats;
 void sr_registry_store_stats(sr_registry *r, struct sr_store_stats *out);
-/* 0 when the store answers (readiness), -1 with err saying why not. */
+/* 0 when the store answers now (readiness), -1 with err saying why not (50001, 50002, 50003). */
 int sr_registry_ping(sr_registry *r, sr_err *err);
+/* Copy the store into the new file `dest` while serving (sr_store_backup). */
+int sr_registry_backup(sr_registry *r, const char *dest, sr_err *err);
 
 #endif

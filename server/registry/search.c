@@ -8,8 +8,9 @@
  *
  * Coherence: the index remembers the registry's change counter (internal.h), read before its read
  * transaction began; every write moves the counter on after it commits, so an index built from a
- * snapshot older than any answered write is never used again. Writes that do not go through this
- * registry (another node sharing the store) show once the index is SEARCH_MAX_AGE_MS old. Schema
+ * snapshot older than any answered write is never used again. Writes made through another node
+ * sharing the store move the counter too, when the store tells this one of them (open.c), and
+ * show in any case once the index is SEARCH_MAX_AGE_MS old. Schema
  * types are remembered by id across rebuilds (a schema does not change under its id), and
  * forgotten whenever a write removed or replaced a schema. */
 #include "server/registry/internal.h"

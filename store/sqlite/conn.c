@@ -1,5 +1,6 @@
 /* conn.c -- store.h on SQLite: opening (WAL journal, synchronous=FULL, foreign keys on,
- * migrations), the connections and transactions (sqlite.h says how they are shared). */
+ * migrations), the connections and transactions (sqlite.h says how they are shared), the
+ * readiness probe and online backups; the backend's table of operations (backend.h). */
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -138,39 +139,10 @@ static int migrate(sqlite3 *db, sr_err *err)
     return rc;
 }
 
-int sr_store_open(sr_store **out, const char *path, sr_err *err)
+static void sqlite_close(sr_store *base)
 {
-    sr_store *st;
-    int rc = -1;
-    if (sr_sqlite__check_path(path, err) < 0)
-        return -1;
-    st = sr_xcalloc(1, sizeof *st);
-    st->path = sr_xstrdup(path);
-    pthread_mutex_init(&st->write_lock, NULL);
-    pthread_mutex_init(&st->pool_lock, NULL);
-    /* Connections are opened NOMUTEX and handed between threads, which a library built
-     * without thread support cannot do. */
-    if (!sqlite3_threadsafe()) {
-        sr_err_set(err, 50001, "Error in the backend data store: SQLite built without threads");
-        goto out;
-    }
-    if (conn_open(&st->writer, path, 0, err) < 0 || sr_sqlite__recognise(st->writer->db, err) < 0)
-        goto out;
-    /* WAL is a property of the file: set once here, every later connection inherits it. */
-    if (exec(st->writer->db, "PRAGMA journal_mode=WAL", err) < 0)
-        goto out;
-    if (migrate(st->writer->db, err) < 0 || sr_sqlite__note_file(st, err) < 0)
-        goto out;
-    *out = st;
-    st = NULL;
-    rc = 0;
-out:
-    sr_store_close(st);
-    return rc;
-}
+    sqlite_store *st = (sqlite_store *)base;
 
-void sr_store_close(sr_store *st)
-{
     if (!st)
         return;
     while (st->idle) {
@@ -187,7 +159,7 @@ void sr_store_close(sr_store *st)
 
 /* ---- transactions ---- */
 
-static void pool_put(sr_store *st, conn *c)
+static void pool_put(sqlite_store *st, conn *c)
 {
     pthread_mutex_lock(&st->pool_lock);
     c->next = st->idle;
@@ -195,9 +167,24 @@ static void pool_put(sr_store *st, conn *c)
     pthread_mutex_unlock(&st->pool_lock);
 }
 
-int sr_store_read_begin(sr_tx **out, sr_store *st, sr_err *err)
+static const sr_store_ops sqlite_ops;
+
+static sr_tx *tx_new(sqlite_store *st, conn *c, int write)
+{
+    sqlite_tx *tx = sr_xcalloc(1, sizeof *tx);
+
+    tx->base.ops = &sqlite_ops;
+    tx->st = st;
+    tx->c = c;
+    tx->write = write;
+    return &tx->base;
+}
+
+/* A reader connection from the pool, or a new one. */
+static int pool_take(conn **out, sqlite_store *st, sr_err *err)
 {
     conn *c;
+
     pthread_mutex_lock(&st->pool_lock);
     c = st->idle;
     if (c)
@@ -206,41 +193,46 @@ int sr_store_read_begin(sr_tx **out, sr_store *st, sr_err *err)
     if (!c && conn_open(&c, st->path, 1, err) < 0)
         return -1;
     c->next = NULL;
-    /* Deferred: the snapshot is taken by the first read, and the writer is never blocked. */
-    if (exec(c->db, "BEGIN", err) < 0) {
-        pool_put(st, c);
-        return sr_sqlite__count_error(st);
-    }
-    sr_tx *tx = sr_xcalloc(1, sizeof *tx);
-    tx->st = st;
-    tx->c = c;
-    clock_gettime(CLOCK_MONOTONIC, &tx->start);
-    *out = tx;
+    *out = c;
     return 0;
 }
 
-int sr_store_write_begin(sr_tx **out, sr_store *st, sr_err *err)
+static int sqlite_read_begin(sr_tx **out, sr_store *base, sr_err *err)
 {
+    sqlite_store *st = (sqlite_store *)base;
+    conn *c;
+
+    if (pool_take(&c, st, err) < 0)
+        return -1;
+    /* Deferred: the snapshot is taken by the first read, and the writer is never blocked. */
+    if (exec(c->db, "BEGIN", err) < 0) {
+        pool_put(st, c);
+        return -1;
+    }
+    *out = tx_new(st, c, 0);
+    return 0;
+}
+
+/* Every write is exclusive here: the claim (store.h) changes nothing for one process. */
+static int sqlite_write_begin(sr_tx **out, sr_store *base, const sr_store_claim *claim,
+                              sr_err *err)
+{
+    sqlite_store *st = (sqlite_store *)base;
+
+    (void)claim;
     pthread_mutex_lock(&st->write_lock);
     /* IMMEDIATE takes SQLite's write lock now, so a conflict (another process) shows up here
      * and not halfway through the caller's work. */
     if (exec(st->writer->db, "BEGIN IMMEDIATE", err) < 0) {
         pthread_mutex_unlock(&st->write_lock);
-        return sr_sqlite__count_error(st);
+        return -1;
     }
-    sr_tx *tx = sr_xcalloc(1, sizeof *tx);
-    tx->st = st;
-    tx->c = st->writer;
-    tx->write = 1;
-    clock_gettime(CLOCK_MONOTONIC, &tx->start);
-    *out = tx;
+    *out = tx_new(st, st->writer, 1);
     return 0;
 }
 
-static void tx_end(sr_tx *tx)
+static void tx_end(sqlite_tx *tx)
 {
-    sr_hist_observe(tx->write ? &tx->st->write_time : &tx->st->read_time,
-                    sr_elapsed_us(&tx->start));
     if (tx->write)
         pthread_mutex_unlock(&tx->st->write_lock);
     else
@@ -248,12 +240,14 @@ static void tx_end(sr_tx *tx)
     free(tx);
 }
 
-int sr_store_commit(sr_tx *tx, sr_err *err)
+static int sqlite_commit(sr_tx *base, sr_err *err)
 {
+    sqlite_tx *tx = sq_tx(base);
     int rc = 0;
+
     /* With synchronous=FULL, COMMIT returns after the WAL is fsync'ed: durable from here. */
     if (exec(tx->c->db, "COMMIT", err) < 0) {
-        rc = sr_sqlite__count_error(tx->st);
+        rc = -1;
         if (!sqlite3_get_autocommit(tx->c->db))
             sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
     }
@@ -261,12 +255,117 @@ int sr_store_commit(sr_tx *tx, sr_err *err)
     return rc;
 }
 
-void sr_store_rollback(sr_tx *tx)
+static void sqlite_rollback(sr_tx *base)
 {
-    if (!tx)
-        return;
+    sqlite_tx *tx = sq_tx(base);
+
     if (!sqlite3_get_autocommit(tx->c->db))
         sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
     tx_end(tx);
 }
 
+/* VACUUM INTO writes a consistent copy from one read snapshot: in WAL mode the writer goes on
+ * meanwhile, and the copy is a complete database (WAL folded in) that opens on its own. It runs
+ * on a connection of its own (readers are query-only, and the writer must stay free). */
+static int sqlite_backup(sr_store *base, const char *dest, sr_err *err)
+{
+    sqlite_store *st = (sqlite_store *)base;
+    sqlite3_stmt *s = NULL;
+    conn *c;
+    int rc = -1;
+
+    if (conn_open(&c, st->path, 0, err) < 0)
+        return -1;
+    if (sqlite3_prepare_v2(c->db, "VACUUM INTO ?1", -1, &s, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(s, 1, dest, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+        sqlite3_step(s) != SQLITE_DONE)
+        db_error(err, c->db);
+    else
+        rc = 0;
+    sqlite3_finalize(s);
+    conn_close(c);
+    return rc;
+}
+
+/* One process owns the file: nothing to announce to others, nothing to hear. */
+static int sqlite_publish(sr_tx *tx, const sr_store_id *gone, size_t n, int all, sr_err *err)
+{
+    (void)tx, (void)gone, (void)n, (void)all, (void)err;
+    return 0;
+}
+
+static int sqlite_watch(sr_store *st, sr_store_watch_fn fn, void *arg, sr_err *err)
+{
+    (void)st, (void)fn, (void)arg, (void)err;
+    return 0;
+}
+
+static const sr_store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sqlite_close,
+    .read_begin = sqlite_read_begin,
+    .write_begin = sqlite_write_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .ping = sr_sqlite__ping,
+    .backup = sqlite_backup,
+    .publish = sqlite_publish,
+    .watch = sqlite_watch,
+    .schema_get = sr_sqlite__schema_get,
+    .schema_find = sr_sqlite__schema_find,
+    .schema_ids = sr_sqlite__schema_ids,
+    .schema_insert = sr_sqlite__schema_insert,
+    .max_id = sr_sqlite__max_id,
+    .contexts = sr_sqlite__contexts,
+    .context_delete = sr_sqlite__context_delete,
+    .versions = sr_sqlite__versions,
+    .version_get = sr_sqlite__version_get,
+    .subject_head_get = sr_sqlite__subject_head_get,
+    .versions_holding = sr_sqlite__versions_holding,
+    .all_versions = sr_sqlite__all_versions,
+    .versions_of_id = sr_sqlite__versions_of_id,
+    .version_put = sr_sqlite__version_put,
+    .version_soft_delete = sr_sqlite__version_soft_delete,
+    .version_remove = sr_sqlite__version_remove,
+    .subjects = sr_sqlite__subjects,
+    .referrers = sr_sqlite__referrers,
+    .setting_get = sr_sqlite__setting_get,
+    .setting_put = sr_sqlite__setting_put,
+    .setting_delete = sr_sqlite__setting_delete,
+    .setting_scopes = sr_sqlite__setting_scopes,
+    .counts = sr_sqlite__counts,
+};
+
+int sr_sqlite_open(sr_store **out, const sr_store_options *o, sr_err *err)
+{
+    const char *path = o->location ? o->location : "";
+    sqlite_store *st;
+    int rc = -1;
+
+    if (sr_sqlite__check_path(path, err) < 0)
+        return -1;
+    st = sr_xcalloc(1, sizeof *st);
+    st->base.ops = &sqlite_ops;
+    st->path = sr_xstrdup(path);
+    pthread_mutex_init(&st->write_lock, NULL);
+    pthread_mutex_init(&st->pool_lock, NULL);
+    /* Connections are opened NOMUTEX and handed between threads, which a library built
+     * without thread support cannot do. */
+    if (!sqlite3_threadsafe()) {
+        sr_err_set(err, 50001, "Error in the backend data store: SQLite built without threads");
+        goto out;
+    }
+    if (conn_open(&st->writer, path, 0, err) < 0 || sr_sqlite__recognise(st->writer->db, err) < 0)
+        goto out;
+    /* WAL is a property of the file: set once here, every later connection inherits it. */
+    if (exec(st->writer->db, "PRAGMA journal_mode=WAL", err) < 0)
+        goto out;
+    if (migrate(st->writer->db, err) < 0 || sr_sqlite__note_file(st, err) < 0)
+        goto out;
+    *out = &st->base;
+    st = NULL;
+    rc = 0;
+out:
+    sqlite_close(st ? &st->base : NULL);
+    return rc;
+}

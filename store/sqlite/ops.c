@@ -1,6 +1,6 @@
 /* ops.c -- what operating the SQLite store needs beyond the registry's reads and writes: making
- * sure the file is sluice's (and that no path silently loses data), the readiness probe, counts
- * and timings for metrics. */
+ * sure the file is sluice's (and that no path silently loses data), the readiness probe, and
+ * the counts for metrics (store.c keeps the timings and errors of every backend). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -90,7 +90,7 @@ int sr_sqlite__claim(sqlite3 *db, sr_err *err)
     return 0;
 }
 
-int sr_sqlite__note_file(sr_store *st, sr_err *err)
+int sr_sqlite__note_file(sqlite_store *st, sr_err *err)
 {
     struct stat sb;
 
@@ -102,14 +102,9 @@ int sr_sqlite__note_file(sr_store *st, sr_err *err)
     return 0;
 }
 
-int sr_sqlite__count_error(sr_store *st)
+int sr_sqlite__ping(sr_store *base, sr_err *err)
 {
-    atomic_fetch_add(&st->errors, 1);
-    return -1;
-}
-
-int sr_store_ping(sr_store *st, sr_err *err)
-{
+    sqlite_store *st = (sqlite_store *)base;
     struct stat sb;
     sr_tx *tx = NULL;
     int max_id = 0;
@@ -120,7 +115,7 @@ int sr_store_ping(sr_store *st, sr_err *err)
     if (sb.st_dev != st->dev || sb.st_ino != st->ino)
         return sr_err_set(err, 50001, "the database file %s was replaced after it was opened",
                           st->path);
-    if (sr_store_read_begin(&tx, st, err) < 0)
+    if (sr_store_read_begin(&tx, base, err) < 0)
         return -1;
     if (sr_store_max_id(&max_id, tx, ".", err) < 0) {
         sr_store_rollback(tx);
@@ -130,7 +125,7 @@ int sr_store_ping(sr_store *st, sr_err *err)
     return 0;
 }
 
-int sr_store_counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err)
+int sr_sqlite__counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err)
 {
     static const char *const sql[2] = {
         "SELECT count(DISTINCT subject) FROM subject_versions WHERE deleted = 0",
@@ -140,7 +135,7 @@ int sr_store_counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err
 
     for (int i = 0; i < 2; i++) {
         sqlite3_stmt *s = NULL;
-        int ok = sqlite3_prepare_v2(tx->c->db, sql[i], -1, &s, NULL) == SQLITE_OK &&
+        int ok = sqlite3_prepare_v2(sq_tx(tx)->c->db, sql[i], -1, &s, NULL) == SQLITE_OK &&
                  sqlite3_step(s) == SQLITE_ROW;
         if (ok)
             *outs[i] = (size_t)sqlite3_column_int64(s, 0);
@@ -149,11 +144,4 @@ int sr_store_counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err
             return sr_sqlite__error(err, tx);
     }
     return 0;
-}
-
-void sr_store_stats_get(sr_store *st, sr_store_stats *out)
-{
-    out->errors = atomic_load(&st->errors);
-    sr_hist_read(&st->read_time, &out->read);
-    sr_hist_read(&st->write_time, &out->write);
 }

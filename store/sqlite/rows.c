@@ -10,10 +10,15 @@
 
 int sr_sqlite__error(sr_err *err, sr_tx *tx)
 {
-    if (tx)
-        sr_sqlite__count_error(tx->st);
+    sqlite3 *db = tx ? sq_tx(tx)->c->db : NULL;
+    int code = db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
+
+    /* A row that must be unique exists already: the contract's conflict (store.h). */
+    if (code == SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLITE_CONSTRAINT_UNIQUE)
+        return sr_err_set(err, SR_STORE_CONFLICT, "Error in the backend data store: %s",
+                          sqlite3_errmsg(db));
     return sr_err_set(err, 50001, "Error in the backend data store: %s",
-                      tx ? sqlite3_errmsg(tx->c->db) : "out of memory");
+                      db ? sqlite3_errmsg(db) : "out of memory");
 }
 
 void sr_sqlite__done(sqlite3_stmt *s)
@@ -54,11 +59,11 @@ static int bind(sqlite3_stmt *s, const char *types, va_list ap)
 
 sqlite3_stmt *sr_sqlite__query(sr_tx *tx, int q, sr_err *err, const char *types, ...)
 {
-    sqlite3_stmt **slot = &tx->c->stmts[q];
+    sqlite3_stmt **slot = &sq_tx(tx)->c->stmts[q];
     va_list ap;
     int rc;
 
-    if (!*slot && sqlite3_prepare_v3(tx->c->db, sr_sqlite__sql[q], -1,
+    if (!*slot && sqlite3_prepare_v3(sq_tx(tx)->c->db, sr_sqlite__sql[q], -1,
                                      SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK) {
         sr_sqlite__error(err, tx);
         return NULL;

@@ -5,23 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sr_store_schema_free(sr_store_schema *s)
-{
-    if (!s)
-        return;
-    for (size_t i = 0; i < s->nrefs; i++) {
-        free(s->refs[i].name);
-        free(s->refs[i].subject);
-    }
-    free(s->refs);
-    free(s->context);
-    free(s->type);
-    free(s->text);
-    free(s->metadata);
-    free(s->ruleset);
-    free(s);
-}
-
 static void fill_ref(void *row, sqlite3_stmt *s)
 {
     sr_store_ref *r = row;
@@ -73,7 +56,7 @@ static int schema_row(sr_store_schema **out, sr_tx *tx, const char *context, int
     return 0;
 }
 
-int sr_store_schema_get(sr_store_schema **out, sr_tx *tx, const char *context, int id,
+int sr_sqlite__schema_get(sr_store_schema **out, sr_tx *tx, const char *context, int id,
                         sr_err *err)
 {
     sr_store_schema *sc = NULL;
@@ -93,20 +76,11 @@ int sr_store_schema_get(sr_store_schema **out, sr_tx *tx, const char *context, i
     return 0;
 }
 
-int sr_store_schema_find(int *id_out, sr_tx *tx, const char *context, const uint8_t hash[16],
+int sr_sqlite__schema_find(int *id_out, sr_tx *tx, const char *context, const uint8_t hash[16],
                          sr_err *err)
 {
     return sr_sqlite__one_int(id_out, tx,
                               sr_sqlite__query(tx, Q_SCHEMA_FIND, err, "th", context, hash), err);
-}
-
-void sr_store_ids_free(sr_store_id *v, size_t n)
-{
-    if (!v)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(v[i].context);
-    free(v);
 }
 
 static void fill_id(void *row, sqlite3_stmt *s)
@@ -122,7 +96,7 @@ static void free_ids(void *rows, size_t n)
     sr_store_ids_free(rows, n);
 }
 
-int sr_store_schema_ids(sr_store_id **out, size_t *n, sr_tx *tx, const uint8_t hash[16],
+int sr_sqlite__schema_ids(sr_store_id **out, size_t *n, sr_tx *tx, const uint8_t hash[16],
                         sr_err *err)
 {
     void *rows = NULL;
@@ -134,7 +108,7 @@ int sr_store_schema_ids(sr_store_id **out, size_t *n, sr_tx *tx, const uint8_t h
     return rc;
 }
 
-int sr_store_max_id(int *out, sr_tx *tx, const char *context, sr_err *err)
+int sr_sqlite__max_id(int *out, sr_tx *tx, const char *context, sr_err *err)
 {
     int rc = sr_sqlite__one_int(out, tx, sr_sqlite__query(tx, Q_MAX_ID, err, "t", context), err);
 
@@ -153,16 +127,7 @@ static void free_strings(void *rows, size_t n)
     sr_store_strings_free(rows, n);
 }
 
-void sr_store_strings_free(char **v, size_t n)
-{
-    if (!v)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
-int sr_store_contexts(char ***out, size_t *n, sr_tx *tx, sr_err *err)
+int sr_sqlite__contexts(char ***out, size_t *n, sr_tx *tx, sr_err *err)
 {
     void *rows = NULL;
     int rc = sr_sqlite__collect(&rows, n, sizeof(char *), tx,
@@ -173,14 +138,14 @@ int sr_store_contexts(char ***out, size_t *n, sr_tx *tx, sr_err *err)
     return rc;
 }
 
-int sr_store_context_delete(sr_tx *tx, const char *context, sr_err *err)
+int sr_sqlite__context_delete(sr_tx *tx, const char *context, sr_err *err)
 {
     if (sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_CONTEXT_DELETE, err, "t", context), err) < 0)
         return -1;
-    return sqlite3_changes(tx->c->db) == 0 ? 1 : 0;
+    return sqlite3_changes(sq_tx(tx)->c->db) == 0 ? 1 : 0;
 }
 
-int sr_store_schema_insert(int *id_out, sr_tx *tx, const sr_store_schema *sc, sr_err *err)
+int sr_sqlite__schema_insert(int *id_out, sr_tx *tx, const sr_store_schema *sc, sr_err *err)
 {
     const char *ctx = sc->context ? sc->context : ".";
     int id = sc->id;
@@ -188,7 +153,7 @@ int sr_store_schema_insert(int *id_out, sr_tx *tx, const sr_store_schema *sc, sr
     if (sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_CONTEXT_ENSURE, err, "t", ctx), err) < 0)
         return -1;
     if (id <= 0) {
-        if (sr_store_max_id(&id, tx, ctx, err) < 0)
+        if (sr_sqlite__max_id(&id, tx, ctx, err) < 0)
             return -1;
         id++;
     }

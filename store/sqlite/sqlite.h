@@ -10,11 +10,9 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
-#include <stdatomic.h>
 #include <sys/types.h>
-#include <time.h>
 
-#include "store/store.h"
+#include "store/backend.h"
 
 /* Every query, by index into the per-connection statement cache (queries.c). */
 enum {
@@ -61,39 +59,88 @@ typedef struct conn {
     struct conn *next;            /* idle list link (readers only) */
 } conn;
 
-struct sr_store {
+typedef struct sqlite_store {
+    sr_store base;
     char *path;
     pthread_mutex_t write_lock; /* held from write_begin to commit/rollback */
     conn *writer;
     pthread_mutex_t pool_lock;  /* guards idle */
     conn *idle;                 /* reader connections not in use */
-    dev_t dev;                  /* the file opened, for sr_store_ping */
+    dev_t dev;                  /* the file opened, for the readiness probe (ops.c) */
     ino_t ino;
-    atomic_ullong errors;       /* 50001 errors returned (ops.c) */
-    sr_hist read_time, write_time;
-};
+} sqlite_store;
 
-struct sr_tx {
-    sr_store *st;
+typedef struct sqlite_tx {
+    sr_tx base;
+    sqlite_store *st;
     conn *c;
     int write;
-    struct timespec start;      /* for the transaction-time histograms */
-};
+} sqlite_tx;
+
+/* The backend's transaction behind the contract's handle (backend.h). */
+static inline sqlite_tx *sq_tx(sr_tx *tx)
+{
+    return (sqlite_tx *)tx;
+}
+
+/* ---- the contract (store.h), by file ---- */
+
+/* schemas.c */
+int sr_sqlite__schema_get(sr_store_schema **out, sr_tx *tx, const char *context, int id,
+                          sr_err *err);
+int sr_sqlite__schema_find(int *id_out, sr_tx *tx, const char *context, const uint8_t hash[16],
+                           sr_err *err);
+int sr_sqlite__schema_ids(sr_store_id **out, size_t *n, sr_tx *tx, const uint8_t hash[16],
+                          sr_err *err);
+int sr_sqlite__schema_insert(int *id_out, sr_tx *tx, const sr_store_schema *s, sr_err *err);
+int sr_sqlite__max_id(int *out, sr_tx *tx, const char *context, sr_err *err);
+int sr_sqlite__contexts(char ***out, size_t *n, sr_tx *tx, sr_err *err);
+int sr_sqlite__context_delete(sr_tx *tx, const char *context, sr_err *err);
+/* versions.c */
+int sr_sqlite__versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
+                        sr_err *err);
+int sr_sqlite__version_get(sr_store_version *out, sr_tx *tx, const char *subject, int version,
+                           sr_err *err);
+int sr_sqlite__subject_head_get(sr_store_subject_head *out, sr_tx *tx, const char *subject,
+                                sr_err *err);
+int sr_sqlite__versions_holding(sr_store_version **out, size_t *n, sr_tx *tx,
+                                const char *subject, int id, sr_err *err);
+int sr_sqlite__all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
+                            sr_err *err);
+int sr_sqlite__versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, const char *context,
+                              int id, sr_err *err);
+int sr_sqlite__version_put(sr_tx *tx, const char *subject, int version, const char *context,
+                           int id, long long ts, sr_err *err);
+int sr_sqlite__version_soft_delete(sr_tx *tx, const char *subject, int version, sr_err *err);
+int sr_sqlite__version_remove(sr_tx *tx, const char *subject, int version, sr_err *err);
+int sr_sqlite__subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *prefix,
+                        sr_err *err);
+int sr_sqlite__referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
+                         int version, const char *context, const char *local, sr_err *err);
+/* settings.c */
+int sr_sqlite__setting_get(char **value_out, sr_tx *tx, sr_setting_kind kind, const char *scope,
+                           sr_err *err);
+int sr_sqlite__setting_put(sr_tx *tx, sr_setting_kind kind, const char *scope, const char *value,
+                           sr_err *err);
+int sr_sqlite__setting_delete(sr_tx *tx, sr_setting_kind kind, const char *scope, sr_err *err);
+int sr_sqlite__setting_scopes(char ***out, size_t *n, sr_tx *tx, sr_setting_kind kind,
+                              sr_err *err);
 
 /* ---- ops.c ---- */
 
 /* Refuse a path that would not keep data: "" (SQLite's temporary database) and ":memory:".
  * 0, or -1 with err. */
 int sr_sqlite__check_path(const char *path, sr_err *err);
-/* Remember which file the store opened (for sr_store_ping). 0, or -1 with err. */
-int sr_sqlite__note_file(sr_store *st, sr_err *err);
+/* Remember which file the store opened (for the readiness probe). 0, or -1 with err. */
+int sr_sqlite__note_file(sqlite_store *st, sr_err *err);
 /* Refuse a database that is not sluice's (another application's tables, or an application id
  * that is not ours), changing nothing in it: run before anything is written. 0, or -1 with err. */
 int sr_sqlite__recognise(sqlite3 *db, sr_err *err);
 /* Mark the database as sluice's (its application id), inside the migration's transaction. */
 int sr_sqlite__claim(sqlite3 *db, sr_err *err);
-/* Count one error of the store. Returns -1. */
-int sr_sqlite__count_error(sr_store *st);
+/* The readiness probe: the file is still the one opened, and a read answers. */
+int sr_sqlite__ping(sr_store *st, sr_err *err);
+int sr_sqlite__counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err);
 
 /* ---- rows.c: running statements ---- */
 

@@ -4,15 +4,6 @@
 
 #include <stdlib.h>
 
-void sr_store_versions_free(sr_store_version *v, size_t n)
-{
-    if (!v)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(v[i].subject);
-    free(v);
-}
-
 /* Rows of VERSION_COLS from a bound statement. */
 static int versions_of(sr_store_version **out, size_t *n, sr_tx *tx, sqlite3_stmt *s,
                        sr_err *err)
@@ -25,13 +16,13 @@ static int versions_of(sr_store_version **out, size_t *n, sr_tx *tx, sqlite3_stm
     return rc;
 }
 
-int sr_store_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
+int sr_sqlite__versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
                       sr_err *err)
 {
     return versions_of(out, n, tx, sr_sqlite__query(tx, Q_VERSIONS, err, "t", subject), err);
 }
 
-int sr_store_version_get(sr_store_version *out, sr_tx *tx, const char *subject, int version,
+int sr_sqlite__version_get(sr_store_version *out, sr_tx *tx, const char *subject, int version,
                          sr_err *err)
 {
     sr_store_version *vs = NULL;
@@ -49,7 +40,7 @@ int sr_store_version_get(sr_store_version *out, sr_tx *tx, const char *subject, 
     return 0;
 }
 
-int sr_store_versions_holding(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
+int sr_sqlite__versions_holding(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
                               int id, sr_err *err)
 {
     return versions_of(out, n, tx,
@@ -66,7 +57,7 @@ static int int_or_zero(int *out, sr_tx *tx, sqlite3_stmt *s, sr_err *err)
     return rc < 0 ? -1 : 0;
 }
 
-int sr_store_subject_head_get(sr_store_subject_head *out, sr_tx *tx, const char *subject,
+int sr_sqlite__subject_head_get(sr_store_subject_head *out, sr_tx *tx, const char *subject,
                               sr_err *err)
 {
     sr_store_version *latest = NULL;
@@ -87,21 +78,21 @@ int sr_store_subject_head_get(sr_store_subject_head *out, sr_tx *tx, const char 
     return 0;
 }
 
-int sr_store_all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
+int sr_sqlite__all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
                           sr_err *err)
 {
     return versions_of(out, n, tx,
                        sr_sqlite__query(tx, Q_ALL_VERSIONS, err, "t", prefix ? prefix : ""), err);
 }
 
-int sr_store_versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, const char *context,
+int sr_sqlite__versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, const char *context,
                             int id, sr_err *err)
 {
     return versions_of(out, n, tx,
                        sr_sqlite__query(tx, Q_VERSIONS_OF_ID, err, "ti", context, id), err);
 }
 
-int sr_store_referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
+int sr_sqlite__referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
                        int version, const char *context, const char *local, sr_err *err)
 {
     return versions_of(out, n, tx,
@@ -109,19 +100,19 @@ int sr_store_referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char 
                                         local), err);
 }
 
-int sr_store_version_put(sr_tx *tx, const char *subject, int version, const char *context, int id,
+int sr_sqlite__version_put(sr_tx *tx, const char *subject, int version, const char *context, int id,
                          long long ts, sr_err *err)
 {
     return sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_VERSION_PUT, err, "titil", subject, version,
                                                 context, id, ts), err);
 }
 
-int sr_store_version_soft_delete(sr_tx *tx, const char *subject, int version, sr_err *err)
+int sr_sqlite__version_soft_delete(sr_tx *tx, const char *subject, int version, sr_err *err)
 {
     if (sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_VERSION_SOFT_DELETE, err, "ti", subject,
                                              version), err) < 0)
         return -1;
-    return sqlite3_changes(tx->c->db) == 0 ? 1 : 0;
+    return sqlite3_changes(sq_tx(tx)->c->db) == 0 ? 1 : 0;
 }
 
 /* The schema a version holds: (context, id) into *context (owned) and *id. 0, 1, -1. */
@@ -144,7 +135,7 @@ static int version_schema(char **context, int *id, sr_tx *tx, const char *subjec
     return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? 1 : -1;
 }
 
-int sr_store_version_remove(sr_tx *tx, const char *subject, int version, sr_err *err)
+int sr_sqlite__version_remove(sr_tx *tx, const char *subject, int version, sr_err *err)
 {
     char *ctx = NULL;
     int id, holders, rc = version_schema(&ctx, &id, tx, subject, version, err);
@@ -168,15 +159,6 @@ out:
     return rc;
 }
 
-void sr_store_subjects_free(sr_store_subject *s, size_t n)
-{
-    if (!s)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(s[i].name);
-    free(s);
-}
-
 static void fill_subject(void *row, sqlite3_stmt *s)
 {
     sr_store_subject *r = row;
@@ -190,7 +172,7 @@ static void free_subjects(void *rows, size_t n)
     sr_store_subjects_free(rows, n);
 }
 
-int sr_store_subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *prefix,
+int sr_sqlite__subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *prefix,
                       sr_err *err)
 {
     void *rows = NULL;

@@ -3,8 +3,13 @@
 Used by every tests/api/test_*.py file. The binary comes from $SLUICED (tests/run.sh sets it to the
 sanitized build). stop() fails the test run when the server exits non-zero or printed a sanitizer
 report, so a leak or an undefined behaviour in the server fails the suite that caused it.
+
+The store is SQLite unless SLUICE_TEST_STORE=postgres: then each server gets a database of its own
+on the PostgreSQL server SLUICE_TEST_PG names (tests/run.sh starts one), or on one started for the
+test process. Sluiced(store_url=...) puts a server on a given PostgreSQL database (several nodes).
 """
 import base64
+import hashlib
 import http.client
 import json
 import os
@@ -21,6 +26,19 @@ ROOT = os.environ.get("SLUICE_ROOT") or os.path.dirname(os.path.dirname(os.path.
 SLUICED = os.environ.get("SLUICED") or os.path.join(ROOT, "build", "sluiced")
 V1 = "application/vnd.schemaregistry.v1+json"
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+STORE = os.environ.get("SLUICE_TEST_STORE", "sqlite")
+_postgres = None
+
+
+def postgres():
+    """The PostgreSQL server of this test process: SLUICE_TEST_PG's, or one started now (and
+    stopped at exit)."""
+    global _postgres
+    if _postgres is None:
+        from postgres import Postgres
+        _postgres = Postgres.attach(os.environ["SLUICE_TEST_PG"]) if os.environ.get("SLUICE_TEST_PG") \
+            else Postgres().start()
+    return _postgres
 
 
 def free_port():
@@ -72,16 +90,20 @@ def apikey(path, name, *attrs):
 
 class Sluiced:
     """config: properties given to sluiced through a --config file; headers: sent with every
-    request (credentials); ca_file: the server speaks TLS, verified against this CA."""
+    request (credentials); ca_file: the server speaks TLS, verified against this CA; store_url:
+    a PostgreSQL database to store in (several nodes may share one)."""
 
     def __init__(self, db_dir=None, extra_args=(), config=None, headers=None, ca_file=None,
-                 client_cert=None):
-        self.tmp = None
+                 client_cert=None, store_url=None):
+        self.tmp = tempfile.TemporaryDirectory(prefix="sluice-api-")
         if db_dir is None:
-            self.tmp = tempfile.TemporaryDirectory(prefix="sluice-api-")
             db_dir = self.tmp.name
         self.dir = db_dir
         self.db = os.path.join(db_dir, "registry.db")
+        self.store_url = store_url
+        if store_url is None and STORE == "postgres":
+            # one database per store directory, so that a restart on the same directory finds it
+            self.store_url = postgres().database("sluice_" + hashlib.sha1(db_dir.encode()).hexdigest()[:16])
         self.extra_args = list(extra_args)
         self.config = dict(config or {})
         self.headers = dict(headers or {})
@@ -107,6 +129,15 @@ class Sluiced:
             ctx.load_cert_chain(*cert)
         return ctx
 
+    def store_args(self):
+        """The flags that name the store: --db, or a properties file naming the database."""
+        if not self.store_url:
+            return ["--db", self.db]
+        props = os.path.join(self.tmp.name, "store.properties")
+        with open(props, "w") as f:
+            f.write("sluice.store=postgres\nsluice.store.postgres.url=%s\n" % self.store_url)
+        return ["--config", props]
+
     def start(self):
         self.port = free_port()
         self.log = tempfile.TemporaryFile()
@@ -117,7 +148,7 @@ class Sluiced:
                 for k, v in self.config.items():
                     f.write("%s=%s\n" % (k, v))
             args += ["--config", path]
-        args += ["--listeners", "%s://127.0.0.1:%d" % (self.scheme, self.port), "--db", self.db]
+        args += ["--listeners", "%s://127.0.0.1:%d" % (self.scheme, self.port)] + self.store_args()
         self.proc = subprocess.Popen(args + self.extra_args, stdout=subprocess.DEVNULL,
                                      stderr=self.log)
         deadline = time.time() + 60

@@ -14,7 +14,7 @@ import threading
 import time
 import unittest
 
-from sluiced import SLUICED, Sluiced, ServerTest, main, q, record
+from sluiced import SLUICED, STORE, Sluiced, ServerTest, main, q, record
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"'
                     r'(?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")*)?\})? (\S+)$')
@@ -82,7 +82,12 @@ class Metrics(ServerTest):
         self.assertEqual(value(after, "sluice_store_errors_total"), 0)
 
 
+ON_SQLITE_ONLY = unittest.skipIf(STORE == "postgres", "about the SQLite file (PostgreSQL readiness: "
+                                 "tests/cluster/test_failures.py)")
+
+
 class Health(unittest.TestCase):
+    @ON_SQLITE_ONLY
     def test_ready_follows_the_store_and_live_does_not(self):
         srv = Sluiced().start()
         try:
@@ -139,6 +144,7 @@ class Stores(unittest.TestCase):
                                 os.path.join(d, "id.db")], capture_output=True, text=True, timeout=60)
             self.assertIn("another application", r.stderr)
 
+    @ON_SQLITE_ONLY
     def test_a_sluice_store_is_opened_again(self):
         srv = Sluiced().start()
         try:

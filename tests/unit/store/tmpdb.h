@@ -31,6 +31,8 @@ static inline void tmpdb_remove(tmpdb *t)
         snprintf(p, sizeof p, "%s%s", t->path, suffixes[i]);
         unlink(p);
     }
+    snprintf(p, sizeof p, "%s/backup.db", t->dir);
+    unlink(p);
     rmdir(t->dir);
 }
 
