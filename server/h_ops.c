@@ -1,5 +1,5 @@
 /* h_ops.c -- what operators ask: GET /metrics (Prometheus text), GET /health/live (the process
- * answers) and GET /health/ready (the store answers too). */
+ * answers) and GET /health/ready (the store answers too, and no SIGTERM has come). */
 #include "server/http.h"
 #include "server/metrics.h"
 
@@ -25,6 +25,11 @@ void sr_h_health_ready(sr_app *app, const sr_req *req, sr_resp *resp)
     sr_err err = {0};
     (void)req;
 
+    if (atomic_load(&app->draining)) {
+        sr_reply_json(resp, 503, json_pack("{s:s, s:s}", "status", "DOWN", "reason",
+                                           "shutting down"));
+        return;
+    }
     if (sr_registry_ping(app->reg, &err) < 0) {
         sr_reply_json(resp, 503, json_pack("{s:s, s:s}", "status", "DOWN", "reason",
                                            sr_err_message(&err)));

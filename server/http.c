@@ -62,7 +62,6 @@ struct sr_http {
     size_t max_body;
     sr_conns *conns;
     sr_tls *tls;
-    MHD_socket listen_fd;  /* after quiescing: closed once the daemon has stopped */
     atomic_int active;     /* requests between their first call and completion */
     atomic_int closing;    /* draining: answers close their connections */
 };
@@ -547,7 +546,6 @@ int sr_http_start(sr_http **out, sr_app *app, const sr_http_opts *o, sr_err *err
     h->app = app;
     h->max_body = o->max_body;
     h->tls = o->tls;
-    h->listen_fd = MHD_INVALID_SOCKET;
     if (sr_conns_new(&h->conns, &o->limits) < 0) {
         free(h);
         return sr_err_set(err, 50001, "cannot start the connection reaper thread");
@@ -592,8 +590,12 @@ void sr_http_drain(sr_http *h, unsigned grace_ms)
 
     if (!h)
         return;
+    /* Not MHD_quiesce_daemon: with epoll worker threads, libmicrohttpd 0.9.75 can lose a race
+     * between the quiescing thread and a worker over removing the listening socket from the
+     * worker's epoll set, and then aborts the process. The socket stays open instead; whoever
+     * connects meanwhile is answered and disconnected, and readiness already says 503. */
+    atomic_store(&h->app->draining, 1);
     atomic_store(&h->closing, 1);
-    h->listen_fd = MHD_quiesce_daemon(h->daemon);
     for (unsigned waited = 0; atomic_load(&h->active) > 0 && waited < grace_ms; waited += 20)
         nanosleep(&step, NULL);
 }
@@ -603,8 +605,6 @@ void sr_http_stop(sr_http *h)
     if (!h)
         return;
     MHD_stop_daemon(h->daemon);
-    if (h->listen_fd != MHD_INVALID_SOCKET)
-        close(h->listen_fd);
     sr_conns_free(h->conns);
     free(h);
 }

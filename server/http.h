@@ -4,6 +4,7 @@
 #define SR_SERVER_HTTP_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "common/buf.h"
@@ -59,6 +60,7 @@ typedef struct sr_app {
     struct sr_logs *logs;       /* access and audit logs; NULL = neither */
     struct sr_conns *conns;     /* the open connections (set by sr_http_start) */
     int ui_off;                 /* sluice.ui.enabled=false: /ui answers 404 like no route */
+    atomic_int draining;        /* SIGTERM seen: /health/ready answers 503 */
 } sr_app;
 
 typedef void (*sr_handler)(sr_app *app, const sr_req *req, sr_resp *resp);

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import tempfile
@@ -201,6 +202,40 @@ class Shutdown(unittest.TestCase):
             for subject, version, sid in acked:
                 got = srv.get("/subjects/%s/versions/%d" % (q(subject), version))
                 self.assertEqual((got.status, got.json.get("id")), (200, sid), (subject, version))
+        finally:
+            srv.stop()
+            srv.close()
+
+    def test_while_draining_readiness_fails_and_new_connections_are_answered_then_closed(self):
+        srv = Sluiced().start()
+        body = json.dumps({"schema": json.dumps({"type": "string"})}).encode()
+        held = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+        try:
+            # a request in flight: its headers are in, half of its body is not
+            held.sendall(b"POST /subjects/held/versions HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                         % len(body) + body[:5])
+            time.sleep(0.3)
+            srv.proc.send_signal(signal.SIGTERM)
+            deadline = time.time() + 20
+            while "shutting down" not in srv.read_log() and time.time() < deadline:
+                time.sleep(0.02)
+            ready = srv.client().get("/health/ready")
+            self.assertEqual((ready.status, ready.json["status"]), (503, "DOWN"), ready)
+            self.assertIn("shutting down", ready.json["reason"])
+            self.assertEqual(ready.headers.get("Connection", "").lower(), "close")
+            self.assertIsNone(srv.proc.poll(), "exited with a request in flight")
+            held.sendall(body[5:])
+            answer = held.recv(65536)
+            self.assertTrue(answer.startswith(b"HTTP/1.1 200"), answer[:200])
+            self.assertEqual(srv.proc.wait(timeout=30), 0, srv.read_log()[-2000:])
+        finally:
+            held.close()
+        srv.proc = None
+        srv.log.close()
+        srv.start()
+        try:
+            self.assertEqual(srv.get("/subjects/held/versions").json, [1])
         finally:
             srv.stop()
             srv.close()
