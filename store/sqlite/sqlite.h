@@ -4,7 +4,13 @@
  * means writers queue here instead of spinning on SQLITE_BUSY) and a pool of reader connections,
  * one per concurrently reading thread, so that readers never wait for the writer: in WAL mode a
  * reader's snapshot is fixed by its first read after BEGIN. Each connection caches its prepared
- * statements, since the same few queries run on every request. */
+ * statements, since the same few queries run on every request.
+ *
+ * Group commit: writers take turns on the writer connection, and each turn is a SAVEPOINT inside
+ * one SQLite transaction that a group of writers shares. The group is committed (one fsync) by
+ * the writer whose turn ends with nobody queued behind it, or when it is full; every writer of
+ * the group waits for that COMMIT before its own sr_store_commit returns. The writers that queue
+ * while a COMMIT syncs form the next group. */
 #ifndef SR_STORE_SQLITE_H
 #define SR_STORE_SQLITE_H
 
@@ -61,10 +67,22 @@ typedef struct conn {
     struct conn *next;            /* idle list link (readers only) */
 } conn;
 
+/* Writers whose turns share one SQLite transaction and its COMMIT. */
+typedef struct group {
+    int members;   /* turns released into the transaction (guarded by write_lock) */
+    int refs;      /* the store's while open, and each writer waiting on it (group_lock) */
+    int settled;   /* the transaction has ended (group_lock) */
+    char *failure; /* why it did not commit, as SQLite said it; NULL when it did (owned) */
+} group;
+
 struct sr_store {
     char *path;
-    pthread_mutex_t write_lock; /* held from write_begin to commit/rollback */
+    pthread_mutex_t write_lock; /* held for one writer's turn: write_begin to commit/rollback */
     conn *writer;
+    atomic_int queued;          /* writers waiting for write_lock (joiners of the open group) */
+    group *open;                /* the group whose transaction is open; guarded by write_lock */
+    pthread_mutex_t group_lock; /* guards groups' refs, settled and failure */
+    pthread_cond_t settled;     /* broadcast when a group settles */
     pthread_mutex_t pool_lock;  /* guards idle */
     conn *idle;                 /* reader connections not in use */
     dev_t dev;                  /* the file opened, for sr_store_ping */
@@ -77,6 +95,7 @@ struct sr_tx {
     sr_store *st;
     conn *c;
     int write;
+    group *g;                   /* a write's group */
     struct timespec start;      /* for the transaction-time histograms */
 };
 
