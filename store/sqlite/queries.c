@@ -38,6 +38,10 @@ const char *const sr_sqlite__sql[Q_COUNT] = {
                          "AND deleted = 0 ORDER BY version DESC LIMIT 1",
     [Q_ALL_VERSIONS] = "SELECT " VERSION_COLS " FROM subject_versions WHERE " PREFIX_MATCH
                        " ORDER BY subject, version",
+    /* Pages walk the primary key from a (subject, version) key, without the prefix: rows past
+     * the prefix's range end the page in C (versions.c), so that no page scans beyond it. */
+    [Q_VERSIONS_PAGE] = "SELECT " VERSION_COLS " FROM subject_versions "
+                        "WHERE (subject, version) > (?1, ?2) ORDER BY subject, version LIMIT ?3",
     [Q_VERSIONS_OF_ID] = "SELECT " VERSION_COLS " FROM subject_versions WHERE context = ?1 "
                          "AND schema_id = ?2 ORDER BY subject, version",
     [Q_VERSION_PUT] = "INSERT INTO subject_versions(subject, version, context, schema_id, deleted, "
@@ -55,6 +59,9 @@ const char *const sr_sqlite__sql[Q_COUNT] = {
     [Q_SCHEMA_DELETE] = "DELETE FROM schemas WHERE context = ?1 AND id = ?2",
     [Q_SUBJECTS] = "SELECT subject, min(deleted) FROM subject_versions WHERE " PREFIX_MATCH
                    " GROUP BY subject ORDER BY subject",
+    [Q_SUBJECTS_PAGE] = "SELECT subject, min(deleted) FROM subject_versions "
+                        "WHERE (subject, version) > (?1, ?2) GROUP BY subject ORDER BY subject "
+                        "LIMIT ?3",
     [Q_REFERRERS] = "SELECT " VERSION_COLS " FROM subject_versions v WHERE EXISTS "
                     "(SELECT 1 FROM schema_refs r WHERE r.version = ?2 "
                     "AND (r.subject = ?1 OR (r.subject = ?4 AND r.context = ?3)) "

@@ -2,7 +2,9 @@
 #include "store/sqlite/sqlite.h"
 #include "common/buf.h"
 
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 void sr_store_versions_free(sr_store_version *v, size_t n)
 {
@@ -92,6 +94,51 @@ int sr_store_all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const ch
 {
     return versions_of(out, n, tx,
                        sr_sqlite__query(tx, Q_ALL_VERSIONS, err, "t", prefix ? prefix : ""), err);
+}
+
+/* Keep the rows of a page that lie in `prefix`'s range: the first one outside ends it, and the
+ * listing with it (*n becomes less than the page asked for). Frees the rows dropped. */
+static size_t in_prefix(void *rows, size_t n, size_t size, const char *(*subject)(const void *),
+                        void (*free_rows)(void *, size_t), const char *prefix)
+{
+    size_t len = strlen(prefix), keep = 0;
+
+    while (keep < n && strncmp(subject((char *)rows + keep * size), prefix, len) == 0)
+        keep++;
+    if (keep < n)
+        free_rows((char *)rows + keep * size, n - keep);
+    return keep;
+}
+
+static const char *version_subject(const void *row)
+{
+    return ((const sr_store_version *)row)->subject;
+}
+
+static void free_versions_tail(void *rows, size_t n)
+{
+    sr_store_version *v = rows;
+
+    for (size_t i = 0; i < n; i++)
+        free(v[i].subject);
+}
+
+int sr_store_all_versions_page(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
+                               const char *after_subject, int after_version, size_t max,
+                               sr_err *err)
+{
+    size_t got = 0;
+
+    prefix = prefix ? prefix : "";
+    if (!after_subject) /* every version of the prefix itself, and of the subjects after it */
+        after_subject = prefix, after_version = INT_MIN;
+    if (versions_of(out, &got, tx,
+                    sr_sqlite__query(tx, Q_VERSIONS_PAGE, err, "til", after_subject,
+                                     after_version, (long long)max), err) < 0)
+        return -1;
+    *n = in_prefix(*out, got, sizeof(sr_store_version), version_subject,
+                   free_versions_tail, prefix);
+    return 0;
 }
 
 int sr_store_versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, const char *context,
@@ -200,4 +247,37 @@ int sr_store_subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *
 
     *out = rows;
     return rc;
+}
+
+static const char *subject_name(const void *row)
+{
+    return ((const sr_store_subject *)row)->name;
+}
+
+static void free_subjects_tail(void *rows, size_t n)
+{
+    sr_store_subject *s = rows;
+
+    for (size_t i = 0; i < n; i++)
+        free(s[i].name);
+}
+
+int sr_store_subjects_page(sr_store_subject **out, size_t *n, sr_tx *tx, const char *prefix,
+                           const char *after, size_t max, sr_err *err)
+{
+    void *rows = NULL;
+    size_t got = 0;
+    int rc;
+
+    prefix = prefix ? prefix : "";
+    /* From (prefix, any version) on the first page; past every version of `after` later. */
+    rc = sr_sqlite__collect(&rows, &got, sizeof(sr_store_subject), tx,
+                            sr_sqlite__query(tx, Q_SUBJECTS_PAGE, err, "til", after ? after : prefix,
+                                             after ? INT_MAX : INT_MIN, (long long)max),
+                            fill_subject, free_subjects, err);
+    if (rc < 0)
+        return -1;
+    *out = rows;
+    *n = in_prefix(rows, got, sizeof(sr_store_subject), subject_name, free_subjects_tail, prefix);
+    return 0;
 }
