@@ -116,7 +116,8 @@ static int migrate_steps(sqlite3 *db, int want, sr_err *err)
         if (exec(db, sr_store__migration(v), err) < 0 || exec(db, bump, err) < 0)
             goto fail;
     }
-    if (foreign_keys_hold(db, err) == 0 && exec(db, "COMMIT", err) == 0)
+    /* Checked only when a step ran: the check reads every row, seconds on a large store. */
+    if ((have == want || foreign_keys_hold(db, err) == 0) && exec(db, "COMMIT", err) == 0)
         return 0;
 fail:
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
