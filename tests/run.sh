@@ -2,17 +2,19 @@
 # run.sh -- run the test suites against one build directory and print one closing line:
 #   "N passed, N failed"
 #
-#   tests/run.sh BUILD [SUITE...]     suites: unit proto api alone clients cli (default: all)
+#   tests/run.sh BUILD [SUITE...]   suites: unit proto api alone clients cli fuzz (default: all)
 #
 # Each suite is a directory of programs; a program passes when it exits 0. Unit programs are the
 # binaries under BUILD/tests/unit; the others are scripts under tests/<suite>/ named test_*.
 # `alone` runs every case of every api file again, each on its own (tests/api/run_each.py).
+# `fuzz` replays every saved input of each fuzz target (BUILD/tests/fuzz/<target> over
+# tests/fuzz/corpus/<target>/ and tests/fuzz/regressions/<target>/).
 # Scripts find the binaries through SLUICED and SLUICE, and sanitizer reports fail them.
 set -u
 build=${1:?usage: tests/run.sh BUILD [SUITE...]}
 shift
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(unit proto api alone clients cli)
+[ ${#suites[@]} -eq 0 ] && suites=(unit proto api alone clients cli fuzz)
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -49,6 +51,12 @@ for suite in "${suites[@]}"; do
       while IFS= read -r bin; do
         run_one "unit/${bin#"$root/$build/tests/unit/"}" "$bin"
       done < <(find "$root/$build/tests/unit" -type f -perm -u+x 2>/dev/null | sort)
+      ;;
+    fuzz)
+      while IFS= read -r bin; do
+        name=$(basename "$bin")
+        run_one "fuzz/$name" "$bin" "$here/fuzz/corpus/$name" "$here/fuzz/regressions/$name"
+      done < <(find "$root/$build/tests/fuzz" -type f -perm -u+x 2>/dev/null | sort)
       ;;
     alone)
       while IFS= read -r t; do
