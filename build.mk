@@ -74,7 +74,7 @@ FUZZ_BIN    := $(patsubst %.c,$(BUILD)/%,$(FUZZ_SRC))
 
 BINS := $(BUILD)/sluiced $(if $(CI_SRC),$(BUILD)/sluice)
 
-.PHONY: all tests run test unit bench fuzz fuzz-targets clean install install-cli FORCE
+.PHONY: all tests run test unit bench fuzz fuzz-targets tsan-tests clean install install-cli FORCE
 .DEFAULT_GOAL := all
 
 all: $(BINS)
@@ -163,10 +163,16 @@ run: $(BUILD)/sluiced
 	$(BUILD)/sluiced --listeners http://0.0.0.0:8081 --db var/sluice.db
 
 # The whole suite runs against the sanitized build; the plain build is compiled too so that
-# -Werror holds at -O2 (some warnings only appear with optimization).
+# -Werror holds at -O2 (some warnings only appear with optimization). A ThreadSanitizer build of
+# the server and of the threaded unit tests (build/tsan) serves the suite's `tsan` part.
+TSAN_UNIT := tests/unit/store/group_commit_test tests/unit/store/store_durability_test \
+             tests/unit/server/registry_test
 test: tests
 	@$(MAKE) --no-print-directory -f build.mk BUILD=build/asan SANITIZE=address,undefined OPT="-O1 -g" tests
+	@$(MAKE) --no-print-directory -f build.mk BUILD=build/tsan SANITIZE=thread OPT="-O1 -g" tsan-tests
 	@tests/run.sh build/asan
+
+tsan-tests: $(BUILD)/sluiced $(addprefix $(BUILD)/,$(TSAN_UNIT))
 
 unit: tests
 	@tests/run.sh $(BUILD) unit
