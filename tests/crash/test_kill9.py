@@ -7,8 +7,8 @@ changes, and is killed with SIGKILL after a random fraction of a second. After e
 same store: SQLite's integrity and foreign key checks pass; every acknowledged registration is
 there with its id and schema; an id names one schema and a schema one id; each subject's versions
 run from 1 without a gap; every acknowledged delete and config change holds (the one in flight
-when the server died may or may not have happened). Bounded: ROUNDS rounds of at most LOAD_MAX
-seconds of load each.
+when the server died may or may not have happened). Bounded: ROUNDS rounds (24, or
+SLUICE_KILL9_ROUNDS) of at most LOAD_MAX seconds of load each.
 """
 import http.client
 import json
@@ -23,7 +23,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "api"))
 from sluiced import SANITIZER_MARKS, Sluiced, q  # noqa: E402
 
-ROUNDS = 24
+ROUNDS = int(os.environ.get("SLUICE_KILL9_ROUNDS", "24"))
 LOAD_MIN, LOAD_MAX = 0.15, 0.9
 REGISTRARS, DELETERS, CONFIGURERS = 3, 2, 1
 LEVELS = ["BACKWARD", "FORWARD", "FULL", "NONE", "FULL_TRANSITIVE"]
