@@ -4,6 +4,7 @@
 #   make run        build the registry, then serve on http://localhost:8081 with the store in ./var/
 #   make test       build, then run every test under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      benchmarks (tests/bench/), on the optimized build
+#   make fuzz       every libFuzzer target (tests/fuzz/) for FUZZ_SECONDS (60) each, with clang
 #   make install    sluiced, sluice, the systemd unit and the docs under PREFIX (/usr/local),
 #                   staged under DESTDIR when set; make install-cli: sluice alone
 #
@@ -16,7 +17,8 @@
 # that the goals need, then runs make again on build.mk, which reads a system that is complete.
 GOALS := $(or $(MAKECMDGOALS),all)
 
-deps_level = $(if $(filter bench,$(GOALS)),bench,$(if $(filter test unit,$(GOALS)),test,build))
+deps_level = $(if $(filter bench,$(GOALS)),bench,$(if $(filter fuzz,$(GOALS)),fuzz,\
+             $(if $(filter test unit,$(GOALS)),test,build)))
 
 .PHONY: $(GOALS)
 $(firstword $(GOALS)):

@@ -73,16 +73,20 @@ TOOL_SRC    := $(wildcard tests/tools/*.c)
 TOOL_BIN    := $(patsubst %.c,$(BUILD)/%,$(TOOL_SRC))
 BENCH_SRC   := $(wildcard tests/bench/*.c)
 BENCH_BIN   := $(patsubst %.c,$(BUILD)/%,$(BENCH_SRC))
+# Fuzz targets (tests/fuzz/<layer>_<name>.c): linked with libFuzzer by `make fuzz`, and with
+# tests/fuzz/replay.c everywhere else, so that the test suites replay the saved inputs.
+FUZZ_SRC    := $(filter-out tests/fuzz/replay.c,$(wildcard tests/fuzz/*.c))
+FUZZ_BIN    := $(patsubst %.c,$(BUILD)/%,$(FUZZ_SRC))
 
 BINS := $(BUILD)/sluiced $(if $(CI_SRC),$(BUILD)/sluice)
 
-.PHONY: all tests run test unit bench clean install install-cli FORCE
+.PHONY: all tests run test unit bench fuzz fuzz-targets tsan-tests clean install install-cli FORCE
 .DEFAULT_GOAL := all
 
 all: $(BINS)
 
 # Everything the test suites and benchmarks run, besides the two binaries.
-tests: $(BINS) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN)
+tests: $(BINS) $(UNIT_BIN) $(TOOL_BIN) $(BENCH_BIN) $(FUZZ_BIN)
 
 $(GEN_INPUTS): FORCE
 	@mkdir -p $(GEN)
@@ -161,21 +165,49 @@ $(BUILD)/tests/bench/%: tests/bench/%.c $(SERVER_LINK)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(SERVER_LINK) -o $@ $(LIBS)
 
+# A fuzz target links the layer it reads: tests/fuzz/server_* the server's objects, ci_* the CLI's,
+# the others compat/ and common/. FUZZ=1 (make fuzz) links libFuzzer's main, else replay.c's.
+fuzz_link = $(if $(filter server_%,$(1)),$(SERVER_LINK),$(if $(filter ci_%,$(1)),$(CI_LINK),\
+            $(COMPAT_OBJ)))
+fuzz_libs = $(call pkg_libs,$(if $(filter server_%,$(1)),$(SERVER_PKGS),$(CI_PKGS)))
+FUZZ_MAIN = $(if $(FUZZ),,tests/fuzz/replay.c)
+$(BUILD)/tests/fuzz/%: tests/fuzz/%.c $(FUZZ_MAIN) $$(call fuzz_link,$$*)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(if $(FUZZ),-fsanitize=fuzzer) $< $(FUZZ_MAIN) \
+	    $(call fuzz_link,$*) -o $@ $(call fuzz_libs,$*)
+
+fuzz-targets: $(FUZZ_BIN)
+
 run: $(BUILD)/sluiced
 	@mkdir -p var
 	$(BUILD)/sluiced --listeners http://0.0.0.0:8081 --db var/sluice.db
 
 # The whole suite runs against the sanitized build; the plain build is compiled too so that
-# -Werror holds at -O2 (some warnings only appear with optimization).
+# -Werror holds at -O2 (some warnings only appear with optimization). A ThreadSanitizer build of
+# the server and of the threaded unit tests (build/tsan) serves the suite's `tsan` part.
+TSAN_UNIT := tests/unit/store/group_commit_test tests/unit/store/store_durability_test \
+             tests/unit/server/registry_test
 test: tests
 	@$(MAKE) --no-print-directory -f build.mk BUILD=build/asan SANITIZE=address,undefined OPT="-O1 -g" tests
+	@$(MAKE) --no-print-directory -f build.mk BUILD=build/tsan SANITIZE=thread OPT="-O1 -g" tsan-tests
 	@tests/run.sh build/asan
+
+tsan-tests: $(BUILD)/sluiced $(addprefix $(BUILD)/,$(TSAN_UNIT))
 
 unit: tests
 	@tests/run.sh $(BUILD) unit
 
 bench: tests
 	@tests/bench/run.sh $(BUILD)
+
+# libFuzzer, from Debian's clang: every target built with coverage and ASan+UBSan in build/fuzz,
+# then run for FUZZ_SECONDS each (tests/fuzz/run.sh). A crash's input lands in
+# build/fuzz/crashes/<target>/: fix the bug, then add the input to tests/fuzz/regressions/<target>/.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@$(MAKE) --no-print-directory -f build.mk BUILD=build/fuzz CC=clang FUZZ=1 \
+	    SANITIZE=address,undefined OPT="-O1 -g" CFLAGS="-fsanitize=fuzzer-no-link" fuzz-targets
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh build/fuzz
 
 # Installation: `make install PREFIX=/usr DESTDIR=/tmp/pkg` (PREFIX defaults to /usr/local).
 # install-cli puts only `sluice` in place, for CI runners.

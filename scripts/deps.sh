@@ -4,6 +4,7 @@
 #   scripts/deps.sh build   what `make` needs to compile sluiced and sluice
 #   scripts/deps.sh test    plus what `make test` needs (test clients, oracles, sanitizers)
 #   scripts/deps.sh bench   plus what `make bench` needs (load generators)
+#   scripts/deps.sh fuzz    plus what `make fuzz` needs (clang and its libFuzzer runtime)
 #
 # As root it installs what is missing with apt-get; otherwise it prints the exact command to run
 # and exits 1. Installed packages are detected with dpkg, so a second run costs milliseconds.
@@ -25,11 +26,13 @@ test_pkgs=(
 )
 
 bench_pkgs=(wrk hyperfine bc time)
+fuzz_pkgs=(clang libclang-rt-14-dev)
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
   test) want+=("${test_pkgs[@]}") ;;
   bench) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  fuzz) want+=("${test_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
 esac
 
 missing=()

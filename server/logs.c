@@ -16,7 +16,8 @@
 
 typedef struct sink {
     char *path;  /* NULL: stderr */
-    FILE *f;     /* NULL: off */
+    FILE *f;     /* NULL: off; replaced by a reopen, so read under lock */
+    int on;      /* f is not NULL: set at open, never changed (read without the lock) */
     pthread_mutex_t lock;
 } sink;
 
@@ -32,11 +33,13 @@ static int sink_open(sink *s, const char *where, sr_err *err)
         return 0;
     if (strcmp(where, "stderr") == 0) {
         s->f = stderr;
+        s->on = 1;
         return 0;
     }
     s->path = sr_xstrdup(where);
     if (!(s->f = fopen(where, "a")))
         return sr_err_set(err, 1, "%s: cannot open for appending: %s", where, strerror(errno));
+    s->on = 1;
     return 0;
 }
 
@@ -168,7 +171,7 @@ static json_t *common_fields(const sr_log_entry *e)
 
 void sr_logs_access(sr_logs *l, const sr_log_entry *e)
 {
-    if (!l || !l->access.f)
+    if (!l || !l->access.on)
         return;
     if (l->access_json) {
         json_t *o = common_fields(e);
@@ -195,7 +198,7 @@ void sr_logs_audit(sr_logs *l, const char *action, const sr_log_entry *e)
 {
     json_t *o, *req, *resp;
 
-    if (!l || !l->audit.f)
+    if (!l || !l->audit.on)
         return;
     o = common_fields(e);
     put_str(o, "action", action);

@@ -63,6 +63,13 @@ struct sr_store_ops {
                             int id, sr_err *err);
     int (*all_versions)(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
                         sr_err *err);
+    /* Listing pages (store.c keeps the rows within the prefix): at most `max` rows whose
+     * (subject, version) key comes after (after_subject, after_version), in key order; subjects
+     * once each, with min(deleted) over the versions after the key. */
+    int (*versions_after)(sr_store_version **out, size_t *n, sr_tx *tx,
+                          const char *after_subject, int after_version, size_t max, sr_err *err);
+    int (*subjects_after)(sr_store_subject **out, size_t *n, sr_tx *tx,
+                          const char *after_subject, int after_version, size_t max, sr_err *err);
     int (*versions_of_id)(sr_store_version **out, size_t *n, sr_tx *tx, const char *context,
                           int id, sr_err *err);
     int (*version_put)(sr_tx *tx, const char *subject, int version, const char *context, int id,

@@ -3,7 +3,10 @@
  * and the figures of sr_store_stats (transaction times, errors), the same for every backend. */
 #include "store/backend.h"
 
+#include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Count a backend failure (5000x) in the store's figures; passes rc through. */
 static int counted(sr_store *st, int rc, const sr_err *err)
@@ -201,6 +204,39 @@ int sr_store_all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const ch
     return counted(tx->st, tx->ops->all_versions(out, n, tx, prefix, err), err);
 }
 
+/* Keep the rows of a page that lie in `prefix`'s range: keys are in byte order, so the first row
+ * outside it ends the page, and the listing with it (fewer rows than asked for). Frees the rows
+ * dropped; returns how many are kept. */
+static size_t in_prefix(void *rows, size_t n, size_t size, size_t name_offset,
+                        const char *prefix)
+{
+    size_t len = strlen(prefix), keep = 0;
+
+    while (keep < n &&
+           strncmp(*(char **)((char *)rows + keep * size + name_offset), prefix, len) == 0)
+        keep++;
+    for (size_t i = keep; i < n; i++)
+        free(*(char **)((char *)rows + i * size + name_offset));
+    return keep;
+}
+
+int sr_store_all_versions_page(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
+                               const char *after_subject, int after_version, size_t max,
+                               sr_err *err)
+{
+    size_t got = 0;
+
+    prefix = prefix ? prefix : "";
+    if (!after_subject) /* every version of the prefix itself, and of the subjects after it */
+        after_subject = prefix, after_version = INT_MIN;
+    if (counted(tx->st, tx->ops->versions_after(out, &got, tx, after_subject, after_version, max,
+                                                err), err) < 0)
+        return -1;
+    *n = in_prefix(*out, got, sizeof(sr_store_version), offsetof(sr_store_version, subject),
+                   prefix);
+    return 0;
+}
+
 int sr_store_versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, const char *context,
                             int id, sr_err *err)
 {
@@ -227,6 +263,20 @@ int sr_store_subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *
                       sr_err *err)
 {
     return counted(tx->st, tx->ops->subjects(out, n, tx, prefix, err), err);
+}
+
+int sr_store_subjects_page(sr_store_subject **out, size_t *n, sr_tx *tx, const char *prefix,
+                           const char *after, size_t max, sr_err *err)
+{
+    size_t got = 0;
+
+    prefix = prefix ? prefix : "";
+    /* From (prefix, any version) on the first page; past every version of `after` later. */
+    if (counted(tx->st, tx->ops->subjects_after(out, &got, tx, after ? after : prefix,
+                                                after ? INT_MAX : INT_MIN, max, err), err) < 0)
+        return -1;
+    *n = in_prefix(*out, got, sizeof(sr_store_subject), offsetof(sr_store_subject, name), prefix);
+    return 0;
 }
 
 int sr_store_referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,

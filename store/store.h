@@ -194,6 +194,13 @@ int sr_store_versions_holding(sr_store_version **out, size_t *n, sr_tx *tx, cons
  * included, sorted by subject (byte order) then version. */
 int sr_store_all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
                           sr_err *err);
+/* One page of what sr_store_all_versions lists, for listings that stop early: at most `max`
+ * versions, in the same order, starting after `after_subject`'s version `after_version` (NULL
+ * after_subject: from the start of the prefix). Fewer than `max` rows means the listing is done.
+ * Costs what the page holds, however many versions the store has. */
+int sr_store_all_versions_page(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
+                               const char *after_subject, int after_version, size_t max,
+                               sr_err *err);
 /* Every subject version holding schema (context, id), soft-deleted included, sorted by subject,
  * version. */
 int sr_store_versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, const char *context,
@@ -220,6 +227,10 @@ typedef struct sr_store_subject {
 void sr_store_subjects_free(sr_store_subject *s, size_t n);
 int sr_store_subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *prefix,
                       sr_err *err);
+/* One page of what sr_store_subjects lists: at most `max` subjects after `after` (NULL: from the
+ * start of the prefix). Fewer than `max` means the listing is done. */
+int sr_store_subjects_page(sr_store_subject **out, size_t *n, sr_tx *tx, const char *prefix,
+                           const char *after, size_t max, sr_err *err);
 
 /* ---- references ---- */
 

@@ -69,10 +69,12 @@ static void set_props(json_t *o, json_t *props, int sorted)
             json_object_set(o, k, v);
         return;
     }
-    /* Sorted by key: dump the props sorted, then load them back in that order. */
+    /* Sorted by key: dump the props sorted, then load them back in that order. A value may hold
+     * U+0000 (allowed in a schema's JSON): without JSON_ALLOW_NUL the load would fail and every
+     * property would vanish from the normalized text. */
     {
         char *s = json_dumps(props, JSON_COMPACT | JSON_SORT_KEYS);
-        json_t *copy = s ? json_loads(s, 0, NULL) : NULL;
+        json_t *copy = s ? json_loads(s, JSON_ALLOW_NUL, NULL) : NULL;
         json_object_foreach(copy, k, v)
             json_object_set(o, k, v);
         json_decref(copy);

@@ -204,6 +204,7 @@ typedef struct pass {
     size_t *budget;        /* pair comparisons left, over every pass */
     int depth, failed;
     sr_err *err;
+    struct regexes *regexes; /* patternProperties compiled, over every pass */
 } pass;
 
 typedef struct ctx {
@@ -446,24 +447,47 @@ static int obj_open(const jm *n)
                                                                        : n->uneval_props));
 }
 
-/* A pattern "search" (not anchored) of a property name: the patterns of real schemas are simple;
- * POSIX extended regexes stand in for Java's (see docs/json-schema.md). */
-static int pattern_finds(const char *pattern, const char *name)
-{
-    regex_t re;
-    int found;
+/* The patternProperties of both schemas, each compiled once per diff however many properties
+ * are added or removed (compiling per property made a diff quadratic), under the budget that
+ * parsing both schemas allowed. */
+typedef struct regexes {
+    sr_pairmap at;       /* pattern text -> 1 + index */
+    regex_t *re;         /* owned, compiled where ok */
+    int *ok;
+    size_t n;
+    unsigned long long budget;
+} regexes;
 
-    if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-        return 0;
-    found = regexec(&re, name, 0, NULL, 0) == 0;
-    regfree(&re);
-    return found;
+static void regexes_dispose(regexes *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->ok[i])
+            regfree(&r->re[i]);
+    free(r->re);
+    free(r->ok);
+    sr_pairmap_dispose(&r->at);
 }
 
-static const jm *partial_schema(const jm *n, const char *name)
+/* A pattern "search" (not anchored) of a property name, as validation runs it (regex.c: ECMA
+ * 262's class escapes on POSIX extended expressions; see docs/json-schema.md). */
+static int pattern_finds(regexes *r, const char *pattern, const char *name)
+{
+    size_t *at = sr_pairmap_get(&r->at, pattern, NULL);
+
+    if (!at) {
+        r->re = sr_xrealloc(r->re, (r->n + 1) * sizeof(*r->re));
+        r->ok = sr_xrealloc(r->ok, (r->n + 1) * sizeof(*r->ok));
+        r->ok[r->n] = sr_jregex_compile(&r->re[r->n], pattern, &r->budget) == 0;
+        at = sr_pairmap_put(&r->at, pattern, NULL);
+        *at = ++r->n;
+    }
+    return r->ok[*at - 1] && sr_jregex_search(&r->re[*at - 1], name, strlen(name));
+}
+
+static const jm *partial_schema(ctx *c, const jm *n, const char *name)
 {
     for (size_t i = 0; i < n->npatterns; i++)
-        if (pattern_finds(n->patterns[i].name, name))
+        if (pattern_finds(c->p->regexes, n->patterns[i].name, name))
             return n->patterns[i].schema;
     if (n->additional)
         return n->additional;
@@ -486,7 +510,7 @@ static void property_removed(ctx *c, const jm *u, const char *name, const jm *os
         add(c, "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", os->src, NULL);
         return;
     }
-    const jm *partial = partial_schema(u, name);
+    const jm *partial = partial_schema(c, u, name);
     if (partial) {
         ctx sub;
         sub_compare(&sub, c, os, partial);
@@ -518,7 +542,7 @@ static void property_added(ctx *c, const jm *o, const jm *u, const char *name, c
             add(c, "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", NULL, us->src);
         return;
     }
-    const jm *partial = partial_schema(o, name);
+    const jm *partial = partial_schema(c, o, name);
     if (partial) {
         ctx sub;
         sub_compare(&sub, c, partial, us);
@@ -1172,6 +1196,7 @@ static void pass_dispose(pass *p)
 int sr_jdiff_models(sr_jdiffs *out, const sr_jmodel *om, const sr_jmodel *um, sr_err *err)
 {
     size_t budget = BUDGET;
+    regexes compiled = {SR_PAIRMAP_INIT, NULL, NULL, 0, 2 * SR_JREGEX_BUDGET};
     pass prev = {0};
     sr_pairmap seed = SR_PAIRMAP_INIT;
     int have_prev = 0, rc = -1;
@@ -1181,6 +1206,7 @@ int sr_jdiff_models(sr_jdiffs *out, const sr_jmodel *om, const sr_jmodel *um, sr
         pass p;
         memset(&p, 0, sizeof(p));
         p.budget = &budget;
+        p.regexes = &compiled;
         p.err = err;
         if (have_prev) {
             p.seed = &seed;
@@ -1238,6 +1264,7 @@ out:
     if (have_prev)
         pass_dispose(&prev);
     sr_pairmap_dispose(&seed);
+    regexes_dispose(&compiled);
     return rc;
 }
 

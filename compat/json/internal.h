@@ -52,8 +52,13 @@ int sr_jsv_compile(sr_jsv **out, const sr_jv *root, sr_jdraft draft, const char 
 
 #include <regex.h>
 
-/* Compile `pattern` for unanchored searches. 0, or -1 when sluice cannot run it. */
-int sr_jregex_compile(regex_t *re, const char *pattern);
+/* What compiling the patterns of one schema may cost, in all (regex.c says in what units): about
+ * 50 MB of glibc's memory and a fraction of a second at most. */
+#define SR_JREGEX_BUDGET 6000000ULL
+
+/* Compile `pattern` for unanchored searches, charging its cost to *budget. 0, or -1 when sluice
+ * cannot run it or it costs more than what is left of the budget (nothing is charged then). */
+int sr_jregex_compile(regex_t *re, const char *pattern, unsigned long long *budget);
 /* 1 when the pattern finds a match in `s` (`len` bytes, may hold NUL: then no match). */
 int sr_jregex_search(const regex_t *re, const char *s, size_t len);
 

@@ -127,6 +127,7 @@ typedef struct compiler {
     int failed;
     int depth;
     const char *fallback_base; /* for values no $id walk reached (a $ref into an unknown keyword) */
+    unsigned long long regex_budget; /* what the schema's patterns may still cost (regex.c) */
 } compiler;
 
 static vnode *node_of(const sr_jsv *v, const sr_jv *s)
@@ -205,7 +206,7 @@ static void compile_value(compiler *c, const sr_jv *s)
     x = sr_jobj_get(s, sr_jrefs_id_keyword(sr_jrefs_draft(v->refs)));
     n->resource_root = x && x->kind == SR_JSTRING && x->u.str[0] != '#';
     if ((x = sr_jobj_get(s, "pattern")) && x->kind == SR_JSTRING) {
-        if (sr_jregex_compile(&n->pattern, x->u.str) < 0) {
+        if (sr_jregex_compile(&n->pattern, x->u.str, &c->regex_budget) < 0) {
             bad(c, x, "the pattern is not a regular expression sluice can run: ", x->u.str);
         } else {
             n->has_pattern = 1;
@@ -214,7 +215,7 @@ static void compile_value(compiler *c, const sr_jv *s)
     if ((x = sr_jobj_get(s, "patternProperties")) && x->kind == SR_JOBJECT) {
         n->patterns = sr_xcalloc(x->n + 1, sizeof(*n->patterns));
         for (size_t i = 0; i < x->n && !c->failed; i++) {
-            if (sr_jregex_compile(&n->patterns[i].re, x->u.members[i].key) < 0) {
+            if (sr_jregex_compile(&n->patterns[i].re, x->u.members[i].key, &c->regex_budget) < 0) {
                 bad(c, x->u.members[i].value, "the patternProperties key is not a regular "
                     "expression sluice can run: ", x->u.members[i].key);
                 break;
@@ -416,7 +417,7 @@ int sr_jsv_compile(sr_jsv **out, const sr_jv *root, sr_jdraft draft, const char 
                    const sr_jrefs *refs, int max_depth, sr_err *err)
 {
     sr_jsv *v = sr_xcalloc(1, sizeof(*v));
-    compiler c = {v, draft >= SR_DRAFT_2019_09, (int)draft, err, 0, 0, NULL};
+    compiler c = {v, draft >= SR_DRAFT_2019_09, (int)draft, err, 0, 0, NULL, SR_JREGEX_BUDGET};
 
     (void)base;
     v->refs = refs;

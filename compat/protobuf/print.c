@@ -586,11 +586,16 @@ static int real_oneof(const pr_msg *m, const pr_field *f)
            (size_t)f->oneof_index < m->n_oneof_decl;
 }
 
-/* Fields [from, to) in order, oneof members grouped in their block. */
+/* Fields [from, to) in order, each oneof as one block where its first member is, holding all its
+ * members: a oneof split in two blocks would not parse again. Its members are contiguous when
+ * the file declared them, but not once fields are sorted by number (normalized: a plain field's
+ * number can fall between two members', and Confluent orders oneofs by their first number) nor
+ * in a descriptor sent as base64, which may list fields in any order. */
 static void fields(printer *p, const scope *s, pr_field *const *fs, size_t from, size_t to,
                    int depth)
 {
     const pr_msg *m = s->m;
+    char *done = sr_xcalloc(m->n_oneof_decl + 1, 1); /* oneofs printed */
 
     for (size_t i = from; i < to; i++) {
         const pr_field *f = fs[i];
@@ -600,15 +605,19 @@ static void fields(printer *p, const scope *s, pr_field *const *fs, size_t from,
             continue;
         }
         oi = f->oneof_index;
+        if (done[oi])
+            continue;
+        done[oi] = 1;
         indent(p, depth);
         sr_buf_printf(&p->out, "oneof %s {\n", name(p, m->oneof_decl[oi]->name, 0));
         option_statements(p, (const ProtobufCMessage *)m->oneof_decl[oi]->options, depth + 1);
-        while (i < to && real_oneof(m, fs[i]) && fs[i]->oneof_index == oi)
-            field(p, s, fs[i++], depth + 1, 1);
-        i--;
+        for (size_t j = i; j < to; j++)
+            if (real_oneof(m, fs[j]) && fs[j]->oneof_index == oi)
+                field(p, s, fs[j], depth + 1, 1);
         indent(p, depth);
         sr_buf_puts(&p->out, "}\n");
     }
+    free(done);
 }
 
 static void range_list(printer *p, const char *keyword, int32_t (*get)(const void *, int),

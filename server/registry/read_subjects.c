@@ -30,51 +30,127 @@ static int listed(const listing *l, const char *subject)
     return !l->default_only || sr_registry__is_default_context(subject);
 }
 
-/* Is vs[i] the last version of its subject that the listing includes? */
-static int last_included(const sr_store_version *vs, size_t n, size_t i, int deleted)
-{
-    size_t j = i + 1;
+/* Listings read the store a page at a time and stop once the answer's page is full, so that
+ * GET /schemas and GET /subjects cost what they answer, not what the store holds. */
+#define STORE_PAGE 1000
 
-    while (j < n && strcmp(vs[j].subject, vs[i].subject) == 0 && vs[j].deleted && !deleted)
-        j++;
-    return !(j < n && strcmp(vs[j].subject, vs[i].subject) == 0);
+/* The versions a GET /schemas answer shows, gathered as the store's pages go by: `offset` of
+ * them skipped, at most `limit` kept. With latestOnly a subject's version is taken only once the
+ * next subject shows that it was the subject's last one included. */
+typedef struct version_pick {
+    const listing *l;
+    sr_page page;
+    int deleted, latest_only;
+    sr_store_version held; /* latestOnly: the current subject's last included version so far */
+    int holding;
+    int skipped;
+    sr_store_version *kept; /* owned */
+    size_t nkept;
+} version_pick;
+
+static int pick_full(const version_pick *p)
+{
+    return p->nkept >= (size_t)p->page.limit;
+}
+
+static void pick_take(version_pick *p, sr_store_version *v)
+{
+    if (p->skipped < p->page.offset) {
+        p->skipped++;
+        free(v->subject);
+        return;
+    }
+    p->kept = sr_xrealloc(p->kept, (p->nkept + 1) * sizeof(*p->kept));
+    p->kept[p->nkept++] = *v;
+}
+
+/* Consider one version (taken over). */
+static void pick_row(version_pick *p, sr_store_version *v)
+{
+    if (p->latest_only && p->holding && strcmp(p->held.subject, v->subject) != 0) {
+        p->holding = 0;
+        pick_take(p, &p->held);
+        if (pick_full(p)) {
+            free(v->subject);
+            return;
+        }
+    }
+    if ((v->deleted && !p->deleted) || !listed(p->l, v->subject) ||
+        !sr_registry__listed(p->page, v->subject)) {
+        free(v->subject);
+    } else if (p->latest_only) {
+        if (p->holding)
+            free(p->held.subject);
+        p->held = *v;
+        p->holding = 1;
+    } else {
+        pick_take(p, v);
+    }
+}
+
+static int pick_versions(version_pick *p, sr_tx *tx, const char *prefix, sr_err *err)
+{
+    char *after = NULL;
+    int after_version = 0, rc = 0;
+    size_t n = STORE_PAGE;
+
+    while (n == STORE_PAGE && !pick_full(p)) {
+        sr_store_version *vs = NULL;
+        if ((rc = sr_store_all_versions_page(&vs, &n, tx, prefix, after, after_version,
+                                             STORE_PAGE, err)) < 0)
+            break;
+        if (n) {
+            free(after);
+            after = sr_xstrdup(vs[n - 1].subject);
+            after_version = vs[n - 1].version;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (pick_full(p))
+                free(vs[i].subject);
+            else
+                pick_row(p, &vs[i]);
+        }
+        free(vs);
+    }
+    if (p->holding && rc == 0 && !pick_full(p))
+        pick_take(p, &p->held);
+    else if (p->holding)
+        free(p->held.subject);
+    p->holding = 0;
+    free(after);
+    return rc;
 }
 
 static int schemas(json_t **out, sr_tx *tx, const char *prefix, int deleted, int latest_only,
                    sr_page page, sr_err *err)
 {
     listing l = listing_of(prefix ? prefix : "");
-    sr_store_version *vs = NULL;
-    size_t n = 0;
-    json_t *a;
+    version_pick p = {.l = &l, .page = page, .deleted = deleted, .latest_only = latest_only};
+    json_t *a = NULL;
+    int rc = -1;
 
-    if (sr_store_all_versions(&vs, &n, tx, l.store_prefix, err) < 0)
-        return -1;
+    if (pick_versions(&p, tx, l.store_prefix, err) < 0)
+        goto out;
     a = json_array();
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < p.nkept; i++) {
         sr_store_schema *s = NULL;
-        char *context;
-        int rc;
-        if ((vs[i].deleted && !deleted) || !listed(&l, vs[i].subject) ||
-            !sr_registry__listed(page, vs[i].subject) ||
-            (latest_only && !last_included(vs, n, i, deleted)))
-            continue;
-        context = sr_registry__context_of(vs[i].subject);
-        rc = sr_store_schema_get(&s, tx, context, vs[i].id, err);
+        char *context = sr_registry__context_of(p.kept[i].subject);
+        int got = sr_store_schema_get(&s, tx, context, p.kept[i].id, err);
         free(context);
-        if (rc < 0) {
-            json_decref(a);
-            sr_store_versions_free(vs, n);
-            return -1;
-        }
-        if (s)
-            json_array_append_new(a, sr_registry__version_json(vs[i].subject, &vs[i], s, NULL));
+        if (got < 0)
+            goto out;
+        if (s) /* the foreign key keeps it there */
+            json_array_append_new(a, sr_registry__version_json(p.kept[i].subject, &p.kept[i], s,
+                                                               NULL));
         sr_store_schema_free(s);
     }
-    sr_store_versions_free(vs, n);
-    sr_registry__page(a, page);
     *out = a;
-    return 0;
+    a = NULL;
+    rc = 0;
+out:
+    json_decref(a);
+    sr_store_versions_free(p.kept, p.nkept);
+    return rc;
 }
 
 int sr_registry_schemas(json_t **out, sr_registry *r, const char *prefix, int deleted,
@@ -91,20 +167,34 @@ static int subjects(json_t **out, sr_tx *tx, const char *prefix, int deleted, in
                     sr_page page, sr_err *err)
 {
     listing l = listing_of(prefix);
-    sr_store_subject *ss = NULL;
-    size_t n = 0;
-    json_t *a;
+    char *after = NULL;
+    size_t n = STORE_PAGE, limit = page.limit > 0 ? (size_t)page.limit : (size_t)-1;
+    int skipped = 0;
+    json_t *a = json_array();
 
-    if (sr_store_subjects(&ss, &n, tx, l.store_prefix, err) < 0)
-        return -1;
-    a = json_array();
-    for (size_t i = 0; i < n; i++) {
-        if ((deleted_only ? ss[i].all_deleted : (deleted || !ss[i].all_deleted)) &&
-            listed(&l, ss[i].name) && sr_registry__listed(page, ss[i].name))
-            json_array_append_new(a, sr_registry__string(ss[i].name));
+    while (n == STORE_PAGE && json_array_size(a) < limit) {
+        sr_store_subject *ss = NULL;
+        if (sr_store_subjects_page(&ss, &n, tx, l.store_prefix, after, STORE_PAGE, err) < 0) {
+            json_decref(a);
+            free(after);
+            return -1;
+        }
+        for (size_t i = 0; i < n && json_array_size(a) < limit; i++) {
+            if (!(deleted_only ? ss[i].all_deleted : (deleted || !ss[i].all_deleted)) ||
+                !listed(&l, ss[i].name) || !sr_registry__listed(page, ss[i].name))
+                continue;
+            if (skipped < page.offset)
+                skipped++;
+            else
+                json_array_append_new(a, sr_registry__string(ss[i].name));
+        }
+        if (n) {
+            free(after);
+            after = sr_xstrdup(ss[n - 1].name);
+        }
+        sr_store_subjects_free(ss, n);
     }
-    sr_store_subjects_free(ss, n);
-    sr_registry__page(a, page);
+    free(after);
     *out = a;
     return 0;
 }

@@ -36,6 +36,7 @@ enum {
     PQ_VERSIONS_HOLDING,
     PQ_SUBJECT_HEAD,
     PQ_ALL_VERSIONS,
+    PQ_VERSIONS_AFTER,
     PQ_VERSIONS_OF_ID,
     PQ_VERSION_PUT,
     PQ_VERSION_SOFT_DELETE,
@@ -44,6 +45,7 @@ enum {
     PQ_REFS_DELETE,
     PQ_SCHEMA_DELETE,
     PQ_SUBJECTS,
+    PQ_SUBJECTS_AFTER,
     PQ_REFERRERS,
     PQ_SETTINGS_OF_SCOPE,
     PQ_SETTING_PUT,
@@ -178,6 +180,8 @@ int sr_pg__versions_holding(sr_store_version **out, size_t *n, sr_tx *tx, const 
                             int id, sr_err *err);
 int sr_pg__all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
                         sr_err *err);
+int sr_pg__versions_after(sr_store_version **out, size_t *n, sr_tx *tx, const char *after_subject,
+                          int after_version, size_t max, sr_err *err);
 int sr_pg__versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, const char *context,
                           int id, sr_err *err);
 int sr_pg__version_put(sr_tx *tx, const char *subject, int version, const char *context, int id,
@@ -186,6 +190,8 @@ int sr_pg__version_soft_delete(sr_tx *tx, const char *subject, int version, sr_e
 int sr_pg__version_remove(sr_tx *tx, const char *subject, int version, sr_err *err);
 int sr_pg__subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *prefix,
                     sr_err *err);
+int sr_pg__subjects_after(sr_store_subject **out, size_t *n, sr_tx *tx, const char *after_subject,
+                          int after_version, size_t max, sr_err *err);
 int sr_pg__referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
                      int version, const char *context, const char *local, sr_err *err);
 /* settings.c */

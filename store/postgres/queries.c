@@ -40,6 +40,11 @@ const pg_query sr_pg__queries[PQ_COUNT] = {
                          "ORDER BY version DESC LIMIT 1) AS l ON true", 0},
     [PQ_ALL_VERSIONS] = {"SELECT " VERSION_COLS " FROM subject_versions "
                          "WHERE starts_with(subject, $1) ORDER BY subject, version", 0},
+    /* Listing pages walk the primary key from a (subject, version) key; store.c ends the page at
+     * the first row past the prefix, so that no page reads beyond it. */
+    [PQ_VERSIONS_AFTER] = {"SELECT " VERSION_COLS " FROM subject_versions "
+                           "WHERE (subject, version) > ($1, $2) ORDER BY subject, version "
+                           "LIMIT $3", 0},
     [PQ_VERSIONS_OF_ID] = {"SELECT " VERSION_COLS " FROM subject_versions WHERE context = $1 "
                            "AND schema_id = $2 ORDER BY subject, version", 0},
     [PQ_VERSION_PUT] = {"INSERT INTO subject_versions(subject, version, context, schema_id, "
@@ -56,6 +61,9 @@ const pg_query sr_pg__queries[PQ_COUNT] = {
     [PQ_SCHEMA_DELETE] = {"DELETE FROM schemas WHERE context = $1 AND id = $2", 0},
     [PQ_SUBJECTS] = {"SELECT subject, bool_and(deleted) FROM subject_versions "
                      "WHERE starts_with(subject, $1) GROUP BY subject ORDER BY subject", 0},
+    [PQ_SUBJECTS_AFTER] = {"SELECT subject, bool_and(deleted) FROM subject_versions "
+                           "WHERE (subject, version) > ($1, $2) GROUP BY subject "
+                           "ORDER BY subject LIMIT $3", 0},
     [PQ_REFERRERS] = {"SELECT " VERSION_COLS " FROM subject_versions v WHERE EXISTS "
                       "(SELECT 1 FROM schema_refs r WHERE r.version = $2 "
                       "AND (r.subject = $1 OR (r.subject = $4 AND r.context = $3)) "

@@ -87,6 +87,16 @@ int sr_pg__all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char
     return take_versions(out, n, r, rc);
 }
 
+int sr_pg__versions_after(sr_store_version **out, size_t *n, sr_tx *tx, const char *after_subject,
+                          int after_version, size_t max, sr_err *err)
+{
+    PGresult *r = NULL;
+    int rc = sr_pg__run(&r, pg_of(tx), PQ_VERSIONS_AFTER, err, "til", after_subject,
+                        after_version, (long long)max);
+
+    return take_versions(out, n, r, rc);
+}
+
 int sr_pg__versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, const char *context,
                           int id, sr_err *err)
 {
@@ -146,14 +156,13 @@ int sr_pg__version_remove(sr_tx *base, const char *subject, int version, sr_err 
     return rc;
 }
 
-int sr_pg__subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *prefix,
-                    sr_err *err)
+/* Rows of (subject, bool_and(deleted)), whatever selected them. */
+static int take_subjects(sr_store_subject **out, size_t *n, PGresult *r, int rc)
 {
-    PGresult *r = NULL;
     sr_store_subject *v;
     int rows;
 
-    if (sr_pg__run(&r, pg_of(tx), PQ_SUBJECTS, err, "t", prefix ? prefix : "") < 0)
+    if (rc < 0)
         return -1;
     rows = r ? PQntuples(r) : 0;
     v = sr_xcalloc((size_t)rows + 1, sizeof(*v));
@@ -163,4 +172,23 @@ int sr_pg__subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *pr
     *out = v;
     *n = (size_t)rows;
     return 0;
+}
+
+int sr_pg__subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *prefix,
+                    sr_err *err)
+{
+    PGresult *r = NULL;
+    int rc = sr_pg__run(&r, pg_of(tx), PQ_SUBJECTS, err, "t", prefix ? prefix : "");
+
+    return take_subjects(out, n, r, rc);
+}
+
+int sr_pg__subjects_after(sr_store_subject **out, size_t *n, sr_tx *tx, const char *after_subject,
+                          int after_version, size_t max, sr_err *err)
+{
+    PGresult *r = NULL;
+    int rc = sr_pg__run(&r, pg_of(tx), PQ_SUBJECTS_AFTER, err, "til", after_subject,
+                        after_version, (long long)max);
+
+    return take_subjects(out, n, r, rc);
 }

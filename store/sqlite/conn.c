@@ -117,7 +117,8 @@ static int migrate_steps(sqlite3 *db, int want, sr_err *err)
         if (exec(db, sr_store__migration(v), err) < 0 || exec(db, bump, err) < 0)
             goto fail;
     }
-    if (foreign_keys_hold(db, err) == 0 && exec(db, "COMMIT", err) == 0)
+    /* Checked only when a step ran: the check reads every row, seconds on a large store. */
+    if ((have == want || foreign_keys_hold(db, err) == 0) && exec(db, "COMMIT", err) == 0)
         return 0;
 fail:
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -139,12 +140,16 @@ static int migrate(sqlite3 *db, sr_err *err)
     return rc;
 }
 
+static void group_end(sqlite_store *st);
+
 static void sqlite_close(sr_store *base)
 {
     sqlite_store *st = (sqlite_store *)base;
 
     if (!st)
         return;
+    if (st->open) /* not reached when every transaction has ended, as the contract asks */
+        group_end(st);
     while (st->idle) {
         conn *c = st->idle;
         st->idle = c->next;
@@ -153,6 +158,8 @@ static void sqlite_close(sr_store *base)
     conn_close(st->writer);
     pthread_mutex_destroy(&st->write_lock);
     pthread_mutex_destroy(&st->pool_lock);
+    pthread_mutex_destroy(&st->group_lock);
+    pthread_cond_destroy(&st->settled);
     free(st->path);
     free(st);
 }
@@ -213,44 +220,193 @@ static int sqlite_read_begin(sr_tx **out, sr_store *base, sr_err *err)
     return 0;
 }
 
-/* Every write is exclusive here: the claim (store.h) changes nothing for one process. */
+/* ---- the writer: turns, groups, commits ----
+ *
+ * A writer's turn holds write_lock and runs inside SAVEPOINT w, nested in the transaction of the
+ * open group (begun by the group's first writer with BEGIN IMMEDIATE, so that a conflict with
+ * another process shows up at begin). A turn that succeeds is RELEASEd into the group; one that
+ * fails is rolled back to its savepoint and leaves the others' work alone. When a turn ends and no
+ * writer is queued for the lock (or the group is full) the group ends: COMMIT, whose fsync makes
+ * every member durable at once. Members wait for that before they answer, so nothing is
+ * acknowledged before it is on disk, and readers (other connections) see a group's work only once
+ * it is committed. A group that fails to commit fails every member; none was acknowledged. */
+
+/* Writes in one group at most, so that one COMMIT never waits on an unbounded queue. */
+#define GROUP_MAX 64
+
+static void group_unref(sqlite_store *st, group *g)
+{
+    int last;
+
+    pthread_mutex_lock(&st->group_lock);
+    last = --g->refs == 0;
+    pthread_mutex_unlock(&st->group_lock);
+    if (last) {
+        free(g->failure);
+        free(g);
+    }
+}
+
+/* The group's transaction has ended: committed when `failure` is NULL (taken over). */
+static void group_settle(sqlite_store *st, group *g, char *failure)
+{
+    pthread_mutex_lock(&st->group_lock);
+    g->settled = 1;
+    g->failure = failure;
+    pthread_cond_broadcast(&st->settled);
+    pthread_mutex_unlock(&st->group_lock);
+    group_unref(st, g);
+}
+
+/* Wait until `g` has settled; 0 when it committed, else -1 with err saying why not. */
+static int group_wait(sqlite_store *st, group *g, sr_err *err)
+{
+    int rc = 0;
+
+    pthread_mutex_lock(&st->group_lock);
+    while (!g->settled)
+        pthread_cond_wait(&st->settled, &st->group_lock);
+    if (g->failure)
+        rc = sr_err_set(err, 50001, "Error in the backend data store: %s", g->failure);
+    pthread_mutex_unlock(&st->group_lock);
+    return rc;
+}
+
+/* SQLite's message for the writer connection, copied. */
+static char *writer_error(const sqlite_store *st)
+{
+    return sr_xstrdup(sqlite3_errmsg(st->writer->db));
+}
+
+/* End the open group's transaction, and with it the group. write_lock held. */
+static void group_end(sqlite_store *st)
+{
+    sqlite3 *db = st->writer->db;
+    group *g = st->open;
+    char *failure = NULL;
+
+    if (g->members == 0) {
+        if (!sqlite3_get_autocommit(db)) /* nothing to keep */
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    } else if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        /* With synchronous=FULL, COMMIT returns after the WAL is fsync'ed: a failure here
+         * (a full disk, an I/O error) means nothing of the group is durable. */
+        failure = writer_error(st);
+        if (!sqlite3_get_autocommit(db))
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    st->open = NULL;
+    group_settle(st, g, failure);
+}
+
+/* The end of a writer's turn: the group ends now when nobody waits to join it or it is full;
+ * else the next writer's turn continues it. Releases write_lock. */
+static void turn_end(sqlite_store *st)
+{
+    if (st->open && (atomic_load(&st->queued) == 0 || st->open->members >= GROUP_MAX))
+        group_end(st);
+    pthread_mutex_unlock(&st->write_lock);
+}
+
+/* SQLite rolled the whole transaction back itself (it does on a full disk, an I/O error, running
+ * out of memory): every member of the open group has lost its work. write_lock held. */
+static void group_lost(sqlite_store *st)
+{
+    group *g = st->open;
+
+    st->open = NULL;
+    group_settle(st, g, writer_error(st));
+}
+
+/* The claim (store.h) changes nothing here: one process, and one writer at a time in it. */
 static int sqlite_write_begin(sr_tx **out, sr_store *base, const sr_store_claim *claim,
                               sr_err *err)
 {
     sqlite_store *st = (sqlite_store *)base;
+    sqlite3 *db = st->writer->db;
+    sqlite_tx *tx;
 
     (void)claim;
+    atomic_fetch_add(&st->queued, 1);
     pthread_mutex_lock(&st->write_lock);
-    /* IMMEDIATE takes SQLite's write lock now, so a conflict (another process) shows up here
-     * and not halfway through the caller's work. */
-    if (exec(st->writer->db, "BEGIN IMMEDIATE", err) < 0) {
-        pthread_mutex_unlock(&st->write_lock);
+    atomic_fetch_sub(&st->queued, 1);
+    if (!st->open) {
+        /* IMMEDIATE takes SQLite's write lock now, so a conflict (another process) shows up
+         * here and not halfway through the caller's work. */
+        if (exec(db, "BEGIN IMMEDIATE", err) < 0) {
+            pthread_mutex_unlock(&st->write_lock);
+            return -1;
+        }
+        st->open = sr_xcalloc(1, sizeof(group));
+        st->open->refs = 1;
+    }
+    if (exec(db, "SAVEPOINT w", err) < 0) {
+        if (sqlite3_get_autocommit(db))
+            group_lost(st);
+        turn_end(st);
         return -1;
     }
     *out = tx_new(st, st->writer, 1);
+    tx = sq_tx(*out);
+    tx->g = st->open;
+    pthread_mutex_lock(&st->group_lock);
+    tx->g->refs++;
+    pthread_mutex_unlock(&st->group_lock);
     return 0;
 }
 
 static void tx_end(sqlite_tx *tx)
 {
     if (tx->write)
-        pthread_mutex_unlock(&tx->st->write_lock);
+        group_unref(tx->st, tx->g);
     else
         pool_put(tx->st, tx->c);
     free(tx);
 }
 
+/* Undo the turn's work, keeping the group's. 0, or -1 when SQLite had already ended the group's
+ * transaction (and the group is lost). write_lock held. */
+static int turn_undo(sqlite_store *st)
+{
+    sqlite3 *db = st->writer->db;
+
+    if (sqlite3_get_autocommit(db)) {
+        group_lost(st);
+        return -1;
+    }
+    if (sqlite3_exec(db, "ROLLBACK TO w; RELEASE w", NULL, NULL, NULL) != SQLITE_OK) {
+        if (sqlite3_get_autocommit(db))
+            group_lost(st);
+        return -1;
+    }
+    return 0;
+}
+
 static int sqlite_commit(sr_tx *base, sr_err *err)
 {
     sqlite_tx *tx = sq_tx(base);
+    sqlite_store *st = tx->st;
     int rc = 0;
 
-    /* With synchronous=FULL, COMMIT returns after the WAL is fsync'ed: durable from here. */
-    if (exec(tx->c->db, "COMMIT", err) < 0) {
-        rc = -1;
-        if (!sqlite3_get_autocommit(tx->c->db))
-            sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!tx->write) {
+        if (exec(tx->c->db, "COMMIT", err) < 0) {
+            rc = -1;
+            if (!sqlite3_get_autocommit(tx->c->db))
+                sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
+        }
+        tx_end(tx);
+        return rc;
     }
+    if (exec(st->writer->db, "RELEASE w", err) < 0) {
+        turn_undo(st);
+        rc = -1;
+    } else {
+        st->open->members++;
+    }
+    turn_end(st);
+    /* Durable only once the group's COMMIT has synced; answer nothing before. */
+    if (rc == 0)
+        rc = group_wait(st, tx->g, err);
     tx_end(tx);
     return rc;
 }
@@ -258,9 +414,19 @@ static int sqlite_commit(sr_tx *base, sr_err *err)
 static void sqlite_rollback(sr_tx *base)
 {
     sqlite_tx *tx = sq_tx(base);
+    sqlite_store *st = tx->st;
 
-    if (!sqlite3_get_autocommit(tx->c->db))
-        sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!tx->write) {
+        if (!sqlite3_get_autocommit(tx->c->db))
+            sqlite3_exec(tx->c->db, "ROLLBACK", NULL, NULL, NULL);
+        tx_end(tx);
+        return;
+    }
+    turn_undo(st);
+    turn_end(st);
+    /* A writer that rolls back to try again (its plan was overtaken) must see what overtook it:
+     * wait until the group holding that work has ended. */
+    group_wait(st, tx->g, NULL);
     tx_end(tx);
 }
 
@@ -323,11 +489,13 @@ static const sr_store_ops sqlite_ops = {
     .subject_head_get = sr_sqlite__subject_head_get,
     .versions_holding = sr_sqlite__versions_holding,
     .all_versions = sr_sqlite__all_versions,
+    .versions_after = sr_sqlite__versions_after,
     .versions_of_id = sr_sqlite__versions_of_id,
     .version_put = sr_sqlite__version_put,
     .version_soft_delete = sr_sqlite__version_soft_delete,
     .version_remove = sr_sqlite__version_remove,
     .subjects = sr_sqlite__subjects,
+    .subjects_after = sr_sqlite__subjects_after,
     .referrers = sr_sqlite__referrers,
     .setting_get = sr_sqlite__setting_get,
     .setting_put = sr_sqlite__setting_put,
@@ -349,6 +517,8 @@ int sr_sqlite_open(sr_store **out, const sr_store_options *o, sr_err *err)
     st->path = sr_xstrdup(path);
     pthread_mutex_init(&st->write_lock, NULL);
     pthread_mutex_init(&st->pool_lock, NULL);
+    pthread_mutex_init(&st->group_lock, NULL);
+    pthread_cond_init(&st->settled, NULL);
     /* Connections are opened NOMUTEX and handed between threads, which a library built
      * without thread support cannot do. */
     if (!sqlite3_threadsafe()) {

@@ -11,7 +11,10 @@
 const char *const sr_sqlite__sql[Q_COUNT] = {
     [Q_SCHEMA_GET] = "SELECT type, text, hash, metadata, ruleset, ts FROM schemas "
                      "WHERE context = ?1 AND id = ?2",
-    [Q_SCHEMA_IDS] = "SELECT context, id FROM schemas WHERE hash = ?1 ORDER BY context, id",
+    /* Through the (context, hash) index, one search per context; sorted in C (schemas.c): with
+     * an ORDER BY here SQLite prefers walking every schema in id order. */
+    [Q_SCHEMA_IDS] = "SELECT context, id FROM schemas WHERE context IN (SELECT name FROM contexts) "
+                     "AND hash = ?1",
     [Q_CONTEXT_ENSURE] = "INSERT INTO contexts(name, max_id) VALUES (?1, 0) "
                          "ON CONFLICT (name) DO NOTHING",
     [Q_CONTEXTS] = "SELECT name FROM contexts ORDER BY name",
@@ -38,6 +41,10 @@ const char *const sr_sqlite__sql[Q_COUNT] = {
                          "AND deleted = 0 ORDER BY version DESC LIMIT 1",
     [Q_ALL_VERSIONS] = "SELECT " VERSION_COLS " FROM subject_versions WHERE " PREFIX_MATCH
                        " ORDER BY subject, version",
+    /* Pages walk the primary key from a (subject, version) key, without the prefix: rows past
+     * the prefix's range end the page in C (versions.c), so that no page scans beyond it. */
+    [Q_VERSIONS_PAGE] = "SELECT " VERSION_COLS " FROM subject_versions "
+                        "WHERE (subject, version) > (?1, ?2) ORDER BY subject, version LIMIT ?3",
     [Q_VERSIONS_OF_ID] = "SELECT " VERSION_COLS " FROM subject_versions WHERE context = ?1 "
                          "AND schema_id = ?2 ORDER BY subject, version",
     [Q_VERSION_PUT] = "INSERT INTO subject_versions(subject, version, context, schema_id, deleted, "
@@ -55,10 +62,14 @@ const char *const sr_sqlite__sql[Q_COUNT] = {
     [Q_SCHEMA_DELETE] = "DELETE FROM schemas WHERE context = ?1 AND id = ?2",
     [Q_SUBJECTS] = "SELECT subject, min(deleted) FROM subject_versions WHERE " PREFIX_MATCH
                    " GROUP BY subject ORDER BY subject",
-    [Q_REFERRERS] = "SELECT " VERSION_COLS " FROM subject_versions v WHERE EXISTS "
-                    "(SELECT 1 FROM schema_refs r WHERE r.version = ?2 "
-                    "AND (r.subject = ?1 OR (r.subject = ?4 AND r.context = ?3)) "
-                    "AND r.context = v.context AND r.schema_id = v.schema_id) "
+    [Q_SUBJECTS_PAGE] = "SELECT subject, min(deleted) FROM subject_versions "
+                        "WHERE (subject, version) > (?1, ?2) GROUP BY subject ORDER BY subject "
+                        "LIMIT ?3",
+    /* From the references (indexed by target) to their holders (indexed by schema), never a
+     * walk over every version. */
+    [Q_REFERRERS] = "SELECT " VERSION_COLS " FROM subject_versions WHERE (context, schema_id) IN "
+                    "(SELECT r.context, r.schema_id FROM schema_refs r WHERE r.version = ?2 "
+                    "AND (r.subject = ?1 OR (r.subject = ?4 AND r.context = ?3))) "
                     "ORDER BY schema_id, subject, version",
     [Q_SETTING_GET] = "SELECT value FROM settings WHERE kind = ?1 AND is_global = ?2 "
                       "AND scope = ?3",

@@ -96,6 +96,14 @@ static void free_ids(void *rows, size_t n)
     sr_store_ids_free(rows, n);
 }
 
+static int by_context_then_id(const void *a, const void *b)
+{
+    const sr_store_id *x = a, *y = b;
+    int c = strcmp(x->context, y->context);
+
+    return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
 int sr_sqlite__schema_ids(sr_store_id **out, size_t *n, sr_tx *tx, const uint8_t hash[16],
                         sr_err *err)
 {
@@ -104,6 +112,8 @@ int sr_sqlite__schema_ids(sr_store_id **out, size_t *n, sr_tx *tx, const uint8_t
                                 sr_sqlite__query(tx, Q_SCHEMA_IDS, err, "h", hash), fill_id,
                                 free_ids, err);
 
+    if (rc == 0 && *n > 1)
+        qsort(rows, *n, sizeof(sr_store_id), by_context_then_id);
     *out = rows;
     return rc;
 }

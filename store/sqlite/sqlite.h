@@ -4,7 +4,13 @@
  * means writers queue here instead of spinning on SQLITE_BUSY) and a pool of reader connections,
  * one per concurrently reading thread, so that readers never wait for the writer: in WAL mode a
  * reader's snapshot is fixed by its first read after BEGIN. Each connection caches its prepared
- * statements, since the same few queries run on every request. */
+ * statements, since the same few queries run on every request.
+ *
+ * Group commit: writers take turns on the writer connection, and each turn is a SAVEPOINT inside
+ * one SQLite transaction that a group of writers shares. The group is committed (one fsync) by
+ * the writer whose turn ends with nobody queued behind it, or when it is full; every writer of
+ * the group waits for that COMMIT before its own sr_store_commit returns. The writers that queue
+ * while a COMMIT syncs form the next group. */
 #ifndef SR_STORE_SQLITE_H
 #define SR_STORE_SQLITE_H
 
@@ -34,6 +40,7 @@ enum {
     Q_SUBJECT_MAX_VERSION,
     Q_SUBJECT_LATEST,
     Q_ALL_VERSIONS,
+    Q_VERSIONS_PAGE,
     Q_VERSIONS_OF_ID,
     Q_VERSION_PUT,
     Q_VERSION_SOFT_DELETE,
@@ -43,6 +50,7 @@ enum {
     Q_REFS_DELETE,
     Q_SCHEMA_DELETE,
     Q_SUBJECTS,
+    Q_SUBJECTS_PAGE,
     Q_REFERRERS,
     Q_SETTING_GET,
     Q_SETTING_PUT,
@@ -59,11 +67,23 @@ typedef struct conn {
     struct conn *next;            /* idle list link (readers only) */
 } conn;
 
+/* Writers whose turns share one SQLite transaction and its COMMIT. */
+typedef struct group {
+    int members;   /* turns released into the transaction (guarded by write_lock) */
+    int refs;      /* the store's while open, and each writer waiting on it (group_lock) */
+    int settled;   /* the transaction has ended (group_lock) */
+    char *failure; /* why it did not commit, as SQLite said it; NULL when it did (owned) */
+} group;
+
 typedef struct sqlite_store {
     sr_store base;
     char *path;
-    pthread_mutex_t write_lock; /* held from write_begin to commit/rollback */
+    pthread_mutex_t write_lock; /* held for one writer's turn: write_begin to commit/rollback */
     conn *writer;
+    atomic_int queued;          /* writers waiting for write_lock (joiners of the open group) */
+    group *open;                /* the group whose transaction is open; guarded by write_lock */
+    pthread_mutex_t group_lock; /* guards groups' refs, settled and failure */
+    pthread_cond_t settled;     /* broadcast when a group settles */
     pthread_mutex_t pool_lock;  /* guards idle */
     conn *idle;                 /* reader connections not in use */
     dev_t dev;                  /* the file opened, for the readiness probe (ops.c) */
@@ -75,6 +95,7 @@ typedef struct sqlite_tx {
     sqlite_store *st;
     conn *c;
     int write;
+    group *g;                   /* a write's group */
 } sqlite_tx;
 
 /* The backend's transaction behind the contract's handle (backend.h). */
@@ -107,6 +128,9 @@ int sr_sqlite__versions_holding(sr_store_version **out, size_t *n, sr_tx *tx,
                                 const char *subject, int id, sr_err *err);
 int sr_sqlite__all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
                             sr_err *err);
+int sr_sqlite__versions_after(sr_store_version **out, size_t *n, sr_tx *tx,
+                              const char *after_subject, int after_version, size_t max,
+                              sr_err *err);
 int sr_sqlite__versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, const char *context,
                               int id, sr_err *err);
 int sr_sqlite__version_put(sr_tx *tx, const char *subject, int version, const char *context,
@@ -115,6 +139,9 @@ int sr_sqlite__version_soft_delete(sr_tx *tx, const char *subject, int version, 
 int sr_sqlite__version_remove(sr_tx *tx, const char *subject, int version, sr_err *err);
 int sr_sqlite__subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char *prefix,
                         sr_err *err);
+int sr_sqlite__subjects_after(sr_store_subject **out, size_t *n, sr_tx *tx,
+                              const char *after_subject, int after_version, size_t max,
+                              sr_err *err);
 int sr_sqlite__referrers(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
                          int version, const char *context, const char *local, sr_err *err);
 /* settings.c */

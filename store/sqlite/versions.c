@@ -2,7 +2,9 @@
 #include "store/sqlite/sqlite.h"
 #include "common/buf.h"
 
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Rows of VERSION_COLS from a bound statement. */
 static int versions_of(sr_store_version **out, size_t *n, sr_tx *tx, sqlite3_stmt *s,
@@ -83,6 +85,15 @@ int sr_sqlite__all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const 
 {
     return versions_of(out, n, tx,
                        sr_sqlite__query(tx, Q_ALL_VERSIONS, err, "t", prefix ? prefix : ""), err);
+}
+
+int sr_sqlite__versions_after(sr_store_version **out, size_t *n, sr_tx *tx,
+                              const char *after_subject, int after_version, size_t max,
+                              sr_err *err)
+{
+    return versions_of(out, n, tx,
+                       sr_sqlite__query(tx, Q_VERSIONS_PAGE, err, "til", after_subject,
+                                        after_version, (long long)max), err);
 }
 
 int sr_sqlite__versions_of_id(sr_store_version **out, size_t *n, sr_tx *tx, const char *context,
@@ -178,6 +189,20 @@ int sr_sqlite__subjects(sr_store_subject **out, size_t *n, sr_tx *tx, const char
     void *rows = NULL;
     int rc = sr_sqlite__collect(&rows, n, sizeof(sr_store_subject), tx,
                                 sr_sqlite__query(tx, Q_SUBJECTS, err, "t", prefix ? prefix : ""),
+                                fill_subject, free_subjects, err);
+
+    *out = rows;
+    return rc;
+}
+
+int sr_sqlite__subjects_after(sr_store_subject **out, size_t *n, sr_tx *tx,
+                              const char *after_subject, int after_version, size_t max,
+                              sr_err *err)
+{
+    void *rows = NULL;
+    int rc = sr_sqlite__collect(&rows, n, sizeof(sr_store_subject), tx,
+                                sr_sqlite__query(tx, Q_SUBJECTS_PAGE, err, "til", after_subject,
+                                                 after_version, (long long)max),
                                 fill_subject, free_subjects, err);
 
     *out = rows;

@@ -25,7 +25,8 @@ import urllib.parse
 ROOT = os.environ.get("SLUICE_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SLUICED = os.environ.get("SLUICED") or os.path.join(ROOT, "build", "sluiced")
 V1 = "application/vnd.schemaregistry.v1+json"
-SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                   "WARNING: ThreadSanitizer")
 STORE = os.environ.get("SLUICE_TEST_STORE", "sqlite")
 _postgres = None
 

@@ -1,0 +1,5 @@
+
+extension_ranges_options.protoero"&
+Base
+a (Ra*
+**2=
