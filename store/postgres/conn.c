@@ -181,7 +181,7 @@ static int begin(sr_tx **out, pg_store *st, const char *sql, int write, sr_err *
     for (int tries = 0; tries <= st->pool_max; tries++) {
         pg_conn *c = NULL;
         PGresult *r;
-        int fresh, broken;
+        int fresh = 0, broken;
 
         if (pool_take(&c, &fresh, st, err) < 0)
             return -1;
