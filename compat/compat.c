@@ -140,28 +140,47 @@ int sr_schema_imports(sr_strlist *out, sr_schema_type t, const char *text, sr_er
 
 /* ---- payload validation ---- */
 
-void sr_violations_add(sr_violations *l, const char *pointer, const char *fmt, ...)
+static void violation_add(sr_violations *l, const char *pointer, const char *schema_pointer,
+                          const char *fmt, va_list ap)
 {
-    va_list ap;
     char *msg = NULL;
 
-    if (l->n >= 1000)
+    if (l->n >= (l->max ? l->max : 1000))
         return;
-    va_start(ap, fmt);
     if (vasprintf(&msg, fmt, ap) < 0)
         sr_xoom();
-    va_end(ap);
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 8;
         l->v = sr_xrealloc(l->v, l->cap * sizeof(*l->v));
     }
-    l->v[l->n++] = (sr_violation){sr_xstrdup(pointer), msg};
+    l->v[l->n++] = (sr_violation){sr_xstrdup(pointer),
+                                  schema_pointer ? sr_xstrdup(schema_pointer) : NULL, msg};
+}
+
+void sr_violations_add(sr_violations *l, const char *pointer, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    violation_add(l, pointer, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void sr_violations_add_at(sr_violations *l, const char *pointer, const char *schema_pointer,
+                          const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    violation_add(l, pointer, schema_pointer, fmt, ap);
+    va_end(ap);
 }
 
 void sr_violations_dispose(sr_violations *l)
 {
     for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].pointer);
+        free(l->v[i].schema_pointer);
         free(l->v[i].message);
     }
     free(l->v);

@@ -116,19 +116,25 @@ void sr_schema_field_names(sr_strlist *out, const sr_schema *s);
 
 /* One reason a document does not fit a schema: where, as a JSON pointer into the document. */
 typedef struct sr_violation {
-    char *pointer; /* "" = the whole document, "/items/0/sku"; owned */
-    char *message; /* owned */
+    char *pointer;        /* "" = the whole document, "/items/0/sku"; owned */
+    char *schema_pointer; /* JSON Schema: where the failing keyword is in its schema document;
+                           * NULL for the other formats; owned */
+    char *message;        /* owned */
 } sr_violation;
 
 typedef struct sr_violations {
     sr_violation *v; /* owned */
     size_t n, cap;
+    size_t max;      /* stop collecting after this many (0 = 1000) */
 } sr_violations;
 
-#define SR_VIOLATIONS_INIT {NULL, 0, 0}
+#define SR_VIOLATIONS_INIT {NULL, 0, 0, 0}
 
 void sr_violations_add(sr_violations *l, const char *pointer, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same, naming the schema's failing place too (`schema_pointer` may be NULL). */
+void sr_violations_add_at(sr_violations *l, const char *pointer, const char *schema_pointer,
+                          const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void sr_violations_dispose(sr_violations *l);
 
 /* Validate the JSON text `doc` against schema `s`, as the event platform's JSON path needs it:

@@ -138,7 +138,7 @@ static int js_validate_json(sr_violations *out, const void *model, const char *d
                             const char *message_name, int max_depth, sr_err *err)
 {
     sr_jdoc *d = NULL;
-    sr_jviolations found = {0};
+    sr_violations found = SR_VIOLATIONS_INIT;
     int rc;
     (void)message_name;
 
@@ -152,7 +152,7 @@ static int js_validate_json(sr_violations *out, const void *model, const char *d
     for (size_t i = 0; rc >= 0 && i < found.n; i++)
         sr_violations_add(out, found.v[i].pointer, "%s (schema: %s)", found.v[i].message,
                           found.v[i].schema_pointer);
-    sr_jviolations_dispose(&found);
+    sr_violations_dispose(&found);
     sr_jdoc_free(d);
     return rc;
 }

@@ -122,27 +122,10 @@ typedef struct sr_jsv sr_jsv;
 
 void sr_jsv_free(sr_jsv *v);
 
-/* One violation: where in the instance, which keyword of which schema, and why. */
-typedef struct sr_jviolation {
-    char *pointer;        /* JSON pointer into the instance ("" = its root); owned */
-    char *schema_pointer; /* where the failing keyword is in its schema document; owned */
-    char *message;        /* owned */
-} sr_jviolation;
-
-typedef struct sr_jviolations {
-    sr_jviolation *v;
-    size_t n, cap;
-    size_t max;           /* stop collecting after this many (0 = 1000) */
-} sr_jviolations;
-
-void sr_jviolations_add(sr_jviolations *l, const char *pointer, const char *schema_pointer,
-                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-void sr_jviolations_dispose(sr_jviolations *l);
-
 /* Validate `instance` against the compiled main schema. Appends every violation found (those
  * that explain the failure: a failed anyOf lists its branches' violations). Returns 1 valid, 0 not,
  * -1 with err when the instance nests deeper than the limit. */
-int sr_jsv_validate(sr_jviolations *out, const sr_jsv *v, const sr_jv *instance, sr_err *err);
+int sr_jsv_validate(sr_violations *out, const sr_jsv *v, const sr_jv *instance, sr_err *err);
 
 /* ---- meta-schemas (meta.c) ---- */
 

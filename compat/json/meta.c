@@ -18,7 +18,7 @@ static const char *meta_text(const char *name)
 }
 
 /* The first violations as one line: "<pointer> (line L, column C): <message>; ...". */
-static void describe(sr_buf *b, const sr_jviolations *v, const sr_jv *root)
+static void describe(sr_buf *b, const sr_violations *v, const sr_jv *root)
 {
     size_t shown = 0;
 
@@ -42,7 +42,7 @@ int sr_jmeta_check(const sr_jv *root, sr_jdraft draft, int max_depth, sr_err *er
     sr_jdoc *meta = NULL, *vocabs = NULL;
     sr_jrefs *refs = NULL;
     sr_jsv *v = NULL;
-    sr_jviolations found = {0};
+    sr_violations found = SR_VIOLATIONS_INIT;
     const sr_jv *mroot, *id;
     sr_jdraft mdraft;
     SR_ERR_LOCAL(inner);
@@ -91,7 +91,7 @@ broken:
     sr_err_set(err, 50001, "the embedded %s meta-schema cannot be compiled: %s", name,
                sr_err_message(&inner));
 out:
-    sr_jviolations_dispose(&found);
+    sr_violations_dispose(&found);
     sr_jsv_free(v);
     sr_jrefs_free(refs);
     sr_jdoc_free(meta);

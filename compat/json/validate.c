@@ -85,39 +85,6 @@ struct sr_jsv {
     int max_depth;
 };
 
-/* ---- violations ---- */
-
-void sr_jviolations_add(sr_jviolations *l, const char *pointer, const char *schema_pointer,
-                        const char *fmt, ...)
-{
-    va_list ap;
-    char *msg = NULL;
-
-    if (l->n >= (l->max ? l->max : 1000))
-        return;
-    va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        sr_xoom();
-    va_end(ap);
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 8;
-        l->v = sr_xrealloc(l->v, l->cap * sizeof(*l->v));
-    }
-    l->v[l->n++] = (sr_jviolation){sr_xstrdup(pointer), sr_xstrdup(schema_pointer), msg};
-}
-
-void sr_jviolations_dispose(sr_jviolations *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].pointer);
-        free(l->v[i].schema_pointer);
-        free(l->v[i].message);
-    }
-    free(l->v);
-    l->v = NULL;
-    l->n = l->cap = 0;
-}
-
 /* ---- compiling ---- */
 
 typedef struct compiler {
@@ -441,7 +408,7 @@ int sr_jsv_compile(sr_jsv **out, const sr_jv *root, sr_jdraft draft, const char 
 
 typedef struct vctx {
     const sr_jsv *v;
-    sr_jviolations *out;    /* NULL: only the verdict is wanted */
+    sr_violations *out;    /* NULL: only the verdict is wanted */
     sr_buf ptr;             /* the instance pointer */
     const char *scope[64];  /* dynamic scope: the bases of the resources entered */
     size_t nscope;
@@ -499,7 +466,7 @@ static void violation(vctx *c, const vnode *n, const char *kw, const char *fmt, 
     at = at ? at : n->src;
     snprintf(where, sizeof(where), "%s (line %d, column %d)", kw ? kw : "schema", at->line,
              at->column);
-    sr_jviolations_add(c->out, c->ptr.ptr, where, "%s", msg);
+    sr_violations_add_at(c->out, c->ptr.ptr, where, "%s", msg);
     free(msg);
 }
 
@@ -561,7 +528,7 @@ static int valid_at_index(vctx *c, const vnode *n, const sr_jv *inst, size_t i)
 /* Run `n` on `inst` with violations hidden; 1 when valid. */
 static int quietly(vctx *c, const vnode *n, const sr_jv *inst, evaluated *ev)
 {
-    sr_jviolations *saved = c->out;
+    sr_violations *saved = c->out;
     int ok;
 
     c->out = NULL;
@@ -1013,7 +980,7 @@ out:
     return ok;
 }
 
-int sr_jsv_validate(sr_jviolations *out, const sr_jsv *v, const sr_jv *instance, sr_err *err)
+int sr_jsv_validate(sr_violations *out, const sr_jsv *v, const sr_jv *instance, sr_err *err)
 {
     vctx c;
     int ok;
