@@ -8,6 +8,20 @@
 
 #include "store/sqlite/migrations.h"
 
+/* Every change to a subject's versions bumps its counter (registration plans check it). Created
+ * by migration 2 and again by migration 3, which rebuilds subject_versions (dropping them). */
+#define SUBJECT_CHANGE_TRIGGERS \
+    "CREATE TRIGGER subject_versions_insert AFTER INSERT ON subject_versions BEGIN" \
+    "  INSERT OR IGNORE INTO subject_changes(subject, n) VALUES (NEW.subject, 0);" \
+    "  UPDATE subject_changes SET n = n + 1 WHERE subject = NEW.subject;" \
+    " END;" \
+    "CREATE TRIGGER subject_versions_update AFTER UPDATE ON subject_versions BEGIN" \
+    "  UPDATE subject_changes SET n = n + 1 WHERE subject = NEW.subject;" \
+    " END;" \
+    "CREATE TRIGGER subject_versions_delete AFTER DELETE ON subject_versions BEGIN" \
+    "  UPDATE subject_changes SET n = n + 1 WHERE subject = OLD.subject;" \
+    " END;"
+
 static const char *const steps[] = {
     /* 1: everything. */
     "CREATE TABLE schemas ("
@@ -58,16 +72,7 @@ static const char *const steps[] = {
     ");"
     "INSERT INTO subject_changes(subject, n) SELECT subject, 1 FROM subject_versions "
     "  GROUP BY subject;"
-    "CREATE TRIGGER subject_versions_insert AFTER INSERT ON subject_versions BEGIN"
-    "  INSERT OR IGNORE INTO subject_changes(subject, n) VALUES (NEW.subject, 0);"
-    "  UPDATE subject_changes SET n = n + 1 WHERE subject = NEW.subject;"
-    " END;"
-    "CREATE TRIGGER subject_versions_update AFTER UPDATE ON subject_versions BEGIN"
-    "  UPDATE subject_changes SET n = n + 1 WHERE subject = NEW.subject;"
-    " END;"
-    "CREATE TRIGGER subject_versions_delete AFTER DELETE ON subject_versions BEGIN"
-    "  UPDATE subject_changes SET n = n + 1 WHERE subject = OLD.subject;"
-    " END;",
+    SUBJECT_CHANGE_TRIGGERS,
 
     /* 3: contexts (ids are numbered per context), several ids per fingerprint (IMPORT keeps an
      * explicit id), rule sets, and when each schema was first stored. The tables are rebuilt
@@ -126,16 +131,7 @@ static const char *const steps[] = {
     "CREATE INDEX schemas_hash ON schemas(context, hash);"
     "CREATE INDEX schema_refs_target ON schema_refs(subject, version);"
     "CREATE INDEX subject_versions_schema ON subject_versions(context, schema_id);"
-    "CREATE TRIGGER subject_versions_insert AFTER INSERT ON subject_versions BEGIN"
-    "  INSERT OR IGNORE INTO subject_changes(subject, n) VALUES (NEW.subject, 0);"
-    "  UPDATE subject_changes SET n = n + 1 WHERE subject = NEW.subject;"
-    " END;"
-    "CREATE TRIGGER subject_versions_update AFTER UPDATE ON subject_versions BEGIN"
-    "  UPDATE subject_changes SET n = n + 1 WHERE subject = NEW.subject;"
-    " END;"
-    "CREATE TRIGGER subject_versions_delete AFTER DELETE ON subject_versions BEGIN"
-    "  UPDATE subject_changes SET n = n + 1 WHERE subject = OLD.subject;"
-    " END;"
+    SUBJECT_CHANGE_TRIGGERS
     "DELETE FROM meta WHERE key = 'max_id';",
 };
 
