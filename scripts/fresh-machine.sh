@@ -44,6 +44,8 @@ if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/"; then
 fi
 
 root=$(mktemp -d "${TMPDIR:-/var/tmp}/sluice-fresh.XXXXXX")
+# A machine's / is 0755; mktemp's 0700 would keep every user but root out of the new root.
+chmod 0755 "$root"
 logs=$(mktemp -d)
 run_pid=
 

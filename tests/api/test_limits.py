@@ -8,6 +8,7 @@ Clients come from several loopback addresses (127.0.0.2, ...) so that per-addres
 told apart from the total. Every loop is bounded in count and time."""
 import http.client
 import json
+import re
 import socket
 import threading
 import time
@@ -82,16 +83,25 @@ class Limits(unittest.TestCase):
         self.assertEqual(self.srv.get("/subjects", fresh=True).status, 200)
 
     def test_too_many_connections_in_all_is_503_until_the_idle_ones_are_closed(self):
-        # The full house must be in place before the first idle connection meets its header
-        # deadline (1.5 s); on a machine too busy to open 40 connections in time, try again.
+        # 39 idle connections and one kept-alive client fill the house. The client waits until
+        # the server has counted all 40 (worker threads accept in parallel, so the last to
+        # connect is not always the last counted) and only then is the 41st opened. All of it
+        # must happen before the first idle connection meets its header deadline (1.5 s); on a
+        # machine too busy for that, try again.
         for attempt in range(3):
             idle, started = [], time.monotonic()
+            probe = self.srv.client()
+            self.assertEqual(probe.get("/health/live").status, 200)
             for k in range(5):
-                idle += self.open(8, "127.0.0.%d" % (3 + k))
-            r = self.srv.get("/subjects", fresh=True)
+                idle += self.open(8 if k < 4 else 7, "127.0.0.%d" % (3 + k))
+            while time.monotonic() - started < 1.0 and not re.search(
+                    r"^sluice_open_connections 40$", probe.get("/metrics").text, re.M):
+                time.sleep(0.01)
+            r = self.srv.client().get("/subjects")
             if time.monotonic() - started < 1.0:
                 break
             self.assertTrue(all(closed_within(s, 6) for s in idle))
+            probe.conn.close()
         self.assertEqual(r.status, 503)
         self.assertEqual(r.json["error_code"], 503)
         self.assertEqual(r.headers.get("Retry-After"), "1")
