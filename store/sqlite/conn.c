@@ -300,7 +300,6 @@ static void group_end(sr_store *st)
         /* With synchronous=FULL, COMMIT returns after the WAL is fsync'ed: a failure here
          * (a full disk, an I/O error) means nothing of the group is durable. */
         failure = writer_error(st);
-        sr_sqlite__count_error(st);
         if (!sqlite3_get_autocommit(db))
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     }
@@ -415,8 +414,8 @@ int sr_store_commit(sr_tx *tx, sr_err *err)
     }
     turn_end(st);
     /* Durable only once the group's COMMIT has synced; answer nothing before. */
-    if (rc == 0)
-        rc = group_wait(st, tx->g, err);
+    if (rc == 0 && group_wait(st, tx->g, err) < 0)
+        rc = sr_sqlite__count_error(st); /* each member counts the 50001 it returns */
     tx_end(tx);
     return rc;
 }
