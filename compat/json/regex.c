@@ -4,6 +4,7 @@
  * back-references by name) fails to compile, and the schema is refused rather than misread. */
 #include "compat/json/internal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +50,9 @@ static unsigned long quantifier(const char **p, unsigned long *span)
         *p = q + 1;
         return *q == '+' ? 2 : 1;
     }
-    if (*q != '{' || !(q[1] >= '0' && q[1] <= '9'))
+    /* {n}, {n,}, {n,m}, and glibc's {,m} (which it reads as {0,m}) */
+    if (*q != '{' || !(isdigit((unsigned char)q[1]) ||
+                       (q[1] == ',' && isdigit((unsigned char)q[2]))))
         return 0;
     lo = hi = strtoul(q + 1, &end, 10);
     if (*end == ',' && end[1] >= '0' && end[1] <= '9')
