@@ -11,8 +11,8 @@
 # The store's contract tests (tests/unit/store/contract_*) run on SQLite, then on PostgreSQL.
 # `postgres` runs every api file again with each server on a PostgreSQL database, all on one
 # PostgreSQL server started for the suite and stopped after it (tests/api/postgres.py).
-# `fuzz` replays every saved input of each fuzz target (BUILD/tests/fuzz/<target> over
-# tests/fuzz/corpus/<target>/ and tests/fuzz/regressions/<target>/). `tsan` runs the programs that
+# `fuzz` replays every saved input of each fuzz target (BUILD/tests/fuzz/<target> over the
+# directories tests/fuzz/seeds.sh names: its seeds and past crashes). `tsan` runs the programs that
 # race threads against a ThreadSanitizer build (TSAN_BUILD, default build/tsan; `make test` makes
 # it): the store's and registry's threaded unit tests, and the concurrency, write-race, cache,
 # durability and kill -9 tests against its sluiced.
@@ -82,7 +82,8 @@ for suite in "${suites[@]}"; do
     fuzz)
       while IFS= read -r bin; do
         name=$(basename "$bin")
-        run_one "fuzz/$name" "$bin" "$here/fuzz/corpus/$name" "$here/fuzz/regressions/$name"
+        mapfile -t seeds < <("$here/fuzz/seeds.sh" "$name")
+        run_one "fuzz/$name" "$bin" "${seeds[@]}"
       done < <(find "$root/$build/tests/fuzz" -type f -perm -u+x 2>/dev/null | sort)
       ;;
     tsan)

@@ -13,6 +13,7 @@
 
 #include "common/buf.h"
 #include "compat/compat.h"
+#include "tests/bench/bench.h"
 
 enum shape { ENUM, RECORD, NAMED, UNION };
 
@@ -68,19 +69,6 @@ static char *generate(enum shape shape, int n)
     return sr_buf_detach(&b);
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Median and best of up to 7 runs, fewer once the runs have taken two seconds. */
 static int run(const struct bench_case *c)
 {
@@ -103,7 +91,7 @@ static int run(const struct bench_case *c)
         spent += times[runs++];
         sr_schema_free(s);
     }
-    qsort(times, (size_t)runs, sizeof(times[0]), cmp_double);
+    sort_times(times, (size_t)runs);
     printf("  %-11s %8zu bytes in, %8zu out: median %9.2f ms, best %9.2f ms (%d runs), "
            "%7.1f ns per element\n",
            c->name, strlen(text), canon_len, times[runs / 2], times[0], runs,

@@ -14,6 +14,7 @@
 
 #include "common/buf.h"
 #include "compat/compat.h"
+#include "tests/bench/bench.h"
 
 #define MAX_RUNS 11
 
@@ -23,19 +24,6 @@ static size_t scaled(size_t n)
 {
     size_t s = (size_t)((double)n * scale);
     return s ? s : 1;
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* A record of `n` fields: `kind` 0 = the previous version (int fields), 1 = the same fields in
@@ -173,7 +161,7 @@ static int bench(const char *what, sr_schema_type type, gen_fn gen, size_t n, in
         nmsgs = msgs.n;
         sr_strlist_dispose(&msgs);
     }
-    qsort(times, (size_t)runs, sizeof(times[0]), cmp_double);
+    sort_times(times, (size_t)runs);
     printf("  %-44s %-9s %s, %5zu lines: median %9.2f ms, best %9.2f ms (%d run%s)\n", what,
            sr_compat_level_name(level), verdict == 1 ? "ok " : verdict == 0 ? "BAD" : "ERR",
            nmsgs, times[runs / 2], times[0], runs, runs == 1 ? "" : "s");

@@ -9,6 +9,7 @@
 
 #include "common/buf.h"
 #include "compat/compat.h"
+#include "tests/bench/bench.h"
 
 #define PROPS 2000
 #define DEFS 50
@@ -40,19 +41,6 @@ static char *big_schema(int next)
                       d ? "," : "", d, (d + 1) % DEFS);
     sr_buf_puts(&b, "}}");
     return sr_buf_detach(&b);
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 static const char *EVENT_SCHEMA =
@@ -113,7 +101,7 @@ int main(void)
         sr_strlist_dispose(&msgs);
         sr_schema_free(s);
     }
-    qsort(t, RUNS, sizeof(double), cmp_double);
+    sort_times(t, RUNS);
     printf("json: parse + check, %d properties and %d $defs (%zu bytes) against the previous "
            "version: median %.2f ms, best %.2f ms\n", PROPS, DEFS, strlen(v2), t[RUNS / 2], t[0]);
 

@@ -8,6 +8,7 @@
 
 #include "common/buf.h"
 #include "compat/compat.h"
+#include "tests/bench/bench.h"
 
 #define MESSAGES 300
 #define FIELDS 20 /* per message: 6,000 in all */
@@ -42,19 +43,6 @@ static char *generate(int next)
     return sr_buf_detach(&b);
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(void)
 {
     char *v1 = generate(0), *v2 = generate(1);
@@ -85,7 +73,7 @@ int main(void)
         sr_strlist_dispose(&msgs);
         sr_schema_free(s);
     }
-    qsort(times, RUNS, sizeof(times[0]), cmp_double);
+    sort_times(times, RUNS);
     printf("protobuf parse + canonicalize + BACKWARD check, %d messages, %d fields, %zu bytes:\n"
            "  new version only:           median %.2f ms, best %.2f ms (%d runs; target 20 ms)\n",
            MESSAGES, MESSAGES * FIELDS, strlen(v2), times[RUNS / 2], times[0], RUNS);
@@ -103,7 +91,7 @@ int main(void)
         sr_schema_free(s);
         sr_schema_free(prev);
     }
-    qsort(times, RUNS, sizeof(times[0]), cmp_double);
+    sort_times(times, RUNS);
     printf("  previous version parsed too: median %.2f ms, best %.2f ms\n", times[RUNS / 2],
            times[0]);
     sr_schema_free(old);

@@ -12,6 +12,7 @@
 
 #include "common/buf.h"
 #include "compat/compat.h"
+#include "tests/bench/bench.h"
 
 #ifndef RUNS
 #define RUNS 5 /* -DRUNS=1 for a quick look at slow code */
@@ -71,19 +72,6 @@ static char *options(int n)
     return sr_buf_detach(&b);
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Median time of parse (with validation and canonical text) + format=serialized. */
 static double measure(const char *text, int *ok)
 {
@@ -106,7 +94,7 @@ static double measure(const char *text, int *ok)
         free(serialized);
         sr_schema_free(s);
     }
-    qsort(times, RUNS, sizeof(times[0]), cmp_double);
+    sort_times(times, RUNS);
     return times[RUNS / 2];
 }
 

@@ -15,17 +15,11 @@
 
 #include "common/buf.h"
 #include "server/registry/registry.h"
+#include "tests/bench/bench.h"
 
 #define SAMPLES 20
 
 static const int checkpoints[] = {10, 100, 1000};
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static char *schema_text(int version)
 {

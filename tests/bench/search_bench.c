@@ -17,6 +17,7 @@
 #include "common/buf.h"
 #include "server/registry/registry.h"
 #include "store/store.h"
+#include "tests/bench/bench.h"
 
 #define SUBJECTS 100000
 #define RUNS 21
@@ -24,13 +25,6 @@
 static const char *const teams[] = {"payments", "orders", "inventory", "shipping", "identity",
                                     "billing", "search", "ads", "risk", "growth"};
 static const char *const types[] = {"AVRO", "PROTOBUF", "JSON"};
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static void subject_name(char *out, size_t n, int i)
 {
@@ -89,12 +83,6 @@ static double once(sr_registry *r, const sr_search *q, size_t *found)
     return t;
 }
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static void measure(sr_registry *r, const char *label, sr_search q)
 {
     double t[RUNS];
@@ -102,7 +90,7 @@ static void measure(sr_registry *r, const char *label, sr_search q)
 
     for (int i = 0; i < RUNS; i++)
         t[i] = once(r, &q, &found);
-    qsort(t, RUNS, sizeof(t[0]), cmp);
+    sort_times(t, RUNS);
     printf("  %-52s %3zu found   median %8.3f ms   max %8.3f ms\n", label, found, t[RUNS / 2],
            t[RUNS - 1]);
 }

@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import unittest
 
@@ -17,7 +16,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "api"))
 sys.path.insert(0, HERE)
 from sluiced import ROOT  # noqa: E402
-from test_ci_offline import BASE, git  # noqa: E402
+from gitrepo import Repo, git  # noqa: E402
+from test_ci_offline import BASE  # noqa: E402
 
 SLUICE = os.environ.get("SLUICE") or os.path.join(ROOT, "build", "sluice")
 
@@ -27,28 +27,6 @@ def run(*args, env=None):
                        env=env or os.environ)
     assert "Sanitizer" not in r.stderr and "runtime error" not in r.stderr, r.stderr
     return r
-
-
-class Repo:
-    def __init__(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.path = self.tmp.name
-        git(self.path, "init", "-q", "-b", "main")
-
-    def write(self, files):
-        for p, text in files.items():
-            full = os.path.join(self.path, p)
-            os.makedirs(os.path.dirname(full), exist_ok=True)
-            with open(full, "w") as f:
-                f.write(text)
-
-    def commit(self, message):
-        git(self.path, "add", "-A")
-        git(self.path, "commit", "-q", "-m", message)
-
-    def rev(self, spec):
-        return subprocess.run(["git", "-C", self.path, "rev-parse", spec], capture_output=True,
-                              text=True, check=True).stdout.strip()
 
 
 class UnreadableBlob(unittest.TestCase):

@@ -21,7 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "api"))
 sys.path.insert(0, HERE)
 from sluiced import ROOT, Sluiced, apikey, q  # noqa: E402
-from test_ci_offline import git  # noqa: E402
+from gitrepo import git  # noqa: E402
 
 EXAMPLE = os.path.join(ROOT, "proto-repo-example")
 ORDER = "proto/acme/order/v1/order_events.proto"

@@ -10,7 +10,10 @@ import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "api"))
+sys.path.insert(0, HERE)
+from gitrepo import git, write  # noqa: E402
 from sluiced import ROOT, Sluiced  # noqa: E402
 
 SLUICE = os.environ.get("SLUICE") or os.path.join(ROOT, "build", "sluice")
@@ -22,12 +25,6 @@ ORDER = ('{\n  "title": "Order",\n  "type": "object",\n  "properties": {\n'
 BASE = {"schemas/common/address.json": ADDRESS, "schemas/events/order.json": ORDER,
         "sluice.yaml": "roots: [schemas]\nsubjects: map\nsubject_map:\n"
                        "  events/order.json: orders-value\n  common/address.json: address\n"}
-
-
-def git(repo, *args):
-    subprocess.run(["git", "-C", repo] + list(args), check=True, capture_output=True,
-                   env=dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
-                            GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com"))
 
 
 class CiJson(unittest.TestCase):
@@ -54,11 +51,7 @@ class CiJson(unittest.TestCase):
 
     @classmethod
     def write(cls, files):
-        for path, text in files.items():
-            full = os.path.join(cls.repo, path)
-            os.makedirs(os.path.dirname(full), exist_ok=True)
-            with open(full, "w") as f:
-                f.write(text)
+        write(cls.repo, files)
 
     def branch(self, name, files):
         git(self.repo, "checkout", "-q", "-B", name, "main")

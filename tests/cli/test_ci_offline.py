@@ -10,7 +10,10 @@ import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "api"))
+sys.path.insert(0, HERE)
+from gitrepo import git, write  # noqa: E402
 from sluiced import ROOT, Sluiced  # noqa: E402
 
 SLUICE = os.environ.get("SLUICE") or os.path.join(ROOT, "build", "sluice")
@@ -25,12 +28,6 @@ BASE = {
     "legacy/account.proto": 'syntax = "proto2";\npackage acme.legacy;\n\nmessage Account {\n  optional string id = 1;\n}\n',
     "README.md": "event schemas\n",
 }
-
-
-def git(repo, *args):
-    subprocess.run(["git", "-C", repo] + list(args), check=True, capture_output=True,
-                   env=dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
-                            GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com"))
 
 
 class CiOffline(unittest.TestCase):
@@ -56,11 +53,7 @@ class CiOffline(unittest.TestCase):
 
     @classmethod
     def write(cls, files):
-        for path, text in files.items():
-            full = os.path.join(cls.repo, path)
-            os.makedirs(os.path.dirname(full), exist_ok=True)
-            with open(full, "w") as f:
-                f.write(text)
+        write(cls.repo, files)
 
     def branch(self, name, files=None, delete=()):
         git(self.repo, "checkout", "-q", "-B", name, "main")

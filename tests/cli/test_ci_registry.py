@@ -12,7 +12,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "api"))
 sys.path.insert(0, HERE)
 from sluiced import ROOT, Sluiced, q  # noqa: E402
-from test_ci_offline import BASE, git  # noqa: E402
+from gitrepo import git, write  # noqa: E402
+from test_ci_offline import BASE  # noqa: E402
 
 SLUICE = os.environ.get("SLUICE") or os.path.join(ROOT, "build", "sluice")
 
@@ -33,11 +34,7 @@ class CiRegistry(unittest.TestCase):
         self.tmp.cleanup()
 
     def write(self, files):
-        for path, text in files.items():
-            full = os.path.join(self.repo, path)
-            os.makedirs(os.path.dirname(full), exist_ok=True)
-            with open(full, "w") as f:
-                f.write(text)
+        write(self.repo, files)
 
     def sluice(self, *args):
         env = dict(os.environ, SLUICE_REGISTRY_URL="http://127.0.0.1:%d" % self.srv.port)

@@ -18,7 +18,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
-from sluiced import ROOT, Sluiced, q  # noqa: E402
+from sluiced import ROOT, Sluiced  # noqa: E402
 
 SLUICE = os.environ.get("SLUICE") or os.path.join(ROOT, "build", "sluice")
 

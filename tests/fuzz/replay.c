@@ -1,7 +1,8 @@
 /* replay.c -- run a fuzz target over saved inputs, without libFuzzer: what `make test` does with
- * tests/fuzz/corpus/<target>/ and tests/fuzz/regressions/<target>/.
+ * the directories tests/fuzz/seeds.sh names for the target.
  *
- *   <target> FILE|DIR...      every file named, and every file in every directory named
+ *   <target> FILE|DIR...      every file named, and every file below every directory named
+ *                             (subdirectories too, as libFuzzer reads a corpus)
  *
  * Prints how many inputs ran; a crash (sanitizer report, abort) fails the run and the last
  * "running" line names the input that caused it. */
@@ -44,7 +45,7 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every regular file of `dir`, in name order. Returns how many ran, or -1. */
+/* Every regular file below `dir`, in name order. Returns how many ran, or -1. */
 static int run_dir(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -72,8 +73,14 @@ static int run_dir(const char *dir)
         if (!path)
             abort();
         sprintf(path, "%s/%s", dir, names[i]);
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && run_file(path) == 0)
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            int below = run_dir(path);
+            if (below < 0)
+                abort(); /* run_dir said which directory */
+            ran += below;
+        } else if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && run_file(path) == 0) {
             ran++;
+        }
         free(path);
         free(names[i]);
     }

@@ -3,9 +3,8 @@
 #
 #   tests/fuzz/run.sh BUILD [TARGET...]        FUZZ_SECONDS (default 60) per target
 #
-# Each target starts from its seeds (tests/fuzz/corpus/<target>/) and past crashes
-# (tests/fuzz/regressions/<target>/); what it learns goes to BUILD/corpus/<target>/, kept between
-# runs, and the input of a crash to BUILD/crashes/<target>/. A crash stops that target only; the
+# Each target starts from its seeds and past crashes (the directories tests/fuzz/seeds.sh names);
+# what it learns goes to BUILD/corpus/<target>/, kept between runs, and the input of a crash to BUILD/crashes/<target>/. A crash stops that target only; the
 # closing line says how many targets crashed, and the exit status is non-zero if any did.
 set -u
 build=${1:?usage: tests/fuzz/run.sh BUILD [TARGET...]}
@@ -28,8 +27,7 @@ for t in "${targets[@]}"; do
   bin="$root/$build/tests/fuzz/$t"
   corpus="$root/$build/corpus/$t" crashes="$root/$build/crashes/$t"
   mkdir -p "$corpus" "$crashes"
-  seeds=()
-  for d in "$here/corpus/$t" "$here/regressions/$t"; do [ -d "$d" ] && seeds+=("$d"); done
+  mapfile -t seeds < <("$here/seeds.sh" "$t")
   log="$root/$build/$t.log"
   start=$SECONDS
   # -timeout: an input that takes longer is a finding (a stall); -rss_limit_mb likewise.
