@@ -1,7 +1,8 @@
 /* logs.h -- the access log (one line per request) and the audit log (one JSON line per change:
  * register, delete, config, mode; who, from where, when, the outcome). Each goes to standard
  * error, to a file (reopened on SIGHUP, for log rotation) or nowhere. Thread-safe: a line is
- * written whole. */
+ * written whole. Access lines are written in batches, at most half a second late; audit lines at
+ * once. */
 #ifndef SR_SERVER_LOGS_H
 #define SR_SERVER_LOGS_H
 

@@ -308,6 +308,23 @@ class AccessLog(unittest.TestCase):
                          ("GET", "/subjects/{subject}/versions", "x/y", 404, "127.0.0.1"))
         self.assertIsInstance(e["us"], int)
 
+    def test_access_lines_reach_the_file_soon_while_the_server_runs(self):
+        # Lines are written in batches (half a second apart at most), not held until the stop.
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "access.log")
+            srv = Sluiced(config={"sluice.access.log": path}).start()
+            try:
+                srv.get("/subjects/soon/versions")
+                deadline, text = time.monotonic() + 5, ""
+                while time.monotonic() < deadline and "/subjects/soon/versions" not in text:
+                    time.sleep(0.05)
+                    with open(path) as f:
+                        text = f.read()
+                self.assertIn("GET /subjects/soon/versions 404 ", text)
+            finally:
+                srv.stop()
+                srv.close()
+
 
 if __name__ == "__main__":
     main()
