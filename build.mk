@@ -118,15 +118,9 @@ $(UI_C): $(UI_FILES) $(UI_HLJS) $(UI_DIFF) scripts/embed_ui.sh
 	scripts/embed_ui.sh $@ $(foreach f,$(UI_FILES),$(notdir $(f))=$(f)) \
 	  highlight.js=$(UI_HLJS) diff.js=$(UI_DIFF)
 
-$(BUILD)/obj/gen/ui_assets.o: $(UI_C)
-	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -Wmissing-prototypes,$(ALL_CFLAGS)) -c $< -o $@
-
-$(BUILD)/obj/gen/json_meta_data.o: $(META_C)
-	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -Wmissing-prototypes,$(ALL_CFLAGS)) -c $< -o $@
-
-$(BUILD)/obj/gen/proto_wkt_data.o: $(WKT_C)
+# The tables of embedded files (ui_assets, json_meta_data, proto_wkt_data): data without
+# prototypes of their own.
+$(BUILD)/obj/gen/%.o: $(GEN)/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -Wmissing-prototypes,$(ALL_CFLAGS)) -c $< -o $@
 

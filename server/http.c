@@ -308,6 +308,15 @@ static const char *client_dn(struct sr_http *h, struct MHD_Connection *c, connec
     return cn->dn;
 }
 
+/* 503: the bodies already buffered leave no room for this one. */
+static void refuse_buffering(struct sr_http *h, exchange *ex)
+{
+    sr_conns_count_refusal(h->conns, 2);
+    sr_reply_error(&ex->refusal, 503, 503,
+                   "The server is buffering as many request bodies as it may "
+                   "(sluice.request.pending.max.bytes); try again");
+}
+
 /* Take the budget for a body of known length, or refuse: 413 over the per-request limit, 503
  * when the bodies already buffered leave no room. */
 static void admit_body(struct sr_http *h, struct MHD_Connection *c, exchange *ex)
@@ -324,10 +333,7 @@ static void admit_body(struct sr_http *h, struct MHD_Connection *c, exchange *ex
     if (n > h->max_body) {
         ex->too_large = 1;
     } else if (sr_conns_reserve(h->conns, (size_t)n) < 0) {
-        sr_conns_count_refusal(h->conns, 2);
-        sr_reply_error(&ex->refusal, 503, 503,
-                       "The server is buffering as many request bodies as it may "
-                       "(sluice.request.pending.max.bytes); try again");
+        refuse_buffering(h, ex);
     } else {
         ex->reserved = (size_t)n;
         ex->body.ptr = sr_xmalloc((size_t)n + 1);
@@ -388,10 +394,7 @@ static void take_body(struct sr_http *h, exchange *ex, const char *data, size_t 
     } else if (ex->body.len + n > ex->reserved) { /* no Content-Length: reserve as it comes */
         size_t more = ex->body.len + n - ex->reserved;
         if (sr_conns_reserve(h->conns, more) < 0) {
-            sr_conns_count_refusal(h->conns, 2);
-            sr_reply_error(&ex->refusal, 503, 503,
-                           "The server is buffering as many request bodies as it may "
-                           "(sluice.request.pending.max.bytes); try again");
+            refuse_buffering(h, ex);
         } else {
             ex->reserved += more;
             sr_buf_put(&ex->body, data, n);
