@@ -737,11 +737,6 @@ sr_jv *sr_jv_at(const sr_jv *root, const char *ptr)
             } else if (ptr[0] == '~' && ptr[1] == '1') {
                 sr_buf_putc(&tok, '/');
                 ptr++;
-            } else if (ptr[0] == '%' && sr_hex_value((unsigned char)ptr[1]) >= 0 &&
-                       sr_hex_value((unsigned char)ptr[2]) >= 0) {
-                sr_buf_putc(&tok, (char)(sr_hex_value((unsigned char)ptr[1]) * 16 +
-                                         sr_hex_value((unsigned char)ptr[2])));
-                ptr += 2;
             } else {
                 sr_buf_putc(&tok, *ptr);
             }

@@ -8,6 +8,7 @@
  * or an anchor. References name documents as Confluent names them (compatibility-rules.md §5):
  * by the reference name itself, by it resolved against the main schema's base, and as "./name". */
 #include "compat/json/internal.h"
+#include "common/hex.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -256,20 +257,15 @@ const char *sr_jrefs_base(const sr_jrefs *r, const sr_jv *schema, const char *fa
     return i ? r->base_strs[*i - 1] : fallback;
 }
 
-/* Percent-decoding of a fragment, for JSON pointers written in URIs. */
+/* A URI fragment percent-decoded (once), giving the JSON pointer it carries (RFC 6901 §6). */
 static char *pct_decode(const char *s)
 {
     sr_buf b = SR_BUF_INIT;
 
     for (; *s; s++) {
-        int hi, lo;
-        if (*s == '%' && s[1] && s[2] &&
-            (hi = (s[1] >= 'a' ? s[1] - 'a' + 10 : s[1] >= 'A' ? s[1] - 'A' + 10 : s[1] - '0')) >=
-                0 &&
-            hi < 16 &&
-            (lo = (s[2] >= 'a' ? s[2] - 'a' + 10 : s[2] >= 'A' ? s[2] - 'A' + 10 : s[2] - '0')) >=
-                0 &&
-            lo < 16) {
+        int hi = *s == '%' ? sr_hex_value((unsigned char)s[1]) : -1;
+        int lo = hi >= 0 ? sr_hex_value((unsigned char)s[2]) : -1;
+        if (lo >= 0) {
             sr_buf_putc(&b, (char)(hi * 16 + lo));
             s += 2;
         } else {

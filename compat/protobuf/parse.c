@@ -66,16 +66,9 @@ void sr_proto__put_utf8_safe(sr_buf *b, const char *s, size_t len, int controls)
 int sr_proto__err_set(sr_err *err, const char *msg, size_t len)
 {
     sr_buf b = SR_BUF_INIT;
-    size_t cut;
 
     sr_proto__put_utf8_safe(&b, msg, len, 1);
-    cut = b.len;
-    if (cut > SR_ERR_MSG_MAX - 1) { /* cut before the character that does not fit */
-        cut = SR_ERR_MSG_MAX - 1;
-        while (cut > 0 && ((unsigned char)b.ptr[cut] & 0xc0) == 0x80)
-            cut--;
-    }
-    sr_err_set(err, 42201, "%.*s", (int)cut, b.ptr);
+    sr_err_set(err, 42201, "%s", b.ptr ? b.ptr : ""); /* cut at a character if too long */
     sr_buf_dispose(&b);
     return -1;
 }

@@ -89,16 +89,18 @@ static int is_integer_text(const char *s, int allow_sign)
 
 /* An integer field's value: a JSON integer (or an integral number) or a decimal string, within
  * [lo, hi] (as doubles: exact enough to refuse what does not fit). */
-static int integer_ok(vctx *c, const json_t *v, double lo, double hi, const char *what)
+/* In long double, whose mantissa holds every int64 and uint64 exactly (a double's rounds
+ * 2^63 - 1 up to 2^63, and would let 2^63 pass as an int64). */
+static int integer_ok(vctx *c, const json_t *v, long double lo, long double hi, const char *what)
 {
-    double x;
+    long double x;
 
     if (json_is_integer(v)) {
-        x = (double)json_integer_value(v);
+        x = (long double)json_integer_value(v);
     } else if (json_is_real(v) && json_real_value(v) == floor(json_real_value(v))) {
         x = json_real_value(v);
     } else if (json_is_string(v) && is_integer_text(json_string_value(v), lo < 0)) {
-        x = strtod(json_string_value(v), NULL);
+        x = strtold(json_string_value(v), NULL);
     } else {
         sr_violations_add(c->out, c->ptr.ptr, "expected an integer (%s)", what);
         return 0;
@@ -177,17 +179,17 @@ static int check_single(vctx *c, const field_t *f, const json_t *v)
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_INT32:
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_SINT32:
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_SFIXED32:
-        return integer_ok(c, v, -2147483648.0, 2147483647.0, "int32");
+        return integer_ok(c, v, -2147483648.0L, 2147483647.0L, "int32");
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_UINT32:
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_FIXED32:
-        return integer_ok(c, v, 0, 4294967295.0, "uint32");
+        return integer_ok(c, v, 0, 4294967295.0L, "uint32");
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_INT64:
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_SINT64:
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_SFIXED64:
-        return integer_ok(c, v, -9223372036854775808.0, 9223372036854775807.0, "int64");
+        return integer_ok(c, v, -9223372036854775808.0L, 9223372036854775807.0L, "int64");
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_UINT64:
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_FIXED64:
-        return integer_ok(c, v, 0, 18446744073709551615.0, "uint64");
+        return integer_ok(c, v, 0, 18446744073709551615.0L, "uint64");
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_FLOAT:
     case GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__TYPE__TYPE_DOUBLE:
         if (json_is_number(v) ||

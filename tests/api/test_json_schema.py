@@ -170,6 +170,11 @@ class JsonSchema(ServerTest):
         self.assertTrue(ok.json["valid"], ok)
         bad = self.srv.post("/sluice/v1/subjects/%s/versions/1/validate" % q(p), {"total_cents": 1.5, "tags": "a"})
         self.assertEqual(sorted(v["pointer"] for v in bad.json["violations"]), ["/tags", "/total_cents"])
+        # the edges of int64, as strings (a double would round 2^63 - 1 up to 2^63)
+        for text, valid in (("9223372036854775807", True), ("9223372036854775808", False),
+                            ("-9223372036854775808", True), ("-9223372036854775809", False)):
+            r = self.srv.post("/sluice/v1/subjects/%s/versions/1/validate" % q(p), {"totalCents": text})
+            self.assertEqual(r.json["valid"], valid, (text, r))
 
     def test_confluent_diff_vectors_end_to_end(self):
         """Register each vector's original under BACKWARD and check its update: the verdict must be

@@ -396,6 +396,8 @@ static void test_json_refs__defs_definitions_id_anchor_and_other_documents(void 
         "\"$defs\":{\"n\":{\"$anchor\":\"node\",\"type\":\"object\"}}}",
         "{\"$id\":\"http://x.example/r\",\"$ref\":\"#foo\",\"definitions\":{\"n\":{\"$id\":\"#foo\"}}}",
         "{\"$ref\":\"#/definitions/a%20b/x~1y\",\"definitions\":{\"a b\":{\"x/y\":{}}}}",
+        /* a fragment is percent-decoded once: %25 is "%", and what follows it stays as written */
+        "{\"$ref\":\"#/definitions/a%2541\",\"definitions\":{\"a%41\":{}}}",
         /* "#/$defs/X" finds a body under "definitions", as Confluent bridges them */
         "{\"$ref\":\"#/$defs/a\",\"definitions\":{\"a\":{\"type\":\"string\"}}}",
     };

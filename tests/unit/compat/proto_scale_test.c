@@ -243,6 +243,7 @@ static void test_proto_scale__very_long_names_and_comments_are_handled_whole(voi
                   name, name);
     assert_int_equal(sr_schema_parse(&conflict, SR_TYPE_PROTOBUF, b.ptr, NULL, 0, 0, &err), -1);
     assert_non_null(strstr(err.msg, "schema.proto:4:9: The JSON camel-case name of field"));
+    sr_err_dispose(&err);
     free(name);
     sr_buf_dispose(&b);
 }
