@@ -70,19 +70,27 @@ static int same_text(const char *a, const char *b)
 }
 
 /* compatibilityGroup (8.x): only the live versions whose metadata property `group` equals the new
- * schema's take part (absent equals absent). Filters vs in place; returns the new count. */
-static size_t keep_group(sr_store_version *vs, size_t n, sr_tx *tx, const char *context,
-                         const char *metadata, const char *group, sr_err *err)
+ * schema's take part (absent equals absent). Filters vs in place and sets *n to the new count; -1
+ * when a version's schema cannot be read (err set): a check on fewer versions must not pass. */
+static int keep_group(sr_store_version *vs, size_t *n, sr_tx *tx, const char *context,
+                      const char *metadata, const char *group, sr_err *err)
 {
     json_t *mine = NULL;
     const char *want = group_value(&mine, metadata, group);
     size_t k = 0;
+    int rc = 0;
 
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < *n; i++) {
         sr_store_schema *s = NULL;
         json_t *theirs = NULL;
-        int keep = !vs[i].deleted && sr_store_schema_get(&s, tx, context, vs[i].id, err) == 0 &&
-                   same_text(want, group_value(&theirs, s->metadata, group));
+        int keep = 0;
+        if (!vs[i].deleted && rc == 0) {
+            int got = sr_store_schema_get(&s, tx, context, vs[i].id, err);
+            if (got < 0)
+                rc = -1;
+            else
+                keep = got == 0 && same_text(want, group_value(&theirs, s->metadata, group));
+        }
         json_decref(theirs);
         sr_store_schema_free(s);
         if (keep)
@@ -91,7 +99,8 @@ static size_t keep_group(sr_store_version *vs, size_t n, sr_tx *tx, const char *
             free(vs[i].subject);
     }
     json_decref(mine);
-    return k;
+    *n = k;
+    return rc;
 }
 
 void sr_registry__mark_validate_fields(sr_strlist *msgs, const sr_scope *scope)
@@ -205,12 +214,10 @@ int sr_registry__check_subject(sr_strlist *msgs, sr_registry *r, const sr_readin
     if (!transitive(scope->level) && !group) /* the head names the one version needed */
         ok = sr_registry__check_versions(msgs, r, rd, schema, context, &latest,
                                          head->latest_version ? 1 : 0, 0, scope->level, err);
-    else if (sr_store_versions(&vs, &n, rd->tx, subject, err) == 0) {
-        if (group)
-            n = keep_group(vs, n, rd->tx, context, metadata, group, err);
+    else if (sr_store_versions(&vs, &n, rd->tx, subject, err) == 0 &&
+             (!group || keep_group(vs, &n, rd->tx, context, metadata, group, err) == 0))
         ok = sr_registry__check_versions(msgs, r, rd, schema, context, vs, n, 0, scope->level,
                                          err);
-    }
     if (ok >= 0 && head->latest_version &&
         sr_store_schema_get(&last, rd->tx, context, head->latest_id, err) < 0)
         ok = -1;

@@ -64,8 +64,8 @@ int sr_registry_parse_version(int *out, const char *text, sr_err *err)
         *out = -1;
         return 0;
     }
-    v = strtol(text, &end, 10);
-    if (end != text && *end == '\0' && (v == -1 || (v >= 1 && v <= 2147483647L))) {
+    v = strtol(p, &end, 10); /* trimmed, as "latest" is (Confluent trims either) */
+    if (len && end == p + len && (v == -1 || (v >= 1 && v <= 2147483647L))) {
         *out = (int)v;
         return 0;
     }

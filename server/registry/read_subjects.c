@@ -394,10 +394,11 @@ static int by_metadata(json_t **out, sr_registry *r, const sr_reading *rd, const
         goto out;
     }
     for (i = n; i-- > 0; sr_store_schema_free(s), s = NULL) { /* newest first */
-        if ((vs[i].deleted && !deleted) ||
-            sr_store_schema_get(&s, rd->tx, context, vs[i].id, err) < 0 || !s)
+        if (vs[i].deleted && !deleted)
             continue;
-        if (has_properties(s, want))
+        if (sr_store_schema_get(&s, rd->tx, context, vs[i].id, err) < 0)
+            goto out; /* a store error is not "not found" */
+        if (s && has_properties(s, want))
             break;
     }
     if (!s) {

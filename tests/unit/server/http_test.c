@@ -125,6 +125,10 @@ static void test_registry__subject_and_version_rules(void **state)
                                  "values are between [1, 2^31-1] and the string \"latest\"");
     assert_int_equal(sr_registry_parse_version(&v, "2147483648", &err), -1);
     assert_int_equal(sr_registry_parse_version(&v, "1x", &err), -1);
+    assert_int_equal(sr_registry_parse_version(&v, " 3 ", &err), 0); /* trimmed, as "latest" */
+    assert_int_equal(v, 3);
+    assert_int_equal(sr_registry_parse_version(&v, "", &err), -1);
+    assert_int_equal(sr_registry_parse_version(&v, "  ", &err), -1);
 }
 
 static void test_config__properties_file_then_overrides(void **state)
