@@ -125,7 +125,8 @@ static int pool_take(pg_conn **out, int *fresh, pg_store *st, sr_err *err)
     deadline_in(&deadline, st->timeout_ms);
     pthread_mutex_lock(&st->lock);
     while (!st->idle && st->open >= st->pool_max) {
-        if (pthread_cond_timedwait(&st->freed, &st->lock, &deadline) == ETIMEDOUT) {
+        if (pthread_cond_timedwait(&st->freed, &st->lock, &deadline) == ETIMEDOUT &&
+            !st->idle && st->open >= st->pool_max) { /* one freed at the deadline still counts */
             pthread_mutex_unlock(&st->lock);
             return sr_err_set(err, 50002, "Operation timed out: all %d connections to the "
                               "database stayed busy for %d ms", st->pool_max, st->timeout_ms);

@@ -152,8 +152,10 @@ static void *run(void *arg)
             l->fn(l->arg, SR_STORE_HEARING, NULL, 0);
         }
         struct pollfd p[2] = {{PQsocket(l->pg), POLLIN, 0}, {l->wake[0], POLLIN, 0}};
-        if (poll(p, 2, -1) < 0 && errno != EINTR)
+        if (poll(p, 2, -1) < 0 && errno != EINTR) { /* no more listening: say so, as on a loss */
+            l->fn(l->arg, SR_STORE_DEAF, NULL, 0);
             break;
+        }
         if (p[1].revents)
             break;
         if (p[0].revents && drain(l) < 0) {

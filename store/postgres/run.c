@@ -3,6 +3,7 @@
  * text. */
 #include "store/postgres/pg.h"
 #include "common/buf.h"
+#include "common/hex.h"
 #include "common/utf8.h"
 
 #include <stdarg.h>
@@ -198,11 +199,6 @@ int sr_pg__get_bool(const PGresult *r, int row, int col)
     return PQgetvalue(r, row, col)[0] == 't';
 }
 
-static int hex(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 void sr_pg__get_hash(uint8_t out[16], const PGresult *r, int row, int col)
 {
     const char *v = PQgetvalue(r, row, col); /* "\x" and 32 hex digits (bytea_output = hex) */
@@ -211,7 +207,8 @@ void sr_pg__get_hash(uint8_t out[16], const PGresult *r, int row, int col)
     if (PQgetlength(r, row, col) != 34 || v[0] != '\\' || v[1] != 'x')
         return;
     for (int i = 0; i < 16; i++) {
-        int hi = hex(v[2 + 2 * i]), lo = hex(v[3 + 2 * i]);
+        int hi = sr_hex_value((unsigned char)v[2 + 2 * i]);
+        int lo = sr_hex_value((unsigned char)v[3 + 2 * i]);
         if (hi < 0 || lo < 0) {
             memset(out, 0, 16);
             return;

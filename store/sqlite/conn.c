@@ -11,16 +11,10 @@
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite.h"
 
-static int db_error(sr_err *err, sqlite3 *db)
-{
-    return sr_err_set(err, 50001, "Error in the backend data store: %s",
-                      db ? sqlite3_errmsg(db) : "out of memory");
-}
-
 static int exec(sqlite3 *db, const char *text, sr_err *err)
 {
     if (sqlite3_exec(db, text, NULL, NULL, NULL) != SQLITE_OK)
-        return db_error(err, db);
+        return sr_sqlite__db_error(err, db);
     return 0;
 }
 
@@ -45,12 +39,12 @@ static int conn_open(conn **out, const char *path, int reader, sr_err *err)
      * to that), so SQLite's own per-connection mutex would be pure overhead. */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
-        db_error(err, c->db);
+        sr_sqlite__db_error(err, c->db);
         goto out;
     }
     sqlite3_extended_result_codes(c->db, 1);
     if (sqlite3_busy_timeout(c->db, 10000) != SQLITE_OK) {
-        db_error(err, c->db);
+        sr_sqlite__db_error(err, c->db);
         goto out;
     }
     if (exec(c->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err) < 0)
@@ -71,7 +65,7 @@ static int user_version(int *out, sqlite3 *db, sr_err *err)
     int rc = -1;
     if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK ||
         sqlite3_step(s) != SQLITE_ROW) {
-        db_error(err, db);
+        sr_sqlite__db_error(err, db);
         goto out;
     }
     *out = sqlite3_column_int(s, 0);
@@ -88,7 +82,7 @@ static int foreign_keys_hold(sqlite3 *db, sr_err *err)
     int rc = 0;
 
     if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK)
-        return db_error(err, db);
+        return sr_sqlite__db_error(err, db);
     if (sqlite3_step(s) == SQLITE_ROW)
         rc = sr_err_set(err, 50001, "Error in the backend data store: a migration broke a "
                         "foreign key in table %s", (const char *)sqlite3_column_text(s, 0));
@@ -445,7 +439,7 @@ static int sqlite_backup(sr_store *base, const char *dest, sr_err *err)
     if (sqlite3_prepare_v2(c->db, "VACUUM INTO ?1", -1, &s, NULL) != SQLITE_OK ||
         sqlite3_bind_text(s, 1, dest, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
         sqlite3_step(s) != SQLITE_DONE)
-        db_error(err, c->db);
+        sr_sqlite__db_error(err, c->db);
     else
         rc = 0;
     sqlite3_finalize(s);

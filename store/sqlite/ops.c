@@ -43,11 +43,6 @@ static int int_pragma(int *out, sqlite3 *db, const char *sql)
     return rc;
 }
 
-static int db_error(sr_err *err, sqlite3 *db)
-{
-    return sr_err_set(err, 50001, "Error in the backend data store: %s", sqlite3_errmsg(db));
-}
-
 int sr_sqlite__recognise(sqlite3 *db, sr_err *err)
 {
     int user_version, app_id, objects, own = 0;
@@ -56,7 +51,7 @@ int sr_sqlite__recognise(sqlite3 *db, sr_err *err)
     if (int_pragma(&user_version, db, "PRAGMA user_version") < 0 ||
         int_pragma(&app_id, db, "PRAGMA application_id") < 0 ||
         int_pragma(&objects, db, "SELECT count(*) FROM sqlite_master") < 0)
-        return db_error(err, db);
+        return sr_sqlite__db_error(err, db);
     if (app_id == SLUICE_APPLICATION_ID)
         return 0;
     if (app_id != 0)
@@ -68,7 +63,7 @@ int sr_sqlite__recognise(sqlite3 *db, sr_err *err)
         snprintf(sql, sizeof(sql), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                  "name = '%s'", own_tables[i]);
         if (int_pragma(&n, db, sql) < 0)
-            return db_error(err, db);
+            return sr_sqlite__db_error(err, db);
         own += n;
     }
     if (objects > 0 && (user_version == 0 || own != (int)(sizeof(own_tables) /
@@ -86,7 +81,7 @@ int sr_sqlite__claim(sqlite3 *db, sr_err *err)
 
     snprintf(sql, sizeof(sql), "PRAGMA application_id=%d", SLUICE_APPLICATION_ID);
     if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return db_error(err, db);
+        return sr_sqlite__db_error(err, db);
     return 0;
 }
 

@@ -8,17 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sr_sqlite__error(sr_err *err, sr_tx *tx)
+int sr_sqlite__db_error(sr_err *err, sqlite3 *db)
 {
-    sqlite3 *db = tx ? sq_tx(tx)->c->db : NULL;
     int code = db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
+    const char *msg = db ? sqlite3_errmsg(db) : "out of memory";
 
     /* A row that must be unique exists already: the contract's conflict (store.h). */
     if (code == SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLITE_CONSTRAINT_UNIQUE)
-        return sr_err_set(err, SR_STORE_CONFLICT, "Error in the backend data store: %s",
-                          sqlite3_errmsg(db));
-    return sr_err_set(err, 50001, "Error in the backend data store: %s",
-                      db ? sqlite3_errmsg(db) : "out of memory");
+        return sr_err_set(err, SR_STORE_CONFLICT, "Error in the backend data store: %s", msg);
+    /* Another process held the database past the busy timeout. */
+    if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+        return sr_err_set(err, 50002, "Operation timed out: %s", msg);
+    return sr_err_set(err, 50001, "Error in the backend data store: %s", msg);
+}
+
+int sr_sqlite__error(sr_err *err, sr_tx *tx)
+{
+    return sr_sqlite__db_error(err, tx ? sq_tx(tx)->c->db : NULL);
 }
 
 void sr_sqlite__done(sqlite3_stmt *s)

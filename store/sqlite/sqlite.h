@@ -172,7 +172,11 @@ int sr_sqlite__counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_e
 /* ---- rows.c: running statements ---- */
 
 
-/* 50001 with SQLite's message for the transaction's connection. Returns -1. */
+/* The error of SQLite's last call on `db` (NULL: out of memory), as the contract names it:
+ * SR_STORE_CONFLICT for a unique or primary key violation, 50002 when the database stayed busy
+ * past the busy timeout, else 50001; with SQLite's message. Returns -1. */
+int sr_sqlite__db_error(sr_err *err, sqlite3 *db);
+/* The same for the transaction's connection. */
 int sr_sqlite__error(sr_err *err, sr_tx *tx);
 
 /* The cached statement `q`, with `types` bound from the arguments: one letter per parameter,
