@@ -71,7 +71,7 @@ class Search(ServerTest):
 
     def test_pages_follow_the_cursor_to_the_end(self):
         seen, after = [], None
-        while True:
+        for _ in range(20):  # a cursor that never ends fails instead of looping
             params = {"q": "search-orders-", "limit": 10}
             if after:
                 params["after"] = after
@@ -80,6 +80,8 @@ class Search(ServerTest):
             after = r["next"]
             if not after:
                 break
+        else:
+            self.fail("the cursor did not reach the end in 20 pages")
         self.assertEqual(seen, ["search-orders-%02d-value" % i for i in range(25)])
 
     def test_a_new_subject_is_found_as_soon_as_it_is_registered(self):

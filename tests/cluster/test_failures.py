@@ -22,9 +22,9 @@ def register_distinct(prefix):
         subject = "%s-%d" % (prefix, i % 3)
         schema = avro("%s_%d_%d" % (prefix.replace("-", "_"), id(client), i), "f")
         r = client.register(subject, schema)
-        if r.status == 200:
-            return subject, schema, r.json["id"], r.json["version"]
-        return None
+        if r.status != 200:  # an error of the load: the survivors must have none
+            raise AssertionError("registration refused: %r" % r)
+        return subject, schema, r.json["id"], r.json["version"]
     return work
 
 

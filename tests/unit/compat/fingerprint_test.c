@@ -81,7 +81,7 @@ static void test_fingerprint__matches_confluent_golden_hashes(void **state)
     d = json_load_file(path, 0, NULL);
     if (!d) {
         printf("skipped: %s is absent\n", path);
-        return;
+        skip(); /* reported as skipped, not as passed */
     }
     refs_j = json_object_get(d, "references");
     nrefs = json_array_size(refs_j);

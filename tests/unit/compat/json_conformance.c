@@ -122,6 +122,8 @@ static void test_json_conformance__every_confluent_diff_vector_agrees(void **sta
         failed += run_file(files[i], &n);
         total += n;
     }
+    if (total == 0)
+        skip(); /* no reference data: reported as skipped, not as passed */
     printf("%zu of %zu JSON Schema diff vectors agree\n", total - failed, total);
     assert_int_equal(failed, 0);
 }

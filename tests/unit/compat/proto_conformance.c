@@ -52,7 +52,7 @@ static void test_proto_conformance__every_confluent_diff_vector_agrees(void **st
     cases = json_load_file(path, 0, NULL);
     if (!cases) {
         printf("skipped: %s is absent\n", path);
-        return;
+        skip(); /* reported as skipped, not as passed */
     }
     json_array_foreach(cases, i, c) {
         sr_proto_fileset *o = side(c, "original_schema", "original_dependencies");
