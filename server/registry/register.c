@@ -137,15 +137,41 @@ static int live_holder(int *version, const job *j, sr_tx *tx, int id, sr_err *er
     return 0;
 }
 
+/* The id in the subject's context that holds this fingerprint: the one the subject has as a
+ * live version (*version set) when it has one, else the lowest (*version 0). IMPORT can give one
+ * fingerprint several ids, and the subject may hold any of them. 0, 1 when none, or -1. */
+static int holding_id(int *id, int *version, const job *j, sr_tx *tx, const uint8_t hash[16],
+                      sr_err *err)
+{
+    sr_store_id *ids = NULL;
+    size_t n = 0;
+    int rc = 1;
+
+    *id = *version = 0;
+    if (sr_store_schema_ids(&ids, &n, tx, hash, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n && !*version; i++) { /* by context, then id */
+        if (strcmp(ids[i].context, j->context) != 0)
+            continue;
+        if (live_holder(version, j, tx, ids[i].id, err) < 0) {
+            rc = -1;
+            break;
+        }
+        if (rc == 1 || *version)
+            *id = ids[i].id;
+        rc = 0;
+    }
+    sr_store_ids_free(ids, n);
+    return rc;
+}
+
 /* Is the schema with this fingerprint already a live version of the subject, as asked? */
 static int match(job *j, sr_tx *tx, const uint8_t hash[16], sr_err *err)
 {
-    int id = 0, version, rc = sr_store_schema_find(&id, tx, j->context, hash, err);
+    int id, version, rc = holding_id(&id, &version, j, tx, hash, err);
 
     if (rc != 0)
         return rc < 0 ? -1 : 0;
-    if (live_holder(&version, j, tx, id, err) < 0)
-        return -1;
     if (!version || (j->req->id > 0 && j->req->id != id) ||
         (j->req->version > 0 && j->req->version != version))
         return 0;
@@ -258,16 +284,17 @@ static int find_existing(job *j, sr_tx *tx, sr_err *err)
 {
     int version = 0, rc;
 
-    if (j->importing)
+    if (j->importing) {
         rc = import_id(j, tx, err);
-    else
-        rc = sr_store_schema_find(&j->existing_id, tx, j->context, j->p.hash, err);
+        if (rc == 0 && j->existing_id && live_holder(&version, j, tx, j->existing_id, err) < 0)
+            return -1;
+    } else {
+        rc = holding_id(&j->existing_id, &version, j, tx, j->p.hash, err);
+    }
     if (rc < 0)
         return -1;
     if (rc == 1)
         j->existing_id = 0;
-    if (j->existing_id && live_holder(&version, j, tx, j->existing_id, err) < 0)
-        return -1;
     if (version && j->req->version <= 0)
         return answer_existing(j, tx, version, j->existing_id, err);
     return 0;

@@ -34,6 +34,12 @@ class Confluent8(ServerTest):
         # the same id again is the same schema; another schema under a taken id is refused
         self.assertEqual(self.srv.register(b, '"bytes"', id=60, version=1).json["id"], 60)
         self.assertError(self.srv.register(b, '"float"', id=60, version=2), 422, 42205)
+        # back in READWRITE, registering the text again finds the id the subject holds (60),
+        # not the lowest id of that text (50): no second version
+        self.assertEqual(self.srv.put("/mode/%s" % q(b), {"mode": "READWRITE"}).status, 200)
+        again = self.srv.register(b, '"bytes"')
+        self.assertEqual((again.status, again.json.get("id"), again.json.get("version")), (200, 60, 1), again)
+        self.assertEqual(self.srv.get("/subjects/%s/versions" % q(b)).json, [1])
 
     def test_a_subject_whose_referrers_are_all_soft_deleted_can_be_deleted_for_good(self):
         base, user = self.subject("base"), self.subject("user")
