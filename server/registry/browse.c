@@ -161,23 +161,6 @@ int sr_registry_subject_overview(json_t **out, sr_registry *r, const char *subje
 
 /* ---- a version ---- */
 
-/* Version `text` ("latest" = the latest live one; soft-deleted versions count) of a subject:
- * its index in vs (which the caller frees), or -1 with err. */
-static int find_version(sr_store_version **vs, size_t *n, sr_tx *tx, const char *subject,
-                        const char *text, sr_err *err)
-{
-    int v, at;
-
-    if (sr_registry_parse_version(&v, text, err) < 0 || sr_store_versions(vs, n, tx, subject, err) < 0)
-        return -1;
-    if (*n == 0)
-        return sr_err_set(err, 40401, "Subject '%s' not found.", subject);
-    at = v == -1 ? sr_registry__latest(*vs, *n) : sr_registry__find(*vs, *n, v);
-    if (at < 0)
-        return sr_err_set(err, 40402, "Version %d not found.", v);
-    return at;
-}
-
 /* The text people read: JSON indented, Protobuf as stored. Caller frees. */
 static char *display_text(const char *type, const char *text)
 {
@@ -196,7 +179,7 @@ static int forms(json_t **out, sr_registry *r, sr_tx *tx, const char *subject, c
     int at, rc = -1;
     SR_ERR_LOCAL(perr);
 
-    at = find_version(&vs, &n, tx, subject, version, err);
+    at = sr_registry__locate(&vs, &n, tx, subject, version, 1, err); /* soft-deleted too */
     if (at < 0 || sr_registry__stored(&s, tx, context, vs[at].id, err) < 0 ||
         referrers_json(by, tx, subject, vs[at].version, err) < 0)
         goto out;

@@ -7,12 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int transitive(sr_compat_level l)
-{
-    return l == SR_COMPAT_BACKWARD_TRANSITIVE || l == SR_COMPAT_FORWARD_TRANSITIVE ||
-           l == SR_COMPAT_FULL_TRANSITIVE;
-}
-
 /* Indexes into vs of the versions to check, ascending. */
 static size_t pick(size_t *idx, const sr_store_version *vs, size_t n, int only_version,
                    sr_compat_level level)
@@ -24,7 +18,7 @@ static size_t pick(size_t *idx, const sr_store_version *vs, size_t n, int only_v
     for (size_t i = 0; i < n; i++)
         if (!vs[i].deleted && (!only_version || vs[i].version == only_version))
             idx[k++] = i;
-    if (!transitive(level) && k > 1) {
+    if (!sr_compat_level_transitive(level) && k > 1) {
         idx[0] = idx[k - 1];
         k = 1;
     }
@@ -64,11 +58,6 @@ static const char *group_value(json_t **holder, const char *metadata, const char
     return json_string_value(json_object_get(json_object_get(*holder, "properties"), group));
 }
 
-static int same_text(const char *a, const char *b)
-{
-    return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 /* compatibilityGroup (8.x): only the live versions whose metadata property `group` equals the new
  * schema's take part (absent equals absent). Filters vs in place and sets *n to the new count; -1
  * when a version's schema cannot be read (err set): a check on fewer versions must not pass. */
@@ -89,7 +78,7 @@ static int keep_group(sr_store_version *vs, size_t *n, sr_tx *tx, const char *co
             if (got < 0)
                 rc = -1;
             else
-                keep = got == 0 && same_text(want, group_value(&theirs, s->metadata, group));
+                keep = got == 0 && sr_registry__same_text(want, group_value(&theirs, s->metadata, group));
         }
         json_decref(theirs);
         sr_store_schema_free(s);
@@ -211,7 +200,7 @@ int sr_registry__check_subject(sr_strlist *msgs, sr_registry *r, const sr_readin
 
     sr_store_schema *last = NULL;
 
-    if (!transitive(scope->level) && !group) /* the head names the one version needed */
+    if (!sr_compat_level_transitive(scope->level) && !group) /* the head names the one version needed */
         ok = sr_registry__check_versions(msgs, r, rd, schema, context, &latest,
                                          head->latest_version ? 1 : 0, 0, scope->level, err);
     else if (sr_store_versions(&vs, &n, rd->tx, subject, err) == 0 &&

@@ -1,4 +1,4 @@
-/* registry_delete.c -- soft and permanent deletes of versions and subjects (confluent-api.md §5.3). */
+/* delete.c -- soft and permanent deletes of versions and subjects (confluent-api.md §5.3). */
 #include "server/registry/internal.h"
 
 #include <stdlib.h>

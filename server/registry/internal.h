@@ -48,6 +48,12 @@ int sr_registry__find(const sr_store_version *vs, size_t n, int v);
 int sr_registry__latest(const sr_store_version *vs, size_t n);
 /* Index of the newest version holding `id`, visible under `deleted`; -1 when none. */
 int sr_registry__holder(const sr_store_version *vs, size_t n, int id, int deleted);
+/* The version `version` ("latest" or a number) names: its index in *vs (the caller frees), or
+ * -1 with err (40401 no visible version, 40402 not that one). `deleted`: soft-deleted ones count. */
+int sr_registry__locate(sr_store_version **vs, size_t *n, sr_tx *tx, const char *subject,
+                        const char *version, int deleted, sr_err *err);
+/* 1 when both are NULL or both hold the same text (optional metadata, rule sets, properties). */
+int sr_registry__same_text(const char *a, const char *b);
 /* Apply offset/limit to a JSON array in place. */
 void sr_registry__page(json_t *array, sr_page page);
 /* 1 when the page's filter lets `subject` be listed (always, without a filter). */

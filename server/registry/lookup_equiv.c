@@ -31,11 +31,6 @@ static int same_refs(const sr_store_schema *s, const sr_prepared *p)
     return 1;
 }
 
-static int same_text(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 /* The same schema and references, metadata equal but for `confluent:version`. */
 static int same_but_version(const sr_store_schema *s, const sr_prepared *p,
                             const sr_schema_req *req)
@@ -43,7 +38,7 @@ static int same_but_version(const sr_store_schema *s, const sr_prepared *p,
     json_t *a, *b;
     int same;
 
-    if (strcmp(s->text, p->text) != 0 || !same_refs(s, p) || !same_text(s->ruleset, req->ruleset))
+    if (strcmp(s->text, p->text) != 0 || !same_refs(s, p) || !sr_registry__same_text(s->ruleset, req->ruleset))
         return 0;
     a = without_version(s->metadata);
     b = without_version(req->metadata);
@@ -83,7 +78,7 @@ static int equivalent(const sr_registry *r, sr_tx *tx, const sr_store_schema *s,
         return 0;
     if (same_but_version(s, p, req))
         return 1;
-    if (!same_text(s->metadata, req->metadata) || !same_text(s->ruleset, req->ruleset))
+    if (!sr_registry__same_text(s->metadata, req->metadata) || !sr_registry__same_text(s->ruleset, req->ruleset))
         return 0;
     if (req->nrefs == 0 && s->nrefs > 0 && same_when(r, tx, s, 0, "resolved", p, err))
         return 1; /* sent with its references inlined */

@@ -175,3 +175,30 @@ int sr_registry__listed(sr_page page, const char *subject)
 {
     return !page.filter || page.filter->may_read(page.filter->ctx, subject);
 }
+
+/* The version of `subject` that `version` names ("latest" or a number; confluent-api.md §3.4):
+ * its index in *vs (which the caller frees with *n), or -1 with err: 40401 when the subject has no
+ * version visible under `deleted`, 40402 when that version is not there or is soft-deleted and
+ * `deleted` is 0. "latest" never names a soft-deleted version, even with `deleted`. */
+int sr_registry__locate(sr_store_version **vs, size_t *n, sr_tx *tx, const char *subject,
+                        const char *version, int deleted, sr_err *err)
+{
+    int v, at, visible = 0;
+
+    if (sr_registry_parse_version(&v, version, err) < 0 ||
+        sr_store_versions(vs, n, tx, subject, err) < 0)
+        return -1;
+    for (size_t i = 0; i < *n; i++)
+        visible |= deleted || !(*vs)[i].deleted;
+    if (!visible)
+        return sr_err_set(err, 40401, "Subject '%s' not found.", subject);
+    at = v == -1 ? sr_registry__latest(*vs, *n) : sr_registry__find(*vs, *n, v);
+    if (at < 0 || ((*vs)[at].deleted && !deleted))
+        return sr_err_set(err, 40402, "Version %d not found.", v);
+    return at;
+}
+
+int sr_registry__same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}

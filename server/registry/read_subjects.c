@@ -256,26 +256,6 @@ int sr_registry_versions(json_t **out, sr_registry *r, const char *subject, int 
     return rc;
 }
 
-/* Find the visible version named by `version` (§3.4 rules). Fills vs and n and returns its index. */
-static int locate(sr_store_version **vs, size_t *n, sr_tx *tx, const char *subject,
-                  const char *version, int deleted, sr_err *err)
-{
-    int v, at, visible = 0;
-
-    if (sr_registry_parse_version(&v, version, err) < 0 ||
-        sr_store_versions(vs, n, tx, subject, err) < 0)
-        return -1;
-    for (size_t i = 0; i < *n; i++)
-        visible |= deleted || !(*vs)[i].deleted;
-    if (!visible)
-        return sr_err_set(err, 40401, "Subject '%s' not found.", subject);
-    /* latest never names a soft-deleted version, even with deleted=true */
-    at = v == -1 ? sr_registry__latest(*vs, *n) : sr_registry__find(*vs, *n, v);
-    if (at < 0 || ((*vs)[at].deleted && !deleted))
-        return sr_err_set(err, 40402, "Version %d not found.", v);
-    return at;
-}
-
 static int version_get(json_t **out, char **text_out, sr_registry *r, const sr_reading *rd,
                        const char *asked, const char *version, int deleted, const char *format,
                        sr_err *err)
@@ -288,7 +268,7 @@ static int version_get(json_t **out, char **text_out, sr_registry *r, const sr_r
 
     if (sr_registry__alias(&subject, r, rd->tx, err) == 0) { /* an alias reads its target */
         context = sr_registry__context_of(subject);
-        at = locate(&vs, &n, rd->tx, subject, version, deleted, err);
+        at = sr_registry__locate(&vs, &n, rd->tx, subject, version, deleted, err);
     }
     if (at < 0 || sr_registry__stored(&s, rd->tx, context, vs[at].id, err) < 0 ||
         sr_registry__render(&text, r, rd, s, format, err) < 0)
@@ -333,7 +313,7 @@ static int referenced_by(json_t **out, sr_tx *tx, const char *subject, const cha
     int at, rc = -1;
     json_t *a;
 
-    at = locate(&vs, &n, tx, subject, version, 1, err);
+    at = sr_registry__locate(&vs, &n, tx, subject, version, 1, err);
     if (at < 0 || sr_registry__referrers(&refs, &nr, tx, subject, vs[at].version, err) < 0)
         goto out;
     a = json_array();

@@ -12,26 +12,14 @@ static int version_id(int *id_out, int *version_out, sr_tx *tx, const char *subj
 {
     sr_store_version *vs = NULL;
     size_t n = 0;
-    int v, at, rc = -1;
+    int at = sr_registry__locate(&vs, &n, tx, subject, version, 0, err);
 
-    if (sr_registry_parse_version(&v, version, err) < 0 ||
-        sr_store_versions(&vs, &n, tx, subject, err) < 0)
-        return -1;
-    if (sr_registry__latest(vs, n) < 0) {
-        sr_err_set(err, 40401, "Subject '%s' not found.", subject);
-        goto out;
+    if (at >= 0) {
+        *id_out = vs[at].id;
+        *version_out = vs[at].version;
     }
-    at = v == -1 ? sr_registry__latest(vs, n) : sr_registry__find(vs, n, v);
-    if (at < 0 || vs[at].deleted) {
-        sr_err_set(err, 40402, "Version %d not found.", v);
-        goto out;
-    }
-    *id_out = vs[at].id;
-    *version_out = vs[at].version;
-    rc = 0;
-out:
     sr_store_versions_free(vs, n);
-    return rc;
+    return at < 0 ? -1 : 0;
 }
 
 static int validate(json_t **out, sr_registry *r, const sr_reading *rd, const char *subject,
