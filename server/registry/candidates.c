@@ -189,7 +189,8 @@ static int add_reserved(sr_strlist *msgs, int ok, const sr_schema *schema, const
 
 int sr_registry__check_subject(sr_strlist *msgs, sr_registry *r, const sr_reading *rd,
                                const sr_schema *schema, const char *metadata, const char *subject,
-                               const sr_store_subject_head *head, const sr_scope *scope,
+                               const sr_store_subject_head *head,
+                               const sr_store_schema *latest_row, const sr_scope *scope,
                                sr_err *err)
 {
     sr_store_version latest = {NULL, head->latest_version, head->latest_id, 0, 0}, *vs = NULL;
@@ -198,8 +199,6 @@ int sr_registry__check_subject(sr_strlist *msgs, sr_registry *r, const sr_readin
     size_t n = 0;
     int ok = -1;
 
-    sr_store_schema *last = NULL;
-
     if (!sr_compat_level_transitive(scope->level) && !group) /* the head names the one version needed */
         ok = sr_registry__check_versions(msgs, r, rd, schema, context, &latest,
                                          head->latest_version ? 1 : 0, 0, scope->level, err);
@@ -207,11 +206,7 @@ int sr_registry__check_subject(sr_strlist *msgs, sr_registry *r, const sr_readin
              (!group || keep_group(vs, &n, rd->tx, context, metadata, group, err) == 0))
         ok = sr_registry__check_versions(msgs, r, rd, schema, context, vs, n, 0, scope->level,
                                          err);
-    if (ok >= 0 && head->latest_version &&
-        sr_store_schema_get(&last, rd->tx, context, head->latest_id, err) < 0)
-        ok = -1;
-    ok = add_reserved(msgs, ok, schema, metadata, last ? last->metadata : NULL, scope);
-    sr_store_schema_free(last);
+    ok = add_reserved(msgs, ok, schema, metadata, latest_row ? latest_row->metadata : NULL, scope);
     sr_registry__mark_validate_fields(msgs, scope);
     sr_store_versions_free(vs, n);
     free(context);

@@ -14,6 +14,7 @@ typedef struct check {
     const sr_schema_req *req;
     sr_scope scope;
     sr_store_subject_head head;
+    sr_store_schema *latest; /* the latest version's schema row, NULL when none */
     sr_contract contract; /* the metadata a registration would give the new version */
     sr_prepared p;
 } check;
@@ -95,7 +96,7 @@ static int check_in(json_t **out, check *c, int verbose, sr_err *err)
     ok = c->version ? check_one(&msgs, c, only, err)
                     : sr_registry__check_subject(&msgs, c->r, c->rd, c->p.schema,
                                                  c->contract.metadata, c->subject, &c->head,
-                                                 &c->scope, err);
+                                                 c->latest, &c->scope, err);
 out:
     if (ok >= 0)
         *out = verdict(ok, &msgs, verbose);
@@ -106,18 +107,14 @@ out:
 /* The subject's scope, head and the metadata a new version would carry, then the check. */
 static int check_read(json_t **out, check *c, int verbose, sr_err *err)
 {
-    sr_store_schema *latest = NULL;
-    int rc;
-
     c->context = sr_registry__context_of(c->subject);
     if (sr_registry__scope(&c->scope, c->r, c->rd->tx, c->subject, err) < 0 ||
         sr_store_subject_head_get(&c->head, c->rd->tx, c->subject, err) < 0 ||
         (c->head.latest_version &&
-         sr_registry__stored(&latest, c->rd->tx, c->context, c->head.latest_id, err) < 0))
+         sr_registry__stored(&c->latest, c->rd->tx, c->context, c->head.latest_id, err) < 0) ||
+        sr_registry__contract(&c->contract, c->req, c->latest, c->scope.config, err) < 0)
         return -1;
-    rc = sr_registry__contract(&c->contract, c->req, latest, c->scope.config, err);
-    sr_store_schema_free(latest);
-    return rc < 0 ? -1 : check_in(out, c, verbose, err);
+    return check_in(out, c, verbose, err);
 }
 
 int sr_registry_check(json_t **out, sr_registry *r, const char *subject, const char *version,
@@ -130,6 +127,7 @@ int sr_registry_check(json_t **out, sr_registry *r, const char *subject, const c
         return -1;
     SR_WITH_READ(r, err, (c.rd = &rd, check_read(out, &c, verbose, err)));
     sr_registry__scope_dispose(&c.scope);
+    sr_store_schema_free(c.latest);
     sr_registry__contract_dispose(&c.contract);
     sr_registry__prepared_dispose(&c.p);
     free(c.context);

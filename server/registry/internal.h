@@ -233,14 +233,15 @@ int sr_registry__check_versions(sr_strlist *msgs, sr_registry *r, const sr_readi
                                 const sr_schema *schema, const char *context,
                                 const sr_store_version *vs, size_t n, int only_version,
                                 sr_compat_level level, sr_err *err);
-/* The check a registration runs against `subject`, whose head and scope the caller read: at
- * the scope's level, among the versions of the scope's compatibilityGroup (matched against
- * `metadata`, the new version's), with validateFields in the closing line. For a non-transitive
- * level without a group only the latest version is looked at, and the history is not read. */
+/* The check a registration runs against `subject`, whose head, scope and latest version's schema
+ * row (`latest`, NULL when none) the caller read: at the scope's level, among the versions of the
+ * scope's compatibilityGroup (matched against `metadata`, the new version's), with validateFields
+ * in the closing line. For a non-transitive level without a group only the latest version is
+ * looked at, and the history is not read. */
 int sr_registry__check_subject(sr_strlist *msgs, sr_registry *r, const sr_reading *rd,
                                const sr_schema *schema, const char *metadata, const char *subject,
-                               const sr_store_subject_head *head, const sr_scope *scope,
-                               sr_err *err);
+                               const sr_store_subject_head *head, const sr_store_schema *latest,
+                               const sr_scope *scope, sr_err *err);
 /* The closing line says validateFields 'true' when the scope's config sets it. */
 void sr_registry__mark_validate_fields(sr_strlist *msgs, const sr_scope *scope);
 /* Messages joined as Java prints a list: [a, b, c]. Caller frees. */

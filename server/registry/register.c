@@ -310,7 +310,7 @@ static int check_compatibility(job *j, const sr_reading *rd, sr_err *err)
     if (j->scope.mode != SR_MODE_READWRITE || j->force)
         return 0;
     ok = sr_registry__check_subject(&msgs, j->r, rd, j->p.schema, j->contract.metadata,
-                                    j->subject, &j->head, &j->scope, err);
+                                    j->subject, &j->head, j->latest, &j->scope, err);
     if (ok == 0) {
         details = sr_registry__java_list(&msgs);
         sr_err_set(err, 409, "Schema being registered is incompatible with an earlier schema "
