@@ -19,26 +19,28 @@ typedef struct check {
     sr_prepared p;
 } check;
 
-/* The one version checked against: its number, -1 when there is nothing to compare with. */
-static int target_version(int *only, const check *c, sr_err *err)
+/* The one version checked against (its number and schema id; version -1 when there is nothing
+ * to compare with). */
+static int target_version(sr_store_version *only, const check *c, sr_err *err)
 {
-    sr_store_version v;
     int n, rc;
 
+    *only = (sr_store_version){.version = -1};
     if (sr_registry_parse_version(&n, c->version, err) < 0)
         return -1;
     if (n == -1) {
-        *only = c->head.latest_version ? c->head.latest_version : -1;
+        if (c->head.latest_version)
+            *only = (sr_store_version){.version = c->head.latest_version,
+                                       .id = c->head.latest_id};
         return 0;
     }
-    rc = sr_store_version_get(&v, c->rd->tx, c->subject, n, err);
+    rc = sr_store_version_get(only, c->rd->tx, c->subject, n, err);
     if (rc < 0)
         return -1;
-    if (rc == 0)
-        free(v.subject);
-    if (rc == 1 || v.deleted)
+    free(only->subject);
+    only->subject = NULL;
+    if (rc == 1 || only->deleted)
         return sr_err_set(err, 40402, "Version %d not found.", n);
-    *only = n;
     return 0;
 }
 
@@ -56,19 +58,15 @@ static json_t *verdict(int ok, const sr_strlist *msgs, int verbose)
     return o;
 }
 
-/* Against one version, by number. 1, 0 or -1. */
-static int check_one(sr_strlist *msgs, check *c, int only, sr_err *err)
+/* Against one version. 1, 0 or -1. */
+static int check_one(sr_strlist *msgs, check *c, const sr_store_version *only, sr_err *err)
 {
-    sr_store_version v;
     int ok;
 
-    if (only == -1)
+    if (only->version == -1)
         return 1; /* nothing to compare with: compatible */
-    if (sr_store_version_get(&v, c->rd->tx, c->subject, only, err) < 0)
-        return -1;
-    ok = sr_registry__check_versions(msgs, c->r, c->rd, c->p.schema, c->context, &v, 1, only,
-                                     c->scope.level, err);
-    free(v.subject);
+    ok = sr_registry__check_versions(msgs, c->r, c->rd, c->p.schema, c->context, only, 1,
+                                     only->version, c->scope.level, err);
     sr_registry__mark_validate_fields(msgs, &c->scope);
     return ok;
 }
@@ -79,7 +77,8 @@ static int check_in(json_t **out, check *c, int verbose, sr_err *err)
     sr_schema_src src = sr_registry__src(c->req, c->context);
     unsigned flags = SR_PARSE_NEW | (c->scope.normalize || c->req->normalize ? SR_PARSE_NORMALIZE
                                                                               : 0);
-    int only = 0, ok = -1;
+    sr_store_version only = {.version = -1};
+    int ok = -1;
 
     if (!src.text)
         src.text = "";
@@ -93,7 +92,7 @@ static int check_in(json_t **out, check *c, int verbose, sr_err *err)
         }
         goto out;
     }
-    ok = c->version ? check_one(&msgs, c, only, err)
+    ok = c->version ? check_one(&msgs, c, &only, err)
                     : sr_registry__check_subject(&msgs, c->r, c->rd, c->p.schema,
                                                  c->contract.metadata, c->subject, &c->head,
                                                  c->latest, &c->scope, err);
