@@ -205,10 +205,13 @@ int sr_registry__targets_hold(sr_tx *tx, const char *context, const sr_store_ref
 /* ---- stored.c: stored schemas, parsed once and shared ---- */
 
 /* The parsed schema `id` (existing versions: no new-schema validation), from the cache or parsed
- * now and cached. Release with sr_registry__parsed_release. 1 (40403 set) when there is no
- * such schema. */
+ * now and cached. Release with sr_registry__parsed_release. -1 with err (40403 when there is no
+ * such schema). */
 int sr_registry__parsed(sr_idcache_ref **out, sr_registry *r, const sr_reading *rd,
                         const char *context, int id, sr_err *err);
+/* The same for a schema row the caller has read already (parsed from it on a miss). */
+int sr_registry__parsed_row(sr_idcache_ref **out, sr_registry *r, const sr_reading *rd,
+                            const sr_store_schema *s, sr_err *err);
 const sr_schema *sr_registry__parsed_schema(const sr_idcache_ref *ref);
 /* A stored schema parsed now with its references and `flags` (not cached); *cost (may be NULL)
  * is what it weighs in memory. */

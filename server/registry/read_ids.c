@@ -18,7 +18,7 @@ int sr_registry__render(char **out, sr_registry *r, const sr_reading *rd, const 
         *out = sr_xstrdup(s->text);
         return 0;
     }
-    if (sr_registry__parsed(&parsed, r, rd, s->context, s->id, err) != 0)
+    if (sr_registry__parsed_row(&parsed, r, rd, s, err) != 0)
         return -1;
     rc = sr_schema_render(out, sr_registry__parsed_schema(parsed), format, err);
     sr_registry__parsed_release(r, parsed);

@@ -55,27 +55,40 @@ out:
     return rc;
 }
 
+/* Parse the stored schema `s` and put it in the cache. */
+static int parse_into_cache(sr_idcache_ref **out, sr_registry *r, const sr_reading *rd,
+                            const sr_store_schema *s, sr_err *err)
+{
+    sr_schema *parsed = NULL;
+    size_t cost = 0;
+
+    if (sr_registry__parse_stored(&parsed, &cost, r, rd->tx, s, 0, err) < 0)
+        return -1;
+    *out = sr_idcache_put(r->parsed, s->context, s->id, parsed, cost, rd->parsed_gen);
+    return 0;
+}
+
 int sr_registry__parsed(sr_idcache_ref **out, sr_registry *r, const sr_reading *rd,
                         const char *context, int id, sr_err *err)
 {
     sr_store_schema *s = NULL;
-    sr_schema *parsed = NULL;
-    size_t cost = 0;
     int rc;
 
     if ((*out = sr_idcache_get(r->parsed, context, id)))
         return 0;
-    if ((rc = sr_store_schema_get(&s, rd->tx, context, id, err)) != 0) {
-        if (rc == 1)
-            sr_err_set(err, 40403, "Schema %d not found", id);
-        return rc;
-    }
-    rc = sr_registry__parse_stored(&parsed, &cost, r, rd->tx, s, 0, err);
-    sr_store_schema_free(s);
-    if (rc < 0)
+    if (sr_registry__stored(&s, rd->tx, context, id, err) < 0)
         return -1;
-    *out = sr_idcache_put(r->parsed, context, id, parsed, cost, rd->parsed_gen);
-    return 0;
+    rc = parse_into_cache(out, r, rd, s, err);
+    sr_store_schema_free(s);
+    return rc;
+}
+
+int sr_registry__parsed_row(sr_idcache_ref **out, sr_registry *r, const sr_reading *rd,
+                            const sr_store_schema *s, sr_err *err)
+{
+    if ((*out = sr_idcache_get(r->parsed, s->context, s->id)))
+        return 0;
+    return parse_into_cache(out, r, rd, s, err);
 }
 
 const sr_schema *sr_registry__parsed_schema(const sr_idcache_ref *ref)
