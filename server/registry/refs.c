@@ -30,34 +30,38 @@ static int not_found(sr_err *err, const sr_ref *ref)
 }
 
 /* The version `ref` names (its subject qualified already): fills *target, and *s with its stored
- * schema when `s` is not NULL. */
+ * schema when `s` is not NULL. Reads that one version (or the subject's head for -1, "latest"),
+ * never the subject's whole history. */
 static int locate(resolver *rs, const sr_ref *ref, int allow_deleted, sr_ref_target *target,
                   sr_store_schema **s, sr_err *err)
 {
-    sr_store_version *vs = NULL;
-    size_t n = 0;
-    int at, rc = -1;
+    sr_store_version v = {0};
+    int rc;
     char *context;
 
-    if (sr_store_versions(&vs, &n, rs->tx, ref->subject, err) < 0)
-        return -1;
-    at = ref->version == -1 ? sr_registry__latest(vs, n) : sr_registry__find(vs, n, ref->version);
-    if (at < 0 || (vs[at].deleted && !allow_deleted)) {
-        not_found(err, ref);
-        goto out;
+    if (ref->version == -1) {
+        sr_store_subject_head head;
+        if (sr_store_subject_head_get(&head, rs->tx, ref->subject, err) < 0)
+            return -1;
+        if (!head.latest_version)
+            return not_found(err, ref);
+        v.version = head.latest_version;
+        v.id = head.latest_id;
+    } else {
+        rc = sr_store_version_get(&v, rs->tx, ref->subject, ref->version, err);
+        if (rc < 0)
+            return -1;
+        free(v.subject);
+        if (rc == 1 || (v.deleted && !allow_deleted))
+            return not_found(err, ref);
     }
-    *target = (sr_ref_target){vs[at].version, vs[at].id};
+    *target = (sr_ref_target){v.version, v.id};
     context = sr_registry__context_of(ref->subject);
-    rc = s ? sr_store_schema_get(s, rs->tx, context, vs[at].id, err) : 0;
+    rc = s ? sr_store_schema_get(s, rs->tx, context, v.id, err) : 0;
     free(context);
-    if (rc != 0) {
-        if (rc == 1)
-            not_found(err, ref);
-        rc = -1;
-    }
-out:
-    sr_store_versions_free(vs, n);
-    return rc;
+    if (rc == 1)
+        not_found(err, ref);
+    return rc == 0 ? 0 : -1;
 }
 
 static int resolve(resolver *rs, sr_ref_target *targets, const char *context, const sr_ref *refs,
