@@ -46,6 +46,12 @@ def closed_within(sock, seconds):
     return False
 
 
+def open_connections(client):
+    """The server's sluice_open_connections gauge, asked on `client`'s connection."""
+    m = re.search(r"^sluice_open_connections (\S+)$", client.get("/metrics").text, re.M)
+    return int(float(m.group(1)))
+
+
 def raw_request(sock, text):
     """Send a request and read one answer: (status, headers, body)."""
     sock.sendall(text.encode() if isinstance(text, str) else text)
@@ -184,8 +190,10 @@ class Limits(unittest.TestCase):
 class SlowClients(unittest.TestCase):
     def test_two_hundred_clients_at_one_byte_a_second_do_not_stop_a_normal_client(self):
         srv = Sluiced(config={"sluice.request.header.timeout.ms": 4000}).start()
-        slow, served, stop = [], [], threading.Event()
+        slow, served, stop, t = [], [], threading.Event(), None
         try:
+            client = srv.client()
+            before = open_connections(client)  # this client's and the one start() left open
             for i in range(200):  # 50 from each of four addresses (under the per-address limit)
                 slow.append(connect(srv.port, "127.0.0.%d" % (2 + i % 4)))
 
@@ -202,7 +210,14 @@ class SlowClients(unittest.TestCase):
 
             t = threading.Thread(target=dribble)
             t.start()
-            client = srv.client()
+            # the server holds all 200 open (counted by its worker threads, not at once)
+            held, deadline = None, time.time() + 2  # well before their 4 s header deadline
+            while time.time() < deadline:
+                held = open_connections(client) - before
+                if held == 200:
+                    break
+                time.sleep(0.02)
+            self.assertEqual(held, 200, "slow clients the server holds open")
             started = time.time()
             while time.time() - started < 6:  # bounded: at most 6 s of requests
                 r = client.get("/subjects")
@@ -214,7 +229,8 @@ class SlowClients(unittest.TestCase):
             self.assertTrue(all(closed_within(s, 6) for s in slow), "slow clients were kept")
         finally:
             stop.set()
-            t.join(timeout=30)
+            if t:
+                t.join(timeout=30)
             for s in slow:
                 s.close()
             srv.stop()

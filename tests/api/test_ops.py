@@ -163,6 +163,15 @@ class Stores(unittest.TestCase):
 
 
 class Shutdown(unittest.TestCase):
+    @staticmethod
+    def finish(srv):
+        """Whatever failed: the server is stopped if it still runs, and its directory removed."""
+        try:
+            if srv.proc:
+                srv.stop()
+        finally:
+            srv.close()
+
     def test_sigterm_under_load_loses_no_acknowledged_write(self):
         srv = Sluiced().start()
         acked, lock, stop = [], threading.Lock(), threading.Event()
@@ -183,65 +192,64 @@ class Shutdown(unittest.TestCase):
                 elif r.status >= 500:
                     return
 
-        srv.put("/config", {"compatibility": "NONE"})
-        threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
-        for t in threads:
-            t.start()
-        while len(acked) < 40 and time.time() < deadline:
-            time.sleep(0.01)
-        enough = len(acked) >= 40  # asserted once the server is down
-        srv.proc.send_signal(signal.SIGTERM)
-        rc = srv.proc.wait(timeout=60)
-        stop.set()
-        for t in threads:
-            t.join(timeout=60)
-        self.assertEqual(rc, 0, srv.read_log()[-2000:])
-        self.assertTrue(enough, "only %d writes were acknowledged before SIGTERM" % len(acked))
-        self.assertIn("SIGTERM, shutting down", srv.read_log())
-        srv.proc = None
-        srv.log.close()
-        srv.start()
         try:
+            srv.put("/config", {"compatibility": "NONE"})
+            threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+            for t in threads:
+                t.start()
+            while len(acked) < 40 and time.time() < deadline:
+                time.sleep(0.01)
+            enough = len(acked) >= 40  # asserted once the server is down
+            srv.proc.send_signal(signal.SIGTERM)
+            rc = srv.proc.wait(timeout=60)
+            stop.set()
+            for t in threads:
+                t.join(timeout=60)
+            self.assertEqual(rc, 0, srv.read_log()[-2000:])
+            self.assertTrue(enough, "only %d writes were acknowledged before SIGTERM" % len(acked))
+            self.assertIn("SIGTERM, shutting down", srv.read_log())
+            srv.proc = None
+            srv.log.close()
+            srv.start()
             for subject, version, sid in acked:
                 got = srv.get("/subjects/%s/versions/%d" % (q(subject), version))
                 self.assertEqual((got.status, got.json.get("id")), (200, sid), (subject, version))
         finally:
-            srv.stop()
-            srv.close()
+            stop.set()
+            self.finish(srv)
 
     def test_while_draining_readiness_fails_and_new_connections_are_answered_then_closed(self):
         srv = Sluiced().start()
-        body = json.dumps({"schema": json.dumps({"type": "string"})}).encode()
-        held = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
         try:
-            # a request in flight: its headers are in, half of its body is not
-            held.sendall(b"POST /subjects/held/versions HTTP/1.1\r\nHost: x\r\n"
-                         b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
-                         % len(body) + body[:5])
-            time.sleep(0.3)
-            srv.proc.send_signal(signal.SIGTERM)
-            deadline = time.time() + 20
-            while "shutting down" not in srv.read_log() and time.time() < deadline:
-                time.sleep(0.02)
-            ready = srv.client().get("/health/ready")
-            self.assertEqual((ready.status, ready.json["status"]), (503, "DOWN"), ready)
-            self.assertIn("shutting down", ready.json["reason"])
-            self.assertEqual(ready.headers.get("Connection", "").lower(), "close")
-            self.assertIsNone(srv.proc.poll(), "exited with a request in flight")
-            held.sendall(body[5:])
-            answer = held.recv(65536)
-            self.assertTrue(answer.startswith(b"HTTP/1.1 200"), answer[:200])
-            self.assertEqual(srv.proc.wait(timeout=30), 0, srv.read_log()[-2000:])
-        finally:
-            held.close()
-        srv.proc = None
-        srv.log.close()
-        srv.start()
-        try:
+            body = json.dumps({"schema": json.dumps({"type": "string"})}).encode()
+            held = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+            try:
+                # a request in flight: its headers are in, half of its body is not
+                held.sendall(b"POST /subjects/held/versions HTTP/1.1\r\nHost: x\r\n"
+                             b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                             % len(body) + body[:5])
+                time.sleep(0.3)
+                srv.proc.send_signal(signal.SIGTERM)
+                deadline = time.time() + 20
+                while "shutting down" not in srv.read_log() and time.time() < deadline:
+                    time.sleep(0.02)
+                ready = srv.client().get("/health/ready")
+                self.assertEqual((ready.status, ready.json["status"]), (503, "DOWN"), ready)
+                self.assertIn("shutting down", ready.json["reason"])
+                self.assertEqual(ready.headers.get("Connection", "").lower(), "close")
+                self.assertIsNone(srv.proc.poll(), "exited with a request in flight")
+                held.sendall(body[5:])
+                answer = held.recv(65536)
+                self.assertTrue(answer.startswith(b"HTTP/1.1 200"), answer[:200])
+                self.assertEqual(srv.proc.wait(timeout=30), 0, srv.read_log()[-2000:])
+            finally:
+                held.close()
+            srv.proc = None
+            srv.log.close()
+            srv.start()
             self.assertEqual(srv.get("/subjects/held/versions").json, [1])
         finally:
-            srv.stop()
-            srv.close()
+            self.finish(srv)
 
     def test_a_request_in_flight_is_answered_before_the_process_exits(self):
         srv = Sluiced().start()
@@ -254,27 +262,26 @@ class Shutdown(unittest.TestCase):
             except (OSError, http.client.HTTPException) as e:  # judged below, in this thread
                 result.append(e)
 
-        t = threading.Thread(target=slow)
-        t.start()
-        time.sleep(0.2)  # the body is on its way or being parsed
-        srv.proc.send_signal(signal.SIGTERM)
-        t.join(timeout=60)
-        self.assertEqual(srv.proc.wait(timeout=60), 0)
-        srv.proc = None
-        srv.log.close()
-        # Refused at connect: it came after the server had stopped, and that is allowed. Any
-        # other failure is a request in flight that was dropped.
-        if result and isinstance(result[0], ConnectionRefusedError):
-            result = []
-        if result:  # sent before the listener closed: it was answered, and stored
-            self.assertNotIsInstance(result[0], Exception, result[0])
-            self.assertEqual(result[0].status, 200, result[0])
-            srv.start()
-            try:
+        try:
+            t = threading.Thread(target=slow)
+            t.start()
+            time.sleep(0.2)  # the body is on its way or being parsed
+            srv.proc.send_signal(signal.SIGTERM)
+            t.join(timeout=60)
+            self.assertEqual(srv.proc.wait(timeout=60), 0)
+            srv.proc = None
+            srv.log.close()
+            # Refused at connect: it came after the server had stopped, and that is allowed. Any
+            # other failure is a request in flight that was dropped.
+            if result and isinstance(result[0], ConnectionRefusedError):
+                result = []
+            if result:  # sent before the listener closed: it was answered, and stored
+                self.assertNotIsInstance(result[0], Exception, result[0])
+                self.assertEqual(result[0].status, 200, result[0])
+                srv.start()
                 self.assertEqual(srv.get("/subjects/in-flight/versions").json, [1])
-            finally:
-                srv.stop()
-        srv.close()
+        finally:
+            self.finish(srv)
 
 
 class Notify(unittest.TestCase):

@@ -83,7 +83,7 @@ def idle(sources, per_source):
 
 def slow_clients():
     srv = Sluiced().start()
-    slow, stop, lat = [], threading.Event(), []
+    slow, stop, lat, t = [], threading.Event(), [], None
     try:
         for i in range(200):
             s = connect(srv.port, "127.0.0.%d" % (2 + i % 4))
@@ -117,7 +117,8 @@ def slow_clients():
                                                           lat[int(len(lat) * 0.99)], lat[-1]))
     finally:
         stop.set()
-        t.join(timeout=30)
+        if t:
+            t.join(timeout=30)
         for s in slow:
             s.close()
         srv.stop()

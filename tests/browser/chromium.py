@@ -13,6 +13,7 @@ import base64
 import fcntl
 import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
@@ -71,7 +72,8 @@ class Chromium:
 
     def _read(self, deadline):
         while b"\0" not in self._buf:
-            if time.time() > deadline:
+            left = deadline - time.time()
+            if left <= 0 or not select.select([self._from_chrome], [], [], left)[0]:
                 raise BrowserError("Chromium did not answer in time")
             chunk = os.read(self._from_chrome, 1 << 16)
             if not chunk:

@@ -9,7 +9,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
 import tempfile  # noqa: E402
 
-from sluiced import Sluiced, basic_auth, passwd  # noqa: E402
+from sluiced import ServerTest, Sluiced, basic_auth, passwd  # noqa: E402
 
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient  # noqa: E402
 from confluent_kafka.schema_registry.error import SchemaRegistryError  # noqa: E402
@@ -19,16 +19,11 @@ V2 = '{"type":"record","name":"User","fields":[{"name":"name","type":"string"},{
 BAD = '{"type":"record","name":"User","fields":[{"name":"name","type":"int"}]}'
 
 
-class PythonClient(unittest.TestCase):
+class PythonClient(ServerTest):
     @classmethod
     def setUpClass(cls):
-        cls.srv = Sluiced().start()
-        cls.client = SchemaRegistryClient({"url": "http://127.0.0.1:%d" % cls.srv.port})
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.stop()
-        cls.srv.close()
+        super().setUpClass()
+        cls.client = SchemaRegistryClient({"url": cls.srv.url})
 
     def test_register_lookup_and_latest(self):
         sid = self.client.register_schema("users-value", Schema(V1, "AVRO"))

@@ -10,7 +10,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
-from sluiced import Sluiced  # noqa: E402
+from sluiced import ServerTest  # noqa: E402
 
 from confluent_kafka.schema_registry import SchemaRegistryClient  # noqa: E402
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer  # noqa: E402
@@ -29,16 +29,11 @@ USER = json.dumps({
 })
 
 
-class PythonJson(unittest.TestCase):
+class PythonJson(ServerTest):
     @classmethod
     def setUpClass(cls):
-        cls.srv = Sluiced().start()
-        cls.client = SchemaRegistryClient({"url": "http://127.0.0.1:%d" % cls.srv.port})
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.srv.stop()
-        cls.srv.close()
+        super().setUpClass()
+        cls.client = SchemaRegistryClient({"url": cls.srv.url})
 
     def test_round_trip_with_validation(self):
         ser = JSONSerializer(USER, self.client)

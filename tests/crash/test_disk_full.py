@@ -9,6 +9,7 @@ the server is killed with SIGKILL while its writes fail, room is made, and it re
 store with everything acknowledged in it and SQLite's integrity check passing. Bounded in count
 (MAX_WRITES per phase) and time.
 """
+import http.client
 import json
 import os
 import random
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "api"))
@@ -27,6 +29,7 @@ FILLER_MB = 6
 CLIENTS = 4
 MAX_WRITES = 1500
 FAILURES_TO_STOP = 40  # failed writes in a row that say the disk is full
+KILL_AFTER_FAILURES = 10  # refused writes before the server is killed among them
 
 
 def mount_tmpfs(path, mb):
@@ -89,7 +92,7 @@ class DiskFull(unittest.TestCase):
                 subject = "full-%s-%d" % (tag, i % 3)
                 try:
                     r = me.register(subject, schema)
-                except OSError:
+                except (OSError, http.client.HTTPException):
                     return  # killed
                 with lock:
                     if r.status == 200:
@@ -140,10 +143,19 @@ class DiskFull(unittest.TestCase):
             fill(self.filler, TMPFS_MB)
             stop = threading.Event()
             threads, acked2, failures2 = self.register_until_full(srv, "b", stop)
-            for t in threads:
-                t.join(timeout=300)
+            try:
+                deadline = time.time() + 300
+                while (len(failures2) < KILL_AFTER_FAILURES and time.time() < deadline
+                       and any(t.is_alive() for t in threads)):
+                    time.sleep(0.01)
+                self.assertGreaterEqual(len(failures2), KILL_AFTER_FAILURES,
+                                        "the disk did not fill up again")
+                srv.kill9()
+            finally:
+                stop.set()
+                for t in threads:
+                    t.join(timeout=300)
             self.check_failures_are_clear(failures2)
-            srv.kill9()
             os.unlink(self.filler)
             srv.start()
             con = sqlite3.connect("file:%s?mode=ro" % srv.db, uri=True, timeout=30)
