@@ -160,13 +160,14 @@ int sr_sqlite__setting_scopes(char ***out, size_t *n, sr_tx *tx, sr_setting_kind
 int sr_sqlite__check_path(const char *path, sr_err *err);
 /* Remember which file the store opened (for the readiness probe). 0, or -1 with err. */
 int sr_sqlite__note_file(sqlite_store *st, sr_err *err);
+/* For the readiness probe (conn.c): 0 when the path still names the file opened, else -1 with
+ * err (it was removed or replaced). */
+int sr_sqlite__same_file(const sqlite_store *st, sr_err *err);
 /* Refuse a database that is not sluice's (another application's tables, or an application id
  * that is not ours), changing nothing in it: run before anything is written. 0, or -1 with err. */
 int sr_sqlite__recognise(sqlite3 *db, sr_err *err);
 /* Mark the database as sluice's (its application id), inside the migration's transaction. */
 int sr_sqlite__claim(sqlite3 *db, sr_err *err);
-/* The readiness probe: the file is still the one opened, and a read answers. */
-int sr_sqlite__ping(sr_store *st, sr_err *err);
 int sr_sqlite__counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err);
 
 /* ---- rows.c: running statements ---- */
