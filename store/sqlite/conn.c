@@ -59,22 +59,6 @@ out:
     return rc;
 }
 
-static int user_version(int *out, sqlite3 *db, sr_err *err)
-{
-    sqlite3_stmt *s = NULL;
-    int rc = -1;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK ||
-        sqlite3_step(s) != SQLITE_ROW) {
-        sr_sqlite__db_error(err, db);
-        goto out;
-    }
-    *out = sqlite3_column_int(s, 0);
-    rc = 0;
-out:
-    sqlite3_finalize(s);
-    return rc;
-}
-
 /* 0 when no foreign key is broken, else -1 naming the first table that has one. */
 static int foreign_keys_hold(sqlite3 *db, sr_err *err)
 {
@@ -97,7 +81,8 @@ static int migrate_steps(sqlite3 *db, int want, sr_err *err)
     if (exec(db, "BEGIN IMMEDIATE", err) < 0)
         return -1;
     /* Read under the write lock so that two processes opening a fresh file do not both migrate. */
-    if (user_version(&have, db, err) < 0 || sr_sqlite__claim(db, err) < 0)
+    if (sr_sqlite__int_pragma(&have, db, "PRAGMA user_version", err) < 0 ||
+        sr_sqlite__claim(db, err) < 0)
         goto fail;
     if (have > want) {
         sr_err_set(err, 50001,

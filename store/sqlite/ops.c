@@ -31,28 +31,15 @@ int sr_sqlite__check_path(const char *path, sr_err *err)
     return 0;
 }
 
-static int int_pragma(int *out, sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *s = NULL;
-    int rc = -1;
-
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
-        *out = sqlite3_column_int(s, 0);
-        rc = 0;
-    }
-    sqlite3_finalize(s);
-    return rc;
-}
-
 int sr_sqlite__recognise(sqlite3 *db, sr_err *err)
 {
     int user_version, app_id, objects, own = 0;
     char sql[128];
 
-    if (int_pragma(&user_version, db, "PRAGMA user_version") < 0 ||
-        int_pragma(&app_id, db, "PRAGMA application_id") < 0 ||
-        int_pragma(&objects, db, "SELECT count(*) FROM sqlite_master") < 0)
-        return sr_sqlite__db_error(err, db);
+    if (sr_sqlite__int_pragma(&user_version, db, "PRAGMA user_version", err) < 0 ||
+        sr_sqlite__int_pragma(&app_id, db, "PRAGMA application_id", err) < 0 ||
+        sr_sqlite__int_pragma(&objects, db, "SELECT count(*) FROM sqlite_master", err) < 0)
+        return -1;
     if (app_id == SLUICE_APPLICATION_ID)
         return 0;
     if (app_id != 0)
@@ -63,8 +50,8 @@ int sr_sqlite__recognise(sqlite3 *db, sr_err *err)
         int n = 0;
         snprintf(sql, sizeof(sql), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                  "name = '%s'", own_tables[i]);
-        if (int_pragma(&n, db, sql) < 0)
-            return sr_sqlite__db_error(err, db);
+        if (sr_sqlite__int_pragma(&n, db, sql, err) < 0)
+            return -1;
         own += n;
     }
     if (objects > 0 && (user_version == 0 || own != (int)(sizeof(own_tables) /

@@ -27,6 +27,22 @@ int sr_sqlite__error(sr_err *err, sr_tx *tx)
     return sr_sqlite__db_error(err, tx ? sq_tx(tx)->c->db : NULL);
 }
 
+int sr_sqlite__int_pragma(int *out, sqlite3 *db, const char *sql, sr_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = -1;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+        sr_sqlite__db_error(err, db);
+        goto out;
+    }
+    *out = sqlite3_column_int(s, 0);
+    rc = 0;
+out:
+    sqlite3_finalize(s);
+    return rc;
+}
+
 void sr_sqlite__done(sqlite3_stmt *s)
 {
     if (s) {

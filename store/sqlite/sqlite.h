@@ -180,6 +180,10 @@ int sr_sqlite__db_error(sr_err *err, sqlite3 *db);
 /* The same for the transaction's connection. */
 int sr_sqlite__error(sr_err *err, sr_tx *tx);
 
+/* One integer from the first row of `sql`, run on `db` outside the statement cache (a pragma,
+ * a check at open): 0 with *out, or -1 with err. */
+int sr_sqlite__int_pragma(int *out, sqlite3 *db, const char *sql, sr_err *err);
+
 /* The cached statement `q`, with `types` bound from the arguments: one letter per parameter,
  * 't' text (const char *, NULL binds NULL), 'i' int, 'l' long long, 'h' a 16-byte hash
  * (const uint8_t *). NULL with err set when preparing or binding fails. Hand it to
