@@ -59,7 +59,6 @@ PGconn *sr_pg__connect(const pg_store *st, int listener, sr_err *err)
     PQconninfoOption *given = *st->conninfo ? PQconninfoParse(st->conninfo, NULL) : NULL;
     char setup[256];
     PGconn *pg;
-    PGresult *r;
     int n = 0;
 
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
@@ -84,14 +83,10 @@ PGconn *sr_pg__connect(const pg_store *st, int listener, sr_err *err)
     /* Statements (and lock waits) end after the timeout. */
     snprintf(setup, sizeof setup, "SET statement_timeout = %d; SET bytea_output = 'hex'",
              listener ? 0 : st->timeout_ms);
-    r = PQexec(pg, setup);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        sr_pg__fail(err, pg, r);
-        PQclear(r);
+    if (sr_pg__exec_sql(pg, setup, err) < 0) {
         PQfinish(pg);
         return NULL;
     }
-    PQclear(r);
     return pg;
 }
 
@@ -420,17 +415,12 @@ static const sr_store_ops pg_ops = {
 static int migrate(pg_store *st, sr_err *err)
 {
     PGconn *pg = sr_pg__connect(st, 0, err);
-    PGresult *r;
     int rc = -1;
 
     if (!pg)
         return -1;
-    r = PQexec(pg, "SET statement_timeout = 0");
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
-        sr_pg__fail(err, pg, r);
-    else
+    if (sr_pg__exec_sql(pg, "SET statement_timeout = 0", err) == 0)
         rc = sr_pg__migrate(pg, err);
-    PQclear(r);
     PQfinish(pg);
     return rc;
 }

@@ -123,6 +123,9 @@ PGconn *sr_pg__connect(const pg_store *st, int listener, sr_err *err);
  * (store.h's codes). Returns -1. */
 int sr_pg__fail(sr_err *err, PGconn *pg, const PGresult *res);
 
+/* Run `sql` (one or more statements, no parameters) on `pg` for its effect, outside any
+ * transaction's bookkeeping (connection setup, LISTEN, migrations): 0, or -1 with err. */
+int sr_pg__exec_sql(PGconn *pg, const char *sql, sr_err *err);
 /* Run query `q` on the transaction's connection with parameters from `types` (one letter each:
  * 't' text (const char *, NULL = SQL NULL), 'i' int, 'l' long long, 'h' a 16-byte hash, 'b' int
  * as boolean). 0 with *out (PQclear it), 1 when a text parameter cannot be stored in the database
