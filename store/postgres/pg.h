@@ -113,9 +113,10 @@ static inline pg_tx *pg_of(sr_tx *tx)
 
 /* ---- conn.c ---- */
 
-/* A new connection to the store's database, set up for sluice (timeouts, encoding), or NULL with
- * err (50003). `listener` asks for TCP keepalives suited to an idle connection. */
-PGconn *sr_pg__connect(const pg_store *st, int listener, sr_err *err);
+/* A new connection to the store's database, set up for sluice (connect timeout, TCP keepalives,
+ * statement timeout, encoding), or NULL with err (50003). `no_timeout` leaves its statements
+ * without a timeout (the listener, which waits, and migrations, which may take long). */
+PGconn *sr_pg__connect(const pg_store *st, int no_timeout, sr_err *err);
 
 /* ---- run.c: statements and their results ---- */
 
