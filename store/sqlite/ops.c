@@ -100,21 +100,13 @@ int sr_sqlite__same_file(const sqlite_store *st, sr_err *err)
 
 int sr_sqlite__counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err)
 {
-    static const char *const sql[2] = {
-        "SELECT count(DISTINCT subject) FROM subject_versions WHERE deleted = 0",
-        "SELECT count(*) FROM schemas",
-    };
-    size_t *outs[2] = {subjects_out, schemas_out};
+    int subjects = 0, schemas = 0;
 
-    for (int i = 0; i < 2; i++) {
-        sqlite3_stmt *s = NULL;
-        int ok = sqlite3_prepare_v2(sq_tx(tx)->c->db, sql[i], -1, &s, NULL) == SQLITE_OK &&
-                 sqlite3_step(s) == SQLITE_ROW;
-        if (ok)
-            *outs[i] = (size_t)sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
-        if (!ok)
-            return sr_sqlite__error(err, tx);
-    }
+    if (sr_sqlite__one_int(&subjects, tx, sr_sqlite__query(tx, Q_COUNT_SUBJECTS, err, ""),
+                           err) < 0 ||
+        sr_sqlite__one_int(&schemas, tx, sr_sqlite__query(tx, Q_COUNT_SCHEMAS, err, ""), err) < 0)
+        return -1;
+    *subjects_out = (size_t)subjects;
+    *schemas_out = (size_t)schemas;
     return 0;
 }

@@ -78,4 +78,6 @@ const char *const sr_sqlite__sql[Q_COUNT] = {
     [Q_SETTING_DELETE] = "DELETE FROM settings WHERE kind = ?1 AND is_global = ?2 AND scope = ?3",
     [Q_SETTING_SCOPES] = "SELECT scope FROM settings WHERE kind = ?1 AND is_global = 0 "
                          "ORDER BY scope",
+    [Q_COUNT_SUBJECTS] = "SELECT count(DISTINCT subject) FROM subject_versions WHERE deleted = 0",
+    [Q_COUNT_SCHEMAS] = "SELECT count(*) FROM schemas",
 };
