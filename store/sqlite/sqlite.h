@@ -196,6 +196,10 @@ void sr_sqlite__done(sqlite3_stmt *s);
 
 /* Run a statement that returns no rows: 0, or -1. Releases it. */
 int sr_sqlite__exec(sr_tx *tx, sqlite3_stmt *s, sr_err *err);
+/* Step a statement that returns at most one row and hand the row to `take(s, out)`: 0 (a row),
+ * 1 (none), -1 with err. Releases it. */
+int sr_sqlite__one_row(sr_tx *tx, sqlite3_stmt *s, void (*take)(sqlite3_stmt *, void *),
+                       void *out, sr_err *err);
 /* A statement returning at most one integer: 0 with *out, 1 when no row, -1. Releases it. */
 int sr_sqlite__one_int(int *out, sr_tx *tx, sqlite3_stmt *s, sr_err *err);
 /* The same for one text column (owned by the caller; "" for NULL). */

@@ -126,47 +126,40 @@ int sr_sqlite__version_soft_delete(sr_tx *tx, const char *subject, int version, 
     return sqlite3_changes(sq_tx(tx)->c->db) == 0 ? 1 : 0;
 }
 
-/* The schema a version holds: (context, id) into *context (owned) and *id. 0, 1, -1. */
-static int version_schema(char **context, int *id, sr_tx *tx, const char *subject, int version,
-                          sr_err *err)
+/* A Q_VERSION_SCHEMA row into the sr_store_id at `out` (its context owned). */
+static void take_id(sqlite3_stmt *s, void *out)
 {
-    sqlite3_stmt *s = sr_sqlite__query(tx, Q_VERSION_SCHEMA, err, "ti", subject, version);
-    int step;
+    sr_store_id *held = out;
 
-    if (!s)
-        return -1;
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        *context = sr_sqlite__text(s, 0, 1);
-        *id = sqlite3_column_int(s, 1);
-    } else if (step != SQLITE_DONE) {
-        sr_sqlite__error(err, tx);
-    }
-    sr_sqlite__done(s);
-    return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? 1 : -1;
+    held->context = sr_sqlite__text(s, 0, 1);
+    held->id = sqlite3_column_int(s, 1);
 }
 
 int sr_sqlite__version_remove(sr_tx *tx, const char *subject, int version, sr_err *err)
 {
-    char *ctx = NULL;
-    int id, holders, rc = version_schema(&ctx, &id, tx, subject, version, err);
+    sr_store_id held = {NULL, 0}; /* the schema the version holds */
+    int holders, rc;
 
+    rc = sr_sqlite__one_row(tx, sr_sqlite__query(tx, Q_VERSION_SCHEMA, err, "ti", subject,
+                                                 version), take_id, &held, err);
     if (rc != 0)
         return rc;
     rc = -1;
     if (sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_VERSION_DELETE, err, "ti", subject, version),
                         err) < 0 ||
-        sr_sqlite__one_int(&holders, tx,
-                           sr_sqlite__query(tx, Q_SCHEMA_HOLDERS, err, "ti", ctx, id), err) != 0)
+        sr_sqlite__one_int(&holders, tx, sr_sqlite__query(tx, Q_SCHEMA_HOLDERS, err, "ti",
+                                                          held.context, held.id), err) != 0)
         goto out;
     rc = 0;
     /* Last holder gone: drop the schema. The id stays spent: the context's max_id keeps it. */
     if (holders == 0 &&
-        (sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_REFS_DELETE, err, "ti", ctx, id), err) < 0 ||
-         sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_SCHEMA_DELETE, err, "ti", ctx, id), err) < 0))
+        (sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_REFS_DELETE, err, "ti", held.context,
+                                              held.id), err) < 0 ||
+         sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_SCHEMA_DELETE, err, "ti", held.context,
+                                              held.id), err) < 0))
         rc = -1;
 out:
-    free(ctx);
+    free(held.context);
     return rc;
 }
 
