@@ -1,5 +1,5 @@
 /* queries.c -- every SQL statement of the SQLite backend, in one table so that they can be read
- * together (and kept portable: a PostgreSQL backend runs the same shapes). */
+ * together. The PostgreSQL backend has its own (store/postgres/queries.c). */
 #include "store/sqlite/sqlite.h"
 
 #define VERSION_COLS "subject, version, schema_id, deleted, ts"
