@@ -43,7 +43,7 @@ static int user_sets(const PQconninfoOption *given, const char *key, const char 
     return 0;
 }
 
-PGconn *sr_pg__connect(const pg_store *st, int listener, sr_err *err)
+PGconn *sr_pg__connect(const pg_store *st, int no_timeout, sr_err *err)
 {
     static const struct {
         const char *key, *value, *env;
@@ -59,7 +59,6 @@ PGconn *sr_pg__connect(const pg_store *st, int listener, sr_err *err)
     PQconninfoOption *given = *st->conninfo ? PQconninfoParse(st->conninfo, NULL) : NULL;
     char setup[256];
     PGconn *pg;
-    PGresult *r;
     int n = 0;
 
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
@@ -83,15 +82,11 @@ PGconn *sr_pg__connect(const pg_store *st, int listener, sr_err *err)
     }
     /* Statements (and lock waits) end after the timeout. */
     snprintf(setup, sizeof setup, "SET statement_timeout = %d; SET bytea_output = 'hex'",
-             listener ? 0 : st->timeout_ms);
-    r = PQexec(pg, setup);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        sr_pg__fail(err, pg, r);
-        PQclear(r);
+             no_timeout ? 0 : st->timeout_ms);
+    if (sr_pg__exec_sql(pg, setup, err) < 0) {
         PQfinish(pg);
         return NULL;
     }
-    PQclear(r);
     return pg;
 }
 
@@ -419,18 +414,12 @@ static const sr_store_ops pg_ops = {
  * on a big database, and waiting for another node's migration is waiting for its lock. */
 static int migrate(pg_store *st, sr_err *err)
 {
-    PGconn *pg = sr_pg__connect(st, 0, err);
-    PGresult *r;
-    int rc = -1;
+    PGconn *pg = sr_pg__connect(st, 1, err);
+    int rc;
 
     if (!pg)
         return -1;
-    r = PQexec(pg, "SET statement_timeout = 0");
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
-        sr_pg__fail(err, pg, r);
-    else
-        rc = sr_pg__migrate(pg, err);
-    PQclear(r);
+    rc = sr_pg__migrate(pg, err);
     PQfinish(pg);
     return rc;
 }

@@ -71,18 +71,11 @@ int sr_pg__publish(sr_tx *tx, const sr_store_id *gone, size_t n, int all, sr_err
 static PGconn *listen_connect(pg_store *st, sr_err *err)
 {
     PGconn *pg = sr_pg__connect(st, 1, err);
-    PGresult *r;
 
-    if (!pg)
-        return NULL;
-    r = PQexec(pg, "LISTEN " SR_PG_CHANNEL);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        sr_pg__fail(err, pg, r);
-        PQclear(r);
+    if (pg && sr_pg__exec_sql(pg, "LISTEN " SR_PG_CHANNEL, err) < 0) {
         PQfinish(pg);
         return NULL;
     }
-    PQclear(r);
     return pg;
 }
 

@@ -83,17 +83,6 @@ static const char *const steps[] = {
     "  ON subject_versions FOR EACH ROW EXECUTE FUNCTION sluice_subject_changed();",
 };
 
-static int exec(PGconn *pg, const char *sql, sr_err *err)
-{
-    PGresult *r = PQexec(pg, sql);
-    int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-
-    if (!ok)
-        sr_pg__fail(err, pg, r);
-    PQclear(r);
-    return ok ? 0 : -1;
-}
-
 /* The version the database is at (0: new). */
 static int current(int *out, PGconn *pg, sr_err *err)
 {
@@ -113,10 +102,10 @@ static int step(PGconn *pg, int v, sr_err *err)
     char record[96];
 
     snprintf(record, sizeof record, "INSERT INTO sluice_migrations(version) VALUES (%d)", v);
-    if (exec(pg, "BEGIN", err) < 0)
+    if (sr_pg__exec_sql(pg, "BEGIN", err) < 0)
         return -1;
-    if (exec(pg, steps[v - 1], err) == 0 && exec(pg, record, err) == 0 &&
-        exec(pg, "COMMIT", err) == 0)
+    if (sr_pg__exec_sql(pg, steps[v - 1], err) == 0 && sr_pg__exec_sql(pg, record, err) == 0 &&
+        sr_pg__exec_sql(pg, "COMMIT", err) == 0)
         return 0;
     PQclear(PQexec(pg, "ROLLBACK"));
     return -1;
@@ -126,11 +115,11 @@ int sr_pg__migrate(PGconn *pg, sr_err *err)
 {
     int want = (int)(sizeof steps / sizeof steps[0]), have = 0, rc = -1;
 
-    if (exec(pg, "SELECT pg_advisory_lock(" MIGRATION_LOCK ")", err) < 0)
+    if (sr_pg__exec_sql(pg, "SELECT pg_advisory_lock(" MIGRATION_LOCK ")", err) < 0)
         return -1;
-    if (exec(pg, "CREATE TABLE IF NOT EXISTS sluice_migrations ("
-                 "  version    INTEGER PRIMARY KEY,"
-                 "  applied_at TIMESTAMPTZ NOT NULL DEFAULT now())", err) < 0 ||
+    if (sr_pg__exec_sql(pg, "CREATE TABLE IF NOT EXISTS sluice_migrations ("
+                            "  version    INTEGER PRIMARY KEY,"
+                            "  applied_at TIMESTAMPTZ NOT NULL DEFAULT now())", err) < 0 ||
         current(&have, pg, err) < 0)
         goto out;
     if (have > want) {

@@ -113,9 +113,10 @@ static inline pg_tx *pg_of(sr_tx *tx)
 
 /* ---- conn.c ---- */
 
-/* A new connection to the store's database, set up for sluice (timeouts, encoding), or NULL with
- * err (50003). `listener` asks for TCP keepalives suited to an idle connection. */
-PGconn *sr_pg__connect(const pg_store *st, int listener, sr_err *err);
+/* A new connection to the store's database, set up for sluice (connect timeout, TCP keepalives,
+ * statement timeout, encoding), or NULL with err (50003). `no_timeout` leaves its statements
+ * without a timeout (the listener, which waits, and migrations, which may take long). */
+PGconn *sr_pg__connect(const pg_store *st, int no_timeout, sr_err *err);
 
 /* ---- run.c: statements and their results ---- */
 
@@ -123,6 +124,9 @@ PGconn *sr_pg__connect(const pg_store *st, int listener, sr_err *err);
  * (store.h's codes). Returns -1. */
 int sr_pg__fail(sr_err *err, PGconn *pg, const PGresult *res);
 
+/* Run `sql` (one or more statements, no parameters) on `pg` for its effect, outside any
+ * transaction's bookkeeping (connection setup, LISTEN, migrations): 0, or -1 with err. */
+int sr_pg__exec_sql(PGconn *pg, const char *sql, sr_err *err);
 /* Run query `q` on the transaction's connection with parameters from `types` (one letter each:
  * 't' text (const char *, NULL = SQL NULL), 'i' int, 'l' long long, 'h' a 16-byte hash, 'b' int
  * as boolean). 0 with *out (PQclear it), 1 when a text parameter cannot be stored in the database

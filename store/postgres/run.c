@@ -57,6 +57,17 @@ int sr_pg__fail(sr_err *err, PGconn *pg, const PGresult *res)
     return -1;
 }
 
+int sr_pg__exec_sql(PGconn *pg, const char *sql, sr_err *err)
+{
+    PGresult *r = PQexec(pg, sql);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+
+    if (!ok)
+        sr_pg__fail(err, pg, r);
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
 /* Statement q on this connection, prepared now if it is the first use. 0, or -1. */
 static int prepare(pg_conn *c, int q, int nparams, sr_err *err)
 {

@@ -34,20 +34,16 @@ int sr_pg__versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *su
 int sr_pg__version_get(sr_store_version *out, sr_tx *tx, const char *subject, int version,
                        sr_err *err)
 {
-    sr_store_version *vs = NULL;
     PGresult *r = NULL;
-    size_t n = 0;
     int rc = sr_pg__run(&r, pg_of(tx), PQ_VERSION_GET, err, "ti", subject, version);
 
-    if (take_versions(&vs, &n, r, rc) < 0)
-        return -1;
-    if (n != 1) {
-        sr_store_versions_free(vs, n);
-        return 1;
-    }
-    *out = vs[0]; /* the row's subject is handed out with it */
-    free(vs);
-    return 0;
+    if (rc != 0)
+        return rc; /* 1: a subject the database cannot hold has no versions */
+    rc = PQntuples(r) == 1 ? 0 : 1;
+    if (rc == 0)
+        sr_pg__version_row(out, r, 0);
+    PQclear(r);
+    return rc;
 }
 
 int sr_pg__versions_holding(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,

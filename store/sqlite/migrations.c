@@ -2,8 +2,8 @@
  *
  * Entry i (counting from 1) turns a database at user_version i-1 into one at user_version i.
  * Entries are only ever appended: a released step is never edited, because databases in the
- * field have already run it. The SQL is kept portable (no SQLite-only types or clauses) so that
- * a PostgreSQL backend can run the same statements. */
+ * field have already run it. The PostgreSQL backend has its own history
+ * (store/postgres/migrations.c). */
 #include <stddef.h>
 
 #include "store/sqlite/migrations.h"

@@ -1,6 +1,7 @@
 /* ops.c -- what operating the SQLite store needs beyond the registry's reads and writes: making
- * sure the file is sluice's (and that no path silently loses data), the readiness probe, and
- * the counts for metrics (store.c keeps the timings and errors of every backend). */
+ * sure the file is sluice's (and that no path silently loses data), that it is still the file
+ * opened (for the readiness probe, conn.c), and the counts for metrics (store.c keeps the
+ * timings and errors of every backend). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,28 +31,15 @@ int sr_sqlite__check_path(const char *path, sr_err *err)
     return 0;
 }
 
-static int int_pragma(int *out, sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *s = NULL;
-    int rc = -1;
-
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
-        *out = sqlite3_column_int(s, 0);
-        rc = 0;
-    }
-    sqlite3_finalize(s);
-    return rc;
-}
-
 int sr_sqlite__recognise(sqlite3 *db, sr_err *err)
 {
     int user_version, app_id, objects, own = 0;
     char sql[128];
 
-    if (int_pragma(&user_version, db, "PRAGMA user_version") < 0 ||
-        int_pragma(&app_id, db, "PRAGMA application_id") < 0 ||
-        int_pragma(&objects, db, "SELECT count(*) FROM sqlite_master") < 0)
-        return sr_sqlite__db_error(err, db);
+    if (sr_sqlite__int_pragma(&user_version, db, "PRAGMA user_version", err) < 0 ||
+        sr_sqlite__int_pragma(&app_id, db, "PRAGMA application_id", err) < 0 ||
+        sr_sqlite__int_pragma(&objects, db, "SELECT count(*) FROM sqlite_master", err) < 0)
+        return -1;
     if (app_id == SLUICE_APPLICATION_ID)
         return 0;
     if (app_id != 0)
@@ -62,8 +50,8 @@ int sr_sqlite__recognise(sqlite3 *db, sr_err *err)
         int n = 0;
         snprintf(sql, sizeof(sql), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                  "name = '%s'", own_tables[i]);
-        if (int_pragma(&n, db, sql) < 0)
-            return sr_sqlite__db_error(err, db);
+        if (sr_sqlite__int_pragma(&n, db, sql, err) < 0)
+            return -1;
         own += n;
     }
     if (objects > 0 && (user_version == 0 || own != (int)(sizeof(own_tables) /
@@ -97,12 +85,9 @@ int sr_sqlite__note_file(sqlite_store *st, sr_err *err)
     return 0;
 }
 
-int sr_sqlite__ping(sr_store *base, sr_err *err)
+int sr_sqlite__same_file(const sqlite_store *st, sr_err *err)
 {
-    sqlite_store *st = (sqlite_store *)base;
     struct stat sb;
-    sr_tx *tx = NULL;
-    int max_id = 0;
 
     if (stat(st->path, &sb) < 0)
         return sr_err_set(err, 50001, "the database file %s is gone: %s", st->path,
@@ -110,33 +95,18 @@ int sr_sqlite__ping(sr_store *base, sr_err *err)
     if (sb.st_dev != st->dev || sb.st_ino != st->ino)
         return sr_err_set(err, 50001, "the database file %s was replaced after it was opened",
                           st->path);
-    if (sr_store_read_begin(&tx, base, err) < 0)
-        return -1;
-    if (sr_store_max_id(&max_id, tx, ".", err) < 0) {
-        sr_store_rollback(tx);
-        return -1;
-    }
-    sr_store_rollback(tx);
     return 0;
 }
 
 int sr_sqlite__counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err)
 {
-    static const char *const sql[2] = {
-        "SELECT count(DISTINCT subject) FROM subject_versions WHERE deleted = 0",
-        "SELECT count(*) FROM schemas",
-    };
-    size_t *outs[2] = {subjects_out, schemas_out};
+    int subjects = 0, schemas = 0;
 
-    for (int i = 0; i < 2; i++) {
-        sqlite3_stmt *s = NULL;
-        int ok = sqlite3_prepare_v2(sq_tx(tx)->c->db, sql[i], -1, &s, NULL) == SQLITE_OK &&
-                 sqlite3_step(s) == SQLITE_ROW;
-        if (ok)
-            *outs[i] = (size_t)sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
-        if (!ok)
-            return sr_sqlite__error(err, tx);
-    }
+    if (sr_sqlite__one_int(&subjects, tx, sr_sqlite__query(tx, Q_COUNT_SUBJECTS, err, ""),
+                           err) < 0 ||
+        sr_sqlite__one_int(&schemas, tx, sr_sqlite__query(tx, Q_COUNT_SCHEMAS, err, ""), err) < 0)
+        return -1;
+    *subjects_out = (size_t)subjects;
+    *schemas_out = (size_t)schemas;
     return 0;
 }

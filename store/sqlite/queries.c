@@ -1,5 +1,5 @@
 /* queries.c -- every SQL statement of the SQLite backend, in one table so that they can be read
- * together (and kept portable: a PostgreSQL backend runs the same shapes). */
+ * together. The PostgreSQL backend has its own (store/postgres/queries.c). */
 #include "store/sqlite/sqlite.h"
 
 #define VERSION_COLS "subject, version, schema_id, deleted, ts"
@@ -7,6 +7,10 @@
 /* Prefix match that compares bytes, not patterns: LIKE would treat '_' and '%' specially and
  * ignore case. */
 #define PREFIX_MATCH "substr(subject, 1, length(?1)) = ?1"
+/* A column of the subject ?1's highest version that is not soft-deleted. */
+#define LATEST_LIVE(col) \
+    "(SELECT " col " FROM subject_versions WHERE subject = ?1 AND deleted = 0 " \
+    "ORDER BY version DESC LIMIT 1)"
 
 const char *const sr_sqlite__sql[Q_COUNT] = {
     [Q_SCHEMA_GET] = "SELECT type, text, hash, metadata, ruleset, ts FROM schemas "
@@ -35,10 +39,12 @@ const char *const sr_sqlite__sql[Q_COUNT] = {
                       "AND version = ?2",
     [Q_VERSIONS_HOLDING] = "SELECT " VERSION_COLS " FROM subject_versions WHERE subject = ?1 "
                            "AND schema_id = ?2 ORDER BY version",
-    [Q_SUBJECT_CHANGES] = "SELECT n FROM subject_changes WHERE subject = ?1",
-    [Q_SUBJECT_MAX_VERSION] = "SELECT max(version) FROM subject_versions WHERE subject = ?1",
-    [Q_SUBJECT_LATEST] = "SELECT " VERSION_COLS " FROM subject_versions WHERE subject = ?1 "
-                         "AND deleted = 0 ORDER BY version DESC LIMIT 1",
+    /* One row, whatever the subject: its change counter, highest version, and latest live
+     * version and its schema id (NULL when none). Each subquery is one search of the primary
+     * key; a LEFT JOIN on the latest row (as PostgreSQL's) makes SQLite materialize it, slower. */
+    [Q_SUBJECT_HEAD] = "SELECT coalesce((SELECT n FROM subject_changes WHERE subject = ?1), 0), "
+                       "coalesce((SELECT max(version) FROM subject_versions WHERE subject = ?1), "
+                       "0), " LATEST_LIVE("version") ", " LATEST_LIVE("schema_id"),
     [Q_ALL_VERSIONS] = "SELECT " VERSION_COLS " FROM subject_versions WHERE " PREFIX_MATCH
                        " ORDER BY subject, version",
     /* Pages walk the primary key from a (subject, version) key, without the prefix: rows past
@@ -56,8 +62,8 @@ const char *const sr_sqlite__sql[Q_COUNT] = {
     [Q_VERSION_SCHEMA] = "SELECT context, schema_id FROM subject_versions WHERE subject = ?1 "
                          "AND version = ?2",
     [Q_VERSION_DELETE] = "DELETE FROM subject_versions WHERE subject = ?1 AND version = ?2",
-    [Q_SCHEMA_HOLDERS] = "SELECT count(*) FROM subject_versions WHERE context = ?1 "
-                         "AND schema_id = ?2",
+    [Q_SCHEMA_HELD] = "SELECT EXISTS (SELECT 1 FROM subject_versions WHERE context = ?1 "
+                      "AND schema_id = ?2)",
     [Q_REFS_DELETE] = "DELETE FROM schema_refs WHERE context = ?1 AND schema_id = ?2",
     [Q_SCHEMA_DELETE] = "DELETE FROM schemas WHERE context = ?1 AND id = ?2",
     [Q_SUBJECTS] = "SELECT subject, min(deleted) FROM subject_versions WHERE " PREFIX_MATCH
@@ -78,4 +84,6 @@ const char *const sr_sqlite__sql[Q_COUNT] = {
     [Q_SETTING_DELETE] = "DELETE FROM settings WHERE kind = ?1 AND is_global = ?2 AND scope = ?3",
     [Q_SETTING_SCOPES] = "SELECT scope FROM settings WHERE kind = ?1 AND is_global = 0 "
                          "ORDER BY scope",
+    [Q_COUNT_SUBJECTS] = "SELECT count(DISTINCT subject) FROM subject_versions WHERE deleted = 0",
+    [Q_COUNT_SCHEMAS] = "SELECT count(*) FROM schemas",
 };

@@ -27,6 +27,22 @@ int sr_sqlite__error(sr_err *err, sr_tx *tx)
     return sr_sqlite__db_error(err, tx ? sq_tx(tx)->c->db : NULL);
 }
 
+int sr_sqlite__int_pragma(int *out, sqlite3 *db, const char *sql, sr_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = -1;
+
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+        sr_sqlite__db_error(err, db);
+        goto out;
+    }
+    *out = sqlite3_column_int(s, 0);
+    rc = 0;
+out:
+    sqlite3_finalize(s);
+    return rc;
+}
+
 void sr_sqlite__done(sqlite3_stmt *s)
 {
     if (s) {
@@ -98,10 +114,8 @@ int sr_sqlite__exec(sr_tx *tx, sqlite3_stmt *s, sr_err *err)
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
 
-/* Step a statement that returns at most one row, hand the row to `take`, release it. 0 (a row),
- * 1 (none), -1. */
-static int one_row(sr_tx *tx, sqlite3_stmt *s, void (*take)(sqlite3_stmt *, void *), void *out,
-                   sr_err *err)
+int sr_sqlite__one_row(sr_tx *tx, sqlite3_stmt *s, void (*take)(sqlite3_stmt *, void *),
+                      void *out, sr_err *err)
 {
     int step, rc = -1;
 
@@ -132,12 +146,12 @@ static void take_text(sqlite3_stmt *s, void *out)
 
 int sr_sqlite__one_int(int *out, sr_tx *tx, sqlite3_stmt *s, sr_err *err)
 {
-    return one_row(tx, s, take_int, out, err);
+    return sr_sqlite__one_row(tx, s, take_int, out, err);
 }
 
 int sr_sqlite__one_text(char **out, sr_tx *tx, sqlite3_stmt *s, sr_err *err)
 {
-    return one_row(tx, s, take_text, out, err);
+    return sr_sqlite__one_row(tx, s, take_text, out, err);
 }
 
 int sr_sqlite__collect(void **out, size_t *n, size_t size, sr_tx *tx, sqlite3_stmt *s,

@@ -25,25 +25,11 @@ static void free_refs(void *rows, size_t n)
     free(r);
 }
 
-/* The schema row of (context, id) into a new struct: 0, 1 when none, -1. */
-static int schema_row(sr_store_schema **out, sr_tx *tx, const char *context, int id, sr_err *err)
+/* A Q_SCHEMA_GET row into a new struct at *(sr_store_schema **)out (context and id not set). */
+static void take_schema(sqlite3_stmt *s, void *out)
 {
-    sqlite3_stmt *s = sr_sqlite__query(tx, Q_SCHEMA_GET, err, "ti", context, id);
-    sr_store_schema *sc;
-    int step;
+    sr_store_schema *sc = sr_xcalloc(1, sizeof *sc);
 
-    if (!s)
-        return -1;
-    step = sqlite3_step(s);
-    if (step != SQLITE_ROW) {
-        if (step != SQLITE_DONE)
-            sr_sqlite__error(err, tx);
-        sr_sqlite__done(s);
-        return step == SQLITE_DONE ? 1 : -1;
-    }
-    sc = sr_xcalloc(1, sizeof *sc);
-    sc->context = sr_xstrdup(context);
-    sc->id = id;
     sc->type = sr_sqlite__text(s, 0, 1);
     sc->text = sr_sqlite__text(s, 1, 1);
     if (sqlite3_column_bytes(s, 2) == 16)
@@ -51,9 +37,20 @@ static int schema_row(sr_store_schema **out, sr_tx *tx, const char *context, int
     sc->metadata = sr_sqlite__text(s, 3, 0);
     sc->ruleset = sr_sqlite__text(s, 4, 0);
     sc->ts = sqlite3_column_int64(s, 5);
-    sr_sqlite__done(s);
-    *out = sc;
-    return 0;
+    *(sr_store_schema **)out = sc;
+}
+
+/* The schema row of (context, id) into a new struct: 0, 1 when none, -1. */
+static int schema_row(sr_store_schema **out, sr_tx *tx, const char *context, int id, sr_err *err)
+{
+    int rc = sr_sqlite__one_row(tx, sr_sqlite__query(tx, Q_SCHEMA_GET, err, "ti", context, id),
+                                take_schema, out, err);
+
+    if (rc == 0) {
+        (*out)->context = sr_xstrdup(context);
+        (*out)->id = id;
+    }
+    return rc;
 }
 
 int sr_sqlite__schema_get(sr_store_schema **out, sr_tx *tx, const char *context, int id,

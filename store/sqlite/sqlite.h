@@ -36,9 +36,7 @@ enum {
     Q_VERSIONS,
     Q_VERSION_GET,
     Q_VERSIONS_HOLDING,
-    Q_SUBJECT_CHANGES,
-    Q_SUBJECT_MAX_VERSION,
-    Q_SUBJECT_LATEST,
+    Q_SUBJECT_HEAD,
     Q_ALL_VERSIONS,
     Q_VERSIONS_PAGE,
     Q_VERSIONS_OF_ID,
@@ -46,7 +44,7 @@ enum {
     Q_VERSION_SOFT_DELETE,
     Q_VERSION_SCHEMA,
     Q_VERSION_DELETE,
-    Q_SCHEMA_HOLDERS,
+    Q_SCHEMA_HELD,
     Q_REFS_DELETE,
     Q_SCHEMA_DELETE,
     Q_SUBJECTS,
@@ -56,6 +54,8 @@ enum {
     Q_SETTING_PUT,
     Q_SETTING_DELETE,
     Q_SETTING_SCOPES,
+    Q_COUNT_SUBJECTS,
+    Q_COUNT_SCHEMAS,
     Q_COUNT
 };
 
@@ -160,13 +160,14 @@ int sr_sqlite__setting_scopes(char ***out, size_t *n, sr_tx *tx, sr_setting_kind
 int sr_sqlite__check_path(const char *path, sr_err *err);
 /* Remember which file the store opened (for the readiness probe). 0, or -1 with err. */
 int sr_sqlite__note_file(sqlite_store *st, sr_err *err);
+/* For the readiness probe (conn.c): 0 when the path still names the file opened, else -1 with
+ * err (it was removed or replaced). */
+int sr_sqlite__same_file(const sqlite_store *st, sr_err *err);
 /* Refuse a database that is not sluice's (another application's tables, or an application id
  * that is not ours), changing nothing in it: run before anything is written. 0, or -1 with err. */
 int sr_sqlite__recognise(sqlite3 *db, sr_err *err);
 /* Mark the database as sluice's (its application id), inside the migration's transaction. */
 int sr_sqlite__claim(sqlite3 *db, sr_err *err);
-/* The readiness probe: the file is still the one opened, and a read answers. */
-int sr_sqlite__ping(sr_store *st, sr_err *err);
 int sr_sqlite__counts(size_t *subjects_out, size_t *schemas_out, sr_tx *tx, sr_err *err);
 
 /* ---- rows.c: running statements ---- */
@@ -179,6 +180,10 @@ int sr_sqlite__db_error(sr_err *err, sqlite3 *db);
 /* The same for the transaction's connection. */
 int sr_sqlite__error(sr_err *err, sr_tx *tx);
 
+/* One integer from the first row of `sql`, run on `db` outside the statement cache (a pragma,
+ * a check at open): 0 with *out, or -1 with err. */
+int sr_sqlite__int_pragma(int *out, sqlite3 *db, const char *sql, sr_err *err);
+
 /* The cached statement `q`, with `types` bound from the arguments: one letter per parameter,
  * 't' text (const char *, NULL binds NULL), 'i' int, 'l' long long, 'h' a 16-byte hash
  * (const uint8_t *). NULL with err set when preparing or binding fails. Hand it to
@@ -189,6 +194,10 @@ void sr_sqlite__done(sqlite3_stmt *s);
 
 /* Run a statement that returns no rows: 0, or -1. Releases it. */
 int sr_sqlite__exec(sr_tx *tx, sqlite3_stmt *s, sr_err *err);
+/* Step a statement that returns at most one row and hand the row to `take(s, out)`: 0 (a row),
+ * 1 (none), -1 with err. Releases it. */
+int sr_sqlite__one_row(sr_tx *tx, sqlite3_stmt *s, void (*take)(sqlite3_stmt *, void *),
+                       void *out, sr_err *err);
 /* A statement returning at most one integer: 0 with *out, 1 when no row, -1. Releases it. */
 int sr_sqlite__one_int(int *out, sr_tx *tx, sqlite3_stmt *s, sr_err *err);
 /* The same for one text column (owned by the caller; "" for NULL). */

@@ -24,22 +24,16 @@ int sr_sqlite__versions(sr_store_version **out, size_t *n, sr_tx *tx, const char
     return versions_of(out, n, tx, sr_sqlite__query(tx, Q_VERSIONS, err, "t", subject), err);
 }
 
+static void take_version(sqlite3_stmt *s, void *out)
+{
+    sr_sqlite__fill_version(out, s);
+}
+
 int sr_sqlite__version_get(sr_store_version *out, sr_tx *tx, const char *subject, int version,
                          sr_err *err)
 {
-    sr_store_version *vs = NULL;
-    size_t n = 0;
-
-    if (versions_of(&vs, &n, tx, sr_sqlite__query(tx, Q_VERSION_GET, err, "ti", subject, version),
-                    err) < 0)
-        return -1;
-    if (n != 1) {
-        sr_store_versions_free(vs, n);
-        return 1;
-    }
-    *out = vs[0]; /* the row's subject is handed out with it */
-    free(vs);
-    return 0;
+    return sr_sqlite__one_row(tx, sr_sqlite__query(tx, Q_VERSION_GET, err, "ti", subject, version),
+                              take_version, out, err);
 }
 
 int sr_sqlite__versions_holding(sr_store_version **out, size_t *n, sr_tx *tx, const char *subject,
@@ -49,35 +43,22 @@ int sr_sqlite__versions_holding(sr_store_version **out, size_t *n, sr_tx *tx, co
                        sr_sqlite__query(tx, Q_VERSIONS_HOLDING, err, "ti", subject, id), err);
 }
 
-/* A one-integer query that answers a NULL or no row as 0. */
-static int int_or_zero(int *out, sr_tx *tx, sqlite3_stmt *s, sr_err *err)
+static void take_head(sqlite3_stmt *s, void *out)
 {
-    int rc = sr_sqlite__one_int(out, tx, s, err);
+    sr_store_subject_head *h = out;
 
-    if (rc == 1)
-        *out = 0;
-    return rc < 0 ? -1 : 0;
+    h->changes = sqlite3_column_int64(s, 0);
+    h->max_version = sqlite3_column_int(s, 1);
+    h->latest_version = sqlite3_column_int(s, 2); /* 0 for NULL: no live version */
+    h->latest_id = sqlite3_column_int(s, 3);
 }
 
 int sr_sqlite__subject_head_get(sr_store_subject_head *out, sr_tx *tx, const char *subject,
                               sr_err *err)
 {
-    sr_store_version *latest = NULL;
-    size_t n = 0;
-    int changes;
-
-    if (int_or_zero(&changes, tx, sr_sqlite__query(tx, Q_SUBJECT_CHANGES, err, "t", subject),
-                    err) < 0 ||
-        int_or_zero(&out->max_version, tx,
-                    sr_sqlite__query(tx, Q_SUBJECT_MAX_VERSION, err, "t", subject), err) < 0 ||
-        versions_of(&latest, &n, tx, sr_sqlite__query(tx, Q_SUBJECT_LATEST, err, "t", subject),
-                    err) < 0)
-        return -1;
-    out->changes = changes;
-    out->latest_version = n ? latest[0].version : 0;
-    out->latest_id = n ? latest[0].id : 0;
-    sr_store_versions_free(latest, n);
-    return 0;
+    *out = (sr_store_subject_head){0, 0, 0, 0};
+    return sr_sqlite__one_row(tx, sr_sqlite__query(tx, Q_SUBJECT_HEAD, err, "t", subject),
+                              take_head, out, err) < 0 ? -1 : 0; /* always one row */
 }
 
 int sr_sqlite__all_versions(sr_store_version **out, size_t *n, sr_tx *tx, const char *prefix,
@@ -126,47 +107,41 @@ int sr_sqlite__version_soft_delete(sr_tx *tx, const char *subject, int version, 
     return sqlite3_changes(sq_tx(tx)->c->db) == 0 ? 1 : 0;
 }
 
-/* The schema a version holds: (context, id) into *context (owned) and *id. 0, 1, -1. */
-static int version_schema(char **context, int *id, sr_tx *tx, const char *subject, int version,
-                          sr_err *err)
+/* A Q_VERSION_SCHEMA row into the sr_store_id at `out` (its context owned). */
+static void take_id(sqlite3_stmt *s, void *out)
 {
-    sqlite3_stmt *s = sr_sqlite__query(tx, Q_VERSION_SCHEMA, err, "ti", subject, version);
-    int step;
+    sr_store_id *held = out;
 
-    if (!s)
-        return -1;
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        *context = sr_sqlite__text(s, 0, 1);
-        *id = sqlite3_column_int(s, 1);
-    } else if (step != SQLITE_DONE) {
-        sr_sqlite__error(err, tx);
-    }
-    sr_sqlite__done(s);
-    return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? 1 : -1;
+    held->context = sr_sqlite__text(s, 0, 1);
+    held->id = sqlite3_column_int(s, 1);
 }
 
 int sr_sqlite__version_remove(sr_tx *tx, const char *subject, int version, sr_err *err)
 {
-    char *ctx = NULL;
-    int id, holders, rc = version_schema(&ctx, &id, tx, subject, version, err);
+    sr_store_id held = {NULL, 0}; /* the schema the version holds */
+    int still_held, rc;
 
+    rc = sr_sqlite__one_row(tx, sr_sqlite__query(tx, Q_VERSION_SCHEMA, err, "ti", subject,
+                                                 version), take_id, &held, err);
     if (rc != 0)
         return rc;
     rc = -1;
     if (sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_VERSION_DELETE, err, "ti", subject, version),
                         err) < 0 ||
-        sr_sqlite__one_int(&holders, tx,
-                           sr_sqlite__query(tx, Q_SCHEMA_HOLDERS, err, "ti", ctx, id), err) != 0)
+        sr_sqlite__one_int(&still_held, tx,
+                           sr_sqlite__query(tx, Q_SCHEMA_HELD, err, "ti", held.context, held.id),
+                           err) != 0)
         goto out;
     rc = 0;
     /* Last holder gone: drop the schema. The id stays spent: the context's max_id keeps it. */
-    if (holders == 0 &&
-        (sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_REFS_DELETE, err, "ti", ctx, id), err) < 0 ||
-         sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_SCHEMA_DELETE, err, "ti", ctx, id), err) < 0))
+    if (!still_held &&
+        (sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_REFS_DELETE, err, "ti", held.context,
+                                              held.id), err) < 0 ||
+         sr_sqlite__exec(tx, sr_sqlite__query(tx, Q_SCHEMA_DELETE, err, "ti", held.context,
+                                              held.id), err) < 0))
         rc = -1;
 out:
-    free(ctx);
+    free(held.context);
     return rc;
 }
 
