@@ -4,9 +4,9 @@
 
 #include <string.h>
 
-/* Length of the well-formed sequence at s[0..len), or 0 when it is not one. */
-static size_t sequence(const unsigned char *s, size_t len)
+size_t sr_utf8_seq_len(const char *str, size_t len)
 {
+    const unsigned char *s = (const unsigned char *)str;
     unsigned char c = s[0];
     size_t n;
     unsigned char lo = 0x80, hi = 0xbf; /* bounds of the second byte */
@@ -40,11 +40,10 @@ static size_t sequence(const unsigned char *s, size_t len)
 
 size_t sr_utf8_invalid_at(const char *s, size_t len)
 {
-    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
 
     while (i < len) {
-        size_t n = sequence(u + i, len - i);
+        size_t n = sr_utf8_seq_len(s + i, len - i);
         if (!n)
             return i;
         i += n;
@@ -60,12 +59,11 @@ int sr_utf8_valid(const char *s)
 
 char *sr_utf8_lossy(const char *s)
 {
-    const unsigned char *u = (const unsigned char *)s;
     size_t len = strlen(s), i = 0;
     sr_buf b = SR_BUF_INIT;
 
     while (i < len) {
-        size_t n = sequence(u + i, len - i);
+        size_t n = sr_utf8_seq_len(s + i, len - i);
         if (n) {
             sr_buf_put(&b, s + i, n);
             i += n;

@@ -10,6 +10,10 @@
  * is part of one. NUL counts as valid (it is U+0000). */
 size_t sr_utf8_invalid_at(const char *s, size_t len);
 
+/* The length (1 to 4) of the well-formed UTF-8 sequence that starts s[0..len), or 0 when the
+ * bytes there are not one. len >= 1. */
+size_t sr_utf8_seq_len(const char *s, size_t len);
+
 /* 1 when the NUL-terminated `s` is valid UTF-8. */
 int sr_utf8_valid(const char *s);
 

@@ -8,6 +8,7 @@
  * JSON_PARSER_MAX_DEPTH (2048). */
 #include "compat/avro/avro.h"
 #include "compat/compat.h"
+#include "common/utf8.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -34,20 +35,6 @@ typedef struct parser {
 } parser;
 
 /* ---- helpers shared with the printers ---- */
-
-size_t sr_avro__utf8_prefix(const char *s, size_t max)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t len = strnlen(s, max), lead = len, need;
-
-    while (lead > 0 && (u[lead - 1] & 0xC0) == 0x80) /* back over continuation bytes */
-        lead--;
-    if (lead == 0)
-        return len;
-    lead--; /* the last character's first byte */
-    need = u[lead] < 0x80 ? 1 : u[lead] >= 0xF0 ? 4 : u[lead] >= 0xE0 ? 3 : 2;
-    return lead + need > len ? lead : len;
-}
 
 void sr_avro__path_push(av_path *p, const char *key)
 {
@@ -82,26 +69,17 @@ char *sr_avro__path_format(const av_path *p, size_t max)
     char *out;
 
     for (size_t i = 0; i < p->n; i++) {
-        sr_buf_putc(&b, '/');
-        if (!p->seg[i].key) {
-            sr_buf_printf(&b, "%zu", p->seg[i].index);
-            continue;
-        }
-        for (const char *c = p->seg[i].key; *c; c++) {
-            if (*c == '~')
-                sr_buf_puts(&b, "~0");
-            else if (*c == '/')
-                sr_buf_puts(&b, "~1");
-            else
-                sr_buf_putc(&b, *c);
-        }
+        if (p->seg[i].key)
+            sr_buf_put_pointer_token(&b, p->seg[i].key, strlen(p->seg[i].key));
+        else
+            sr_buf_printf(&b, "/%zu", p->seg[i].index);
     }
     if (b.len == 0)
         sr_buf_putc(&b, '/');
     if (b.len <= max || max < 16)
         return sr_buf_detach(&b);
     /* Keep the start and the end (where the problem is), cut on character boundaries. */
-    head = sr_avro__utf8_prefix(b.ptr, max / 3);
+    head = sr_utf8_floor(b.ptr, b.len, max / 3);
     tail = b.len - (max - max / 3 - 3);
     while (tail < b.len && ((unsigned char)b.ptr[tail] & 0xC0) == 0x80)
         tail++;
@@ -441,7 +419,7 @@ static int parse_default(parser *p, av_field *fd, json_t *def)
         return rc;
     dv = json_dumps(def, JSON_ENCODE_ANY | JSON_COMPACT);
     snprintf(what, sizeof(what), "Invalid default for field %.150s: %.*s not a %s", fd->name,
-             dv ? (int)sr_avro__utf8_prefix(dv, 200) : 1, dv ? dv : "?",
+             dv ? (int)sr_utf8_floor(dv, strlen(dv), 200) : 1, dv ? dv : "?",
              kind_names[fd->type->kind]);
     free(dv);
     return fail(p, "%s", what, NULL);

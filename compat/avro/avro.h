@@ -118,9 +118,6 @@ void sr_avro__path_dispose(av_path *p);
 /* The pointer, escaped ("~0", "~1"), "/" for the root; when longer than `max` bytes its middle is
  * elided ("...") on UTF-8 character boundaries. Caller frees. */
 char *sr_avro__path_format(const av_path *p, size_t max);
-/* The length of the longest prefix of `s`, at most `max` bytes, that does not end inside a UTF-8
- * character (`s` may already be cut anywhere). */
-size_t sr_avro__utf8_prefix(const char *s, size_t max);
 
 /* Schema resolution (compat.c): can `reader` read data written with `writer`? Appends its
  * findings (compat/format.h); 0, or -1 with err beyond SR_COMPAT_MAX_DEPTH levels. */

@@ -139,15 +139,11 @@ static int check_union(vctx *c, const av_type *t, const json_t *v)
     return 0;
 }
 
-static int check(vctx *c, const av_type *t, const json_t *v)
+/* `v` against `t`: appends a violation and returns 0 where it does not fit. */
+static int check_type(vctx *c, const av_type *t, const json_t *v)
 {
     int ok = 1;
 
-    if (++c->depth > c->max_depth) {
-        c->too_deep = 1;
-        c->depth--;
-        return 0;
-    }
     switch (t->kind) {
     case AV_NULL:
         ok = json_is_null(v);
@@ -164,7 +160,6 @@ static int check(vctx *c, const av_type *t, const json_t *v)
             double x = json_number_value(v);
             if (x < -2147483648.0 || x > 2147483647.0) {
                 sr_violations_add(c->out, c->ptr.ptr, "%.0f is out of the range of an int", x);
-                c->depth--;
                 return 0;
             }
         }
@@ -184,13 +179,11 @@ static int check(vctx *c, const av_type *t, const json_t *v)
             if (n < 0) {
                 sr_violations_add(c->out, c->ptr.ptr, "%s are written as characters up to "
                                   "U+00FF, one per byte", t->kind == AV_BYTES ? "bytes" : "fixed");
-                c->depth--;
                 return 0;
             }
             if (t->kind == AV_FIXED && n != t->size) {
                 sr_violations_add(c->out, c->ptr.ptr, "fixed %s holds %lld bytes, found %ld",
                                   t->fullname, t->size, n);
-                c->depth--;
                 return 0;
             }
         }
@@ -198,7 +191,6 @@ static int check(vctx *c, const av_type *t, const json_t *v)
     case AV_ENUM:
         if (!json_is_string(v) || !sr_avro_has_symbol(t, json_string_value(v))) {
             sr_violations_add(c->out, c->ptr.ptr, "expected a symbol of enum %s", t->fullname);
-            c->depth--;
             return 0;
         }
         break;
@@ -215,7 +207,6 @@ static int check(vctx *c, const av_type *t, const json_t *v)
             ok &= check(c, t->items, json_array_get(v, i));
             pop(c, len);
         }
-        c->depth--;
         return ok;
     case AV_MAP: {
         const char *key;
@@ -230,21 +221,28 @@ static int check(vctx *c, const av_type *t, const json_t *v)
             ok &= check(c, t->items, val);
             pop(c, len);
         }
-        c->depth--;
         return ok;
     }
     case AV_RECORD:
-        ok = check_record(c, t, v);
-        c->depth--;
-        return ok;
+        return check_record(c, t, v);
     case AV_UNION:
-        ok = check_union(c, t, v);
-        c->depth--;
-        return ok;
+        return check_union(c, t, v);
     }
     if (!ok)
         sr_violations_add(c->out, c->ptr.ptr, "expected %s, found %s",
                           t->fullname ? t->fullname : sr_avro_kind_name(t->kind), json_kind(v));
+    return ok;
+}
+
+/* check_type() one nesting level deeper: beyond max_depth it is not run and too_deep is set. */
+static int check(vctx *c, const av_type *t, const json_t *v)
+{
+    int ok = 0;
+
+    if (++c->depth > c->max_depth)
+        c->too_deep = 1;
+    else
+        ok = check_type(c, t, v);
     c->depth--;
     return ok;
 }

@@ -454,7 +454,7 @@ typedef struct regexes {
     sr_pairmap at;       /* pattern text -> 1 + index */
     regex_t *re;         /* owned, compiled where ok */
     int *ok;
-    size_t n;
+    size_t n, cap;
     unsigned long long budget;
 } regexes;
 
@@ -475,8 +475,11 @@ static int pattern_finds(regexes *r, const char *pattern, const char *name)
     size_t *at = sr_pairmap_get(&r->at, pattern, NULL);
 
     if (!at) {
-        r->re = sr_xrealloc(r->re, (r->n + 1) * sizeof(*r->re));
-        r->ok = sr_xrealloc(r->ok, (r->n + 1) * sizeof(*r->ok));
+        if (r->n == r->cap) {
+            r->cap = r->cap ? 2 * r->cap : 8;
+            r->re = sr_xrealloc(r->re, r->cap * sizeof(*r->re));
+            r->ok = sr_xrealloc(r->ok, r->cap * sizeof(*r->ok));
+        }
         r->ok[r->n] = sr_jregex_compile(&r->re[r->n], pattern, &r->budget) == 0;
         at = sr_pairmap_put(&r->at, pattern, NULL);
         *at = ++r->n;
@@ -1196,7 +1199,7 @@ static void pass_dispose(pass *p)
 int sr_jdiff_models(sr_jdiffs *out, const sr_jmodel *om, const sr_jmodel *um, sr_err *err)
 {
     size_t budget = BUDGET;
-    regexes compiled = {SR_PAIRMAP_INIT, NULL, NULL, 0, 2 * SR_JREGEX_BUDGET};
+    regexes compiled = {SR_PAIRMAP_INIT, NULL, NULL, 0, 0, 2 * SR_JREGEX_BUDGET};
     pass prev = {0};
     sr_pairmap seed = SR_PAIRMAP_INIT;
     int have_prev = 0, rc = -1;

@@ -43,6 +43,26 @@ static void *arena_alloc(sr_jdoc *d, size_t n)
     return (char *)c->data + c->used - n;
 }
 
+/* A copy of p[0..n) in the arena (n may be 0). */
+static void *arena_dup(sr_jdoc *d, const void *p, size_t n)
+{
+    void *q = arena_alloc(d, n ? n : 1);
+
+    if (n)
+        memcpy(q, p, n);
+    return q;
+}
+
+/* A copy of p[0..n) in the arena, NUL-terminated. */
+static char *arena_strndup(sr_jdoc *d, const char *p, size_t n)
+{
+    char *q = arena_alloc(d, n + 1);
+
+    memcpy(q, p, n);
+    q[n] = '\0';
+    return q;
+}
+
 void sr_jdoc_free(sr_jdoc *d)
 {
     if (!d)
@@ -171,7 +191,6 @@ static void put_utf8(sr_buf *b, unsigned cp)
 static int parse_string(parser *ps, const char **out, size_t *len_out)
 {
     sr_buf *b = &ps->scratch;
-    char *s;
 
     sr_buf_clear(b);
     advance(ps, 1);
@@ -182,9 +201,9 @@ static int parse_string(parser *ps, const char **out, size_t *len_out)
             ps->p++;
         if (ps->p > start) { /* plain bytes: columns count characters */
             const char *stop = ps->p;
-            size_t n = (size_t)(stop - start);
-            if (sr_utf8_invalid_at(start, n) < n) {
-                ps->p = start + sr_utf8_invalid_at(start, n);
+            size_t n = (size_t)(stop - start), bad = sr_utf8_invalid_at(start, n);
+            if (bad < n) {
+                ps->p = start + bad;
                 return fail(ps, "a string is not valid UTF-8");
             }
             sr_buf_put(b, start, n);
@@ -236,10 +255,7 @@ static int parse_string(parser *ps, const char **out, size_t *len_out)
         }
         advance(ps, 1);
     }
-    s = arena_alloc(ps->d, b->len + 1);
-    memcpy(s, b->ptr, b->len);
-    s[b->len] = '\0';
-    *out = s;
+    *out = arena_strndup(ps->d, b->ptr, b->len);
     *len_out = b->len;
     return 0;
 }
@@ -247,7 +263,6 @@ static int parse_string(parser *ps, const char **out, size_t *len_out)
 static int parse_number(parser *ps, sr_jv *v)
 {
     const char *s = ps->p, *q = s;
-    char *text;
 
     if (q < ps->end && *q == '-')
         q++;
@@ -275,11 +290,8 @@ static int parse_number(parser *ps, sr_jv *v)
         while (q < ps->end && *q >= '0' && *q <= '9')
             q++;
     }
-    text = arena_alloc(ps->d, (size_t)(q - s) + 1);
-    memcpy(text, s, (size_t)(q - s));
-    text[q - s] = '\0';
     v->kind = SR_JNUMBER;
-    v->u.num = text;
+    v->u.num = arena_strndup(ps->d, s, (size_t)(q - s));
     v->n = (size_t)(q - s);
     advance(ps, (size_t)(q - s));
     return 0;
@@ -382,9 +394,7 @@ static int parse_object(parser *ps, sr_jv *v, int depth)
 done:
     if (rc == 0) {
         v->n = n;
-        v->u.members = arena_alloc(ps->d, (n ? n : 1) * sizeof(*m));
-        if (n)
-            memcpy(v->u.members, m, n * sizeof(*m));
+        v->u.members = arena_dup(ps->d, m, n * sizeof(*m));
         if (n > SMALL_OBJECT) {
             rc = index_object(ps, v, kl, kc);
         } else {
@@ -436,9 +446,7 @@ static int parse_array(parser *ps, sr_jv *v, int depth)
 done:
     if (rc == 0) {
         v->n = n;
-        v->u.items = arena_alloc(ps->d, (n ? n : 1) * sizeof(*items));
-        if (n)
-            memcpy(v->u.items, items, n * sizeof(*items));
+        v->u.items = arena_dup(ps->d, items, n * sizeof(*items));
     }
     free(items);
     return rc;
@@ -578,9 +586,7 @@ static void to_decimal(decimal *d, const char *s)
                 point--;
             continue;
         }
-        if (!started) {
-            started = 1;
-        }
+        started = 1;
         if (!seen_point)
             point++;
         if (*s == '0') {

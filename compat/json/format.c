@@ -7,6 +7,7 @@
  * path names in each text. */
 #include "compat/json/model.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,42 +87,32 @@ static void js_field_names(sr_strlist *out, const void *model)
 }
 
 /* Every document a $ref names outside the schema itself: the part before '#' of each $ref that
- * has one, relative or absolute, in order, each once. */
-typedef struct imports_walk {
-    sr_strlist *out;
-    int depth;
-} imports_walk;
-
-static void collect_refs(imports_walk *w, const sr_jv *v)
+ * has one, relative or absolute, in order, each once (`seen` holds those already in `out`). The
+ * recursion is bounded by the parser's nesting limit. */
+static void collect_refs(sr_strlist *out, json_t *seen, const sr_jv *v)
 {
-    if (++w->depth > SR_COMPAT_MAX_DEPTH) {
-        w->depth--;
-        return;
-    }
     if (v->kind == SR_JOBJECT) {
         const sr_jv *r = sr_jobj_get(v, "$ref");
         if (r && r->kind == SR_JSTRING && r->u.str[0] != '#') {
             char *doc = sr_uri_strip_fragment(r->u.str, NULL);
-            int seen = 0;
-            for (size_t i = 0; i < w->out->n && !seen; i++)
-                seen = !strcmp(w->out->v[i], doc);
-            if (!seen && *doc)
-                sr_strlist_add(w->out, doc);
+            if (*doc && !json_object_get(seen, doc)) {
+                json_object_set_new_nocheck(seen, doc, json_true());
+                sr_strlist_add(out, doc);
+            }
             free(doc);
         }
         for (size_t i = 0; i < v->n; i++)
-            collect_refs(w, v->u.members[i].value);
+            collect_refs(out, seen, v->u.members[i].value);
     } else if (v->kind == SR_JARRAY) {
         for (size_t i = 0; i < v->n; i++)
-            collect_refs(w, v->u.items[i]);
+            collect_refs(out, seen, v->u.items[i]);
     }
-    w->depth--;
 }
 
 static int js_imports(sr_strlist *out, const char *text, sr_err *err)
 {
     sr_jdoc *d = NULL;
-    imports_walk w = {out, 0};
+    json_t *seen;
 
     if (sr_jdoc_parse(&d, text, strlen(text), SR_COMPAT_MAX_DEPTH, err) < 0) {
         char *msg = sr_xstrdup(sr_err_message(err));
@@ -129,7 +120,11 @@ static int js_imports(sr_strlist *out, const char *text, sr_err *err)
         free(msg);
         return -1;
     }
-    collect_refs(&w, sr_jdoc_root(d));
+    seen = json_object();
+    for (size_t i = 0; i < out->n; i++) /* appended to: what is there already counts as seen */
+        json_object_set_new_nocheck(seen, out->v[i], json_true());
+    collect_refs(out, seen, sr_jdoc_root(d));
+    json_decref(seen);
     sr_jdoc_free(d);
     return 0;
 }

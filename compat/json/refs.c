@@ -159,7 +159,8 @@ static void index_schema(walk *w, const sr_jv *s)
         } else {
             const char *frag;
             own = sr_uri_resolve(w->base, id->u.str);
-            free(sr_uri_strip_fragment(own, &frag));
+            if ((frag = strchr(own, '#')))
+                frag++;
             add_resource(r, own, s);
             if (frag && *frag && *frag != '/')
                 add_anchor(r, own, frag, s, 0);

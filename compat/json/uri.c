@@ -74,9 +74,7 @@ static void remove_dots(sr_buf *out, const char *in, size_t n)
             int last = n - i == 3;
             i += 3;
             slash = b.len ? memrchr(b.ptr, '/', b.len) : NULL;
-            b.len = slash ? (size_t)(slash - b.ptr) : 0;
-            if (b.cap)
-                b.ptr[b.len] = '\0';
+            sr_buf_truncate(&b, slash ? (size_t)(slash - b.ptr) : 0);
             if (last) {
                 sr_buf_putc(&b, '/');
                 i = n;

@@ -18,13 +18,14 @@
 /* The name the main file gets in descriptors (imports keep their own paths). */
 #define MAIN_FILE "schema.proto"
 
-/* A base64 FileDescriptorProto, or NULL when `text` is not one. Caller frees the result. */
-static Google__Protobuf__FileDescriptorProto *from_base64(const char *text)
+/* The bytes of `text` when it is base64 (nothing but base64 characters, at least 4, decoding
+ * cleanly), as a serialized FileDescriptorProto arrives; NULL when it is not. Caller frees the
+ * result. */
+static uint8_t *from_base64(size_t *len_out, const char *text)
 {
     struct base64_decode_ctx ctx;
     size_t len = strlen(text), out_len;
     uint8_t *bin;
-    Google__Protobuf__FileDescriptorProto *fd = NULL;
 
     if (len < 4)
         return NULL;
@@ -32,13 +33,15 @@ static Google__Protobuf__FileDescriptorProto *from_base64(const char *text)
         if (!isalnum((unsigned char)text[i]) && text[i] != '+' && text[i] != '/' &&
             text[i] != '=')
             return NULL;
-    bin = sr_xmalloc(BASE64_DECODE_LENGTH(len) + 1);
     out_len = BASE64_DECODE_LENGTH(len);
+    bin = sr_xmalloc(out_len + 1);
     base64_decode_init(&ctx);
-    if (base64_decode_update(&ctx, &out_len, bin, len, text) && base64_decode_final(&ctx))
-        fd = google__protobuf__file_descriptor_proto__unpack(NULL, out_len, bin);
-    free(bin);
-    return fd;
+    if (!base64_decode_update(&ctx, &out_len, bin, len, text) || !base64_decode_final(&ctx)) {
+        free(bin);
+        return NULL;
+    }
+    *len_out = out_len;
+    return bin;
 }
 
 /* 1 when an import path can stand in a quoted import statement as it is. */
@@ -108,20 +111,27 @@ static int pb_parse(void **out, char **canonical_out, const char *text, const sr
     sr_dep *pdeps = NULL;
     sr_proto_fileset *fs = NULL;
     char *converted = NULL, *canonical;
-    size_t n = 0;
+    uint8_t *bin;
+    size_t n = 0, bin_len = 0;
     int rc;
 
     /* A descriptor sent as base64 is read back as .proto text: first bounded, since protobuf-c
      * unpacks nested messages recursively, then printed (NULL when it names elements with
      * something that is not an identifier, or nests deeper than the limit). */
-    if (sr_proto_base64_too_deep(text, limits->max_depth))
+    bin = from_base64(&bin_len, text);
+    if (bin && sr_proto_descriptor_too_deep(bin, bin_len, limits->max_depth)) {
+        free(bin);
         return sr_err_set(err, 42201, "Invalid schema of type PROTOBUF, details: the descriptor "
                           "nests deeper than %d levels (the nesting limit).", limits->max_depth);
+    }
     pdeps = sr_xcalloc(ndeps + 1, sizeof(*pdeps));
     for (size_t i = 0; i < ndeps; i++) /* only protobuf references are importable files */
         if (deps[i].type == SR_TYPE_PROTOBUF)
             pdeps[n++] = deps[i];
-    fd = from_base64(text);
+    if (bin) {
+        fd = google__protobuf__file_descriptor_proto__unpack(NULL, bin_len, bin);
+        free(bin);
+    }
     if (fd) {
         converted = descriptor_text(fd, pdeps, n, limits, err);
         google__protobuf__file_descriptor_proto__free_unpacked(fd, NULL);

@@ -106,8 +106,6 @@ void sr_proto__put_quoted(sr_buf *b, const char *s, size_t len);
 /* `s` with bytes that are not UTF-8 (and, when `controls`, control characters) as octal
  * escapes, nothing else changed. */
 void sr_proto__put_utf8_safe(sr_buf *b, const char *s, size_t len, int controls);
-/* Length of the valid UTF-8 character at s (1 to 4), or 0 when the bytes are not one. */
-size_t sr_proto__utf8_len(const unsigned char *s, size_t avail);
 
 /* Grow a protobuf-c repeated field for one more item: arrays appended with PP_APPEND from empty
  * have room for the next power of two, so that n appends cost O(n). */

@@ -9,6 +9,7 @@
  * Positions are recorded per element and per token that sets a member (name, number, default),
  * so that errors found later point where protoc points. */
 #include "compat/protobuf/internal.h"
+#include "common/utf8.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -19,40 +20,12 @@
 
 /* ---- errors ---- */
 
-size_t sr_proto__utf8_len(const unsigned char *s, size_t avail)
-{
-    unsigned c = s[0];
-    size_t n;
-    uint32_t cp, min;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2, min = 0x80, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        n = 3, min = 0x800, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        n = 4, min = 0x10000, cp = c & 0x07;
-    else
-        return 0;
-    if (avail < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
 void sr_proto__put_utf8_safe(sr_buf *b, const char *s, size_t len, int controls)
 {
     const unsigned char *u = (const unsigned char *)s;
 
     for (size_t i = 0; i < len;) {
-        size_t n = sr_proto__utf8_len(u + i, len - i);
+        size_t n = sr_utf8_seq_len(s + i, len - i);
         if (n == 0 || (controls && n == 1 && (u[i] < 0x20 || u[i] == 0x7f))) {
             sr_buf_printf(b, "\\%03o", u[i]);
             i++;

@@ -11,6 +11,7 @@
  * refused, so that its text cannot say something else than the descriptor. */
 #include "compat/protobuf/protobuf.h"
 #include "compat/protobuf/internal.h"
+#include "common/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,7 +103,7 @@ void sr_proto__put_quoted(sr_buf *b, const char *s, size_t len)
     sr_buf_putc(b, '"');
     for (size_t i = 0; i < len;) {
         unsigned char c = u[i];
-        size_t n = sr_proto__utf8_len(u + i, len - i);
+        size_t n = sr_utf8_seq_len(s + i, len - i);
         if (c == '"' || c == '\\') {
             sr_buf_printf(b, "\\%c", c);
             i++;

@@ -49,11 +49,11 @@ sr_proto_fileset_main(const sr_proto_fileset *fs)
     return fs->files[fs->nfiles - 1];
 }
 
-/* For `text` that is a base64 FileDescriptorProto (nothing but base64 characters, at least 4):
- * 1 when its messages nest deeper than a .proto file nesting `max_depth` levels can make them,
- * else 0 (0 too for text that is not base64, or does not decode). Checked before protobuf-c
- * unpacks such a descriptor, which recurses without a bound. */
-int sr_proto_base64_too_deep(const char *text, int max_depth);
+/* For `data` (len bytes), a serialized FileDescriptorProto (decoded from the base64 a client
+ * sent): 1 when its messages nest deeper than a .proto file nesting `max_depth` levels can make
+ * them, else 0 (0 too for bytes that are malformed: the unpacker refuses them). Checked before
+ * protobuf-c unpacks such a descriptor, which recurses without a bound. */
+int sr_proto_descriptor_too_deep(const uint8_t *data, size_t len, int max_depth);
 
 /* Look up the 1-based line and column of the element at descriptor `path` (SourceCodeInfo path,
  * e.g. {4, 0, 2, 1} = message 0, field 1) in `fd`. 0 when found, -1 when the file has no location

@@ -24,10 +24,11 @@ typedef struct vctx {
     json_t *messages; /* ".pkg.Name" -> index into msgs */
     json_t *enums;    /* ".pkg.Name" -> index into ens */
     const msg_t **msgs;
-    size_t nmsgs;
+    size_t nmsgs, msgs_cap;
     const enum_t **ens;
-    size_t nens;
+    size_t nens, ens_cap;
     int depth, max_depth, too_deep;
+    int schema_too_deep; /* messages declared nested deeper than max_depth: not indexed */
 } vctx;
 
 static void push(vctx *c, const char *tok)
@@ -40,26 +41,42 @@ static void pop(vctx *c, size_t len)
     sr_buf_truncate(&c->ptr, len);
 }
 
+static void index_enum(vctx *c, const char *scope, const enum_t *e)
+{
+    sr_buf name = SR_BUF_INIT;
+
+    sr_buf_printf(&name, "%s.%s", scope, e->name);
+    if (c->nens == c->ens_cap) {
+        c->ens_cap = c->ens_cap ? 2 * c->ens_cap : 16;
+        c->ens = sr_xrealloc(c->ens, c->ens_cap * sizeof(*c->ens));
+    }
+    c->ens[c->nens] = e;
+    json_object_set_new(c->enums, name.ptr, json_integer((json_int_t)c->nens++));
+    sr_buf_dispose(&name);
+}
+
+/* Index `m` and the messages and enums declared in it, `depth` levels below the file. The parser
+ * bounds declarations by the same limit (a map entry one level below it); a schema accepted
+ * under a higher limit is refused here rather than read with messages missing. */
 static void index_message(vctx *c, const char *scope, const msg_t *m, int depth)
 {
     sr_buf name = SR_BUF_INIT;
 
-    if (depth > 200)
+    if (depth > c->max_depth) {
+        c->schema_too_deep = 1;
         return;
+    }
     sr_buf_printf(&name, "%s.%s", scope, m->name);
-    c->msgs = sr_xrealloc(c->msgs, (c->nmsgs + 1) * sizeof(*c->msgs));
+    if (c->nmsgs == c->msgs_cap) {
+        c->msgs_cap = c->msgs_cap ? 2 * c->msgs_cap : 16;
+        c->msgs = sr_xrealloc(c->msgs, c->msgs_cap * sizeof(*c->msgs));
+    }
     c->msgs[c->nmsgs] = m;
     json_object_set_new(c->messages, name.ptr, json_integer((json_int_t)c->nmsgs++));
-    for (size_t i = 0; i < m->n_nested_type; i++)
+    for (size_t i = 0; i < m->n_nested_type && !c->schema_too_deep; i++)
         index_message(c, name.ptr, m->nested_type[i], depth + 1);
-    for (size_t i = 0; i < m->n_enum_type; i++) {
-        sr_buf en = SR_BUF_INIT;
-        sr_buf_printf(&en, "%s.%s", name.ptr, m->enum_type[i]->name);
-        c->ens = sr_xrealloc(c->ens, (c->nens + 1) * sizeof(*c->ens));
-        c->ens[c->nens] = m->enum_type[i];
-        json_object_set_new(c->enums, en.ptr, json_integer((json_int_t)c->nens++));
-        sr_buf_dispose(&en);
-    }
+    for (size_t i = 0; i < m->n_enum_type; i++)
+        index_enum(c, name.ptr, m->enum_type[i]);
     sr_buf_dispose(&name);
 }
 
@@ -338,7 +355,8 @@ int sr_proto_validate_json(sr_violations *out, const sr_proto_fileset *fs, const
                            const char *message_name, int max_depth, sr_err *err)
 {
     const Google__Protobuf__FileDescriptorProto *main = sr_proto_fileset_main(fs);
-    vctx c = {out, SR_BUF_INIT, json_object(), json_object(), NULL, 0, NULL, 0, 0, max_depth, 0};
+    vctx c = {out, SR_BUF_INIT, json_object(), json_object(), NULL, 0, 0, NULL, 0, 0,
+              0, max_depth, 0, 0};
     sr_buf want = SR_BUF_INIT;
     json_error_t jerr;
     json_t *v = NULL;
@@ -352,15 +370,13 @@ int sr_proto_validate_json(sr_violations *out, const sr_proto_fileset *fs, const
             sr_buf_printf(&scope, ".%s", f->package);
         for (size_t k = 0; k < f->n_message_type; k++)
             index_message(&c, scope.ptr, f->message_type[k], 0);
-        for (size_t k = 0; k < f->n_enum_type; k++) {
-            sr_buf en = SR_BUF_INIT;
-            sr_buf_printf(&en, "%s.%s", scope.ptr, f->enum_type[k]->name);
-            c.ens = sr_xrealloc(c.ens, (c.nens + 1) * sizeof(*c.ens));
-            c.ens[c.nens] = f->enum_type[k];
-            json_object_set_new(c.enums, en.ptr, json_integer((json_int_t)c.nens++));
-            sr_buf_dispose(&en);
-        }
+        for (size_t k = 0; k < f->n_enum_type; k++)
+            index_enum(&c, scope.ptr, f->enum_type[k]);
         sr_buf_dispose(&scope);
+    }
+    if (c.schema_too_deep) {
+        sr_err_set(err, 42201, "The schema nests messages deeper than %d levels", max_depth);
+        goto out;
     }
     if (message_name && *message_name)
         sr_buf_printf(&want, "%s%s", message_name[0] == '.' ? "" : ".", message_name);

@@ -4,10 +4,6 @@
  * descriptors and stops at the limit, so it recurses no deeper than that itself. */
 #include "compat/protobuf/internal.h"
 
-#include <nettle/base64.h>
-#include <stdlib.h>
-#include <string.h>
-
 /* A .proto's nesting of messages adds this many levels of descriptor messages at most: file,
  * options, uninterpreted option, name part. */
 #define DESCRIPTOR_LEVELS 4
@@ -70,25 +66,8 @@ static int too_deep(const ProtobufCMessageDescriptor *d, const uint8_t *data, si
     return 0;
 }
 
-int sr_proto_base64_too_deep(const char *text, int max_depth)
+int sr_proto_descriptor_too_deep(const uint8_t *data, size_t len, int max_depth)
 {
-    struct base64_decode_ctx ctx;
-    size_t len = strlen(text), out_len;
-    uint8_t *bin;
-    int deep = 0;
-
-    if (len < 4)
-        return 0;
-    for (size_t i = 0; i < len; i++) /* base64 only: .proto text has spaces, braces, ';' */
-        if (!(pl_letter((unsigned char)text[i]) && text[i] != '_') &&
-            !pl_digit((unsigned char)text[i]) && text[i] != '+' && text[i] != '/' && text[i] != '=')
-            return 0;
-    out_len = BASE64_DECODE_LENGTH(len);
-    bin = sr_xmalloc(out_len + 1);
-    base64_decode_init(&ctx);
-    if (base64_decode_update(&ctx, &out_len, bin, len, text) && base64_decode_final(&ctx))
-        deep = too_deep(&google__protobuf__file_descriptor_proto__descriptor, bin, out_len, 1,
-                        max_depth + DESCRIPTOR_LEVELS);
-    free(bin);
-    return deep;
+    return too_deep(&google__protobuf__file_descriptor_proto__descriptor, data, len, 1,
+                    max_depth + DESCRIPTOR_LEVELS);
 }

@@ -161,6 +161,20 @@ static void test_utf8__validation_follows_rfc_3629(void **state)
     assert_int_equal(sr_utf8_floor("a\xc3\xa9" "b", 4, 3), 3);
 }
 
+static void test_utf8__seq_len_measures_one_well_formed_character(void **state)
+{
+    (void)state;
+    assert_int_equal(sr_utf8_seq_len("a", 1), 1);
+    assert_int_equal(sr_utf8_seq_len("\xc3\xa9x", 3), 2);
+    assert_int_equal(sr_utf8_seq_len("\xe2\x82\xac", 3), 3);
+    assert_int_equal(sr_utf8_seq_len("\xf0\x9f\x98\x80", 4), 4);
+    assert_int_equal(sr_utf8_seq_len("\xe2\x82\xac", 2), 0);     /* cut short by len */
+    assert_int_equal(sr_utf8_seq_len("\xe0\x9f\xbf", 3), 0);     /* overlong */
+    assert_int_equal(sr_utf8_seq_len("\xed\xa0\x80", 3), 0);     /* a surrogate */
+    assert_int_equal(sr_utf8_seq_len("\xf4\x90\x80\x80", 4), 0); /* above U+10FFFF */
+    assert_int_equal(sr_utf8_seq_len("\x80", 1), 0);             /* a lone continuation */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,6 +188,7 @@ int main(void)
         cmocka_unit_test(test_err__long_messages_are_kept_whole_and_cut_on_a_character),
         cmocka_unit_test(test_err__invalid_utf8_is_replaced),
         cmocka_unit_test(test_utf8__validation_follows_rfc_3629),
+        cmocka_unit_test(test_utf8__seq_len_measures_one_well_formed_character),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 
 #include "common/buf.h"
 #include "compat/compat.h"
+#include "compat/avro/avro.h"
 
 #define PREFIX "Invalid schema of type AVRO, details: "
 
@@ -527,6 +528,36 @@ static void test_avro_limits__long_messages_are_cut_on_character_boundaries(void
     sr_buf_dispose(&b);
 }
 
+/* Paths in messages are JSON pointers ("~" and "/" escaped); a long one keeps its start and its
+ * end around "...", cut between characters. */
+static void test_avro_limits__long_paths_are_elided_between_characters(void **state)
+{
+    av_path p = {0};
+    char *s;
+    (void)state;
+
+    sr_avro__path_push(&p, "a~b/c");
+    sr_avro__path_push_index(&p, 3);
+    s = sr_avro__path_format(&p, 64);
+    assert_string_equal(s, "/a~0b~1c/3");
+    free(s);
+    sr_avro__path_pop(&p);
+    sr_avro__path_pop(&p);
+    for (int off = 0; off < 3; off++) {
+        sr_avro__path_push(&p, off == 0 ? "" : off == 1 ? "x" : "xx");
+        for (int i = 0; i < 40; i++)
+            sr_avro__path_push(&p, "\xe2\x82\xac"); /* the euro sign, three bytes */
+        s = sr_avro__path_format(&p, 64);
+        assert_true(valid_utf8(s));
+        assert_true(strlen(s) <= 64);
+        assert_non_null(strstr(s, "..."));
+        assert_int_equal(strncmp(s, off == 0 ? "//\xe2\x82\xac" : "/x", 2), 0);
+        assert_int_equal(strcmp(s + strlen(s) - 4, "/\xe2\x82\xac"), 0);
+        free(s);
+        sr_avro__path_dispose(&p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -552,6 +583,7 @@ int main(void)
         cmocka_unit_test(
             test_avro_limits__canonical_text_is_utf8_and_reads_back_as_the_same_schema),
         cmocka_unit_test(test_avro_limits__long_messages_are_cut_on_character_boundaries),
+        cmocka_unit_test(test_avro_limits__long_paths_are_elided_between_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -162,6 +162,40 @@ static void test_proto_limits__messages_and_groups_nest_at_most_max_depth_levels
     sr_buf_dispose(&b);
 }
 
+/* Validation reads every message the schema declares, down to the caller's limit; a schema
+ * that nests its messages deeper (accepted under a higher limit) is refused, not read with some
+ * messages missing. */
+static void test_proto_limits__validating_json_indexes_messages_down_to_the_limit(void **state)
+{
+    sr_buf b = SR_BUF_INIT;
+    sr_schema *s = NULL;
+    sr_violations v = SR_VIOLATIONS_INIT;
+    sr_err err = {0};
+    (void)state;
+
+    sr_buf_puts(&b, "syntax = \"proto3\";\nmessage M1 {\n");
+    for (int i = 2; i <= 7; i++)
+        sr_buf_printf(&b, "message M%d {\n", i);
+    sr_buf_puts(&b, "map<string, int32> deepest = 1;\n");
+    for (int i = 2; i <= 7; i++)
+        sr_buf_puts(&b, "}\n");
+    sr_buf_puts(&b, "M1.M2.M3.M4.M5.M6.M7 inner = 1;\n}\n");
+    if (parse(&s, b.ptr, 8, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(sr_schema_validate_json(&v, s, "{\"inner\": {\"deepest\": {\"k\": 1}}}",
+                                             NULL, 7, &err), 1);
+    assert_int_equal(v.n, 0);
+    assert_int_equal(sr_schema_validate_json(&v, s, "{\"inner\": {\"deepest\": {\"k\": \"x\"}}}",
+                                             NULL, 7, &err), 0);
+    assert_int_equal(v.n, 1);
+    assert_int_equal(sr_schema_validate_json(&v, s, "{}", NULL, 5, &err), -1);
+    assert_int_equal(err.code, 42201);
+    assert_non_null(strstr(err.msg, "nests messages deeper than 5 levels"));
+    sr_violations_dispose(&v);
+    sr_schema_free(s);
+    sr_buf_dispose(&b);
+}
+
 static void test_proto_limits__imports_nest_at_most_max_depth_files(void **state)
 {
     enum { N = 12 };
@@ -284,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_proto_limits__an_option_value_at_the_limit_is_kept_and_printed),
         cmocka_unit_test(test_proto_limits__an_option_path_deeper_than_the_limit_is_refused),
         cmocka_unit_test(test_proto_limits__messages_and_groups_nest_at_most_max_depth_levels),
+        cmocka_unit_test(test_proto_limits__validating_json_indexes_messages_down_to_the_limit),
         cmocka_unit_test(test_proto_limits__imports_nest_at_most_max_depth_files),
         cmocka_unit_test(test_proto_limits__a_base64_descriptor_nested_50000_deep_is_refused),
         cmocka_unit_test(test_proto_limits__a_base64_descriptor_missing_names_is_refused_not_crashed_on),
